@@ -22,7 +22,12 @@ export interface Store {
   get<T>(collection: string, key: string): Promise<VersionedRecord<T> | undefined>;
   /** All records of a collection, ordered by key. */
   list<T>(collection: string, options?: { prefix?: string }): Promise<VersionedRecord<T>[]>;
-  put<T>(collection: string, key: string, value: T, expectedVersion?: number): Promise<VersionedRecord<T>>;
+  put<T>(
+    collection: string,
+    key: string,
+    value: T,
+    expectedVersion?: number,
+  ): Promise<VersionedRecord<T>>;
   delete(collection: string, key: string, expectedVersion?: number): Promise<boolean>;
   /** Applies every op or none (all checks first); resolves once durable. */
   batch(ops: WriteOp[]): Promise<void>;

@@ -1,0 +1,73 @@
+// In-memory Store for unit tests of other modules. Same compare-and-set rules as LowdbStore
+// (shared planWrites), checked by the same contract suite in test/store/.
+import { planWrites, toVersionedRecord, type StoredRecord } from '../../src/store/plan-writes.ts';
+import type { Store, VersionedRecord, WriteOp } from '../../src/store/store.ts';
+import { StoreClosedError } from '../../src/store/store-errors.ts';
+
+export class MemoryStore implements Store {
+  readonly #collections = new Map<string, Map<string, StoredRecord>>();
+  #closed = false;
+
+  async get<T>(collection: string, key: string): Promise<VersionedRecord<T> | undefined> {
+    this.#assertOpen();
+    const record = this.#collections.get(collection)?.get(key);
+    return Promise.resolve(record && toVersionedRecord<T>(key, record));
+  }
+
+  async list<T>(collection: string, options?: { prefix?: string }): Promise<VersionedRecord<T>[]> {
+    this.#assertOpen();
+    const prefix = options?.prefix ?? '';
+    const records = [...(this.#collections.get(collection) ?? [])]
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, record]) => toVersionedRecord<T>(key, record));
+    return Promise.resolve(records);
+  }
+
+  async put<T>(
+    collection: string,
+    key: string,
+    value: T,
+    expectedVersion?: number,
+  ): Promise<VersionedRecord<T>> {
+    const [result] = this.#apply([{ kind: 'put', collection, key, value, expectedVersion }]);
+    return Promise.resolve(toVersionedRecord<T>(key, result as StoredRecord));
+  }
+
+  async delete(collection: string, key: string, expectedVersion?: number): Promise<boolean> {
+    const [result] = this.#apply([{ kind: 'delete', collection, key, expectedVersion }]);
+    return Promise.resolve(result === true);
+  }
+
+  async batch(ops: WriteOp[]): Promise<void> {
+    this.#apply(ops);
+    return Promise.resolve();
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  #apply(ops: readonly WriteOp[]): (StoredRecord | boolean)[] {
+    this.#assertOpen();
+    const plan = planWrites(ops, (collection, key) => this.#collections.get(collection)?.get(key));
+    for (const { collection, key, record } of plan.changes) {
+      const records = this.#collections.get(collection) ?? new Map<string, StoredRecord>();
+      if (record) records.set(key, record);
+      else records.delete(key);
+      if (records.size > 0) this.#collections.set(collection, records);
+      else this.#collections.delete(collection);
+    }
+    return plan.results;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+}
