@@ -90,11 +90,7 @@ export interface Incident {
 }
 
 /** Case-insensitive parse of a Graph enum value; unknown values map to `fallback`. */
-export function parseEnum<T extends string>(
-  values: readonly T[],
-  raw: unknown,
-  fallback: T,
-): T {
+export function parseEnum<T extends string>(values: readonly T[], raw: unknown, fallback: T): T {
   if (typeof raw !== 'string') return fallback;
   const lower = raw.toLowerCase();
   return values.find((v) => v.toLowerCase() === lower) ?? fallback;
@@ -104,14 +100,22 @@ export function sameValue(a: string | null | undefined, b: string | null | undef
   return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 }
 
-export function isHandledByExperts(incident: Pick<Incident, 'customTags' | 'systemTags' | 'assignedTo'>): boolean {
+export function isHandledByExperts(
+  incident: Pick<Incident, 'customTags' | 'systemTags' | 'assignedTo'>,
+): boolean {
   return (
     [...incident.systemTags, ...incident.customTags].some((t) => sameValue(t, EXPERTS_TAG)) ||
     sameValue(incident.assignedTo, EXPERTS_ASSIGNEE)
   );
 }
 
-/** Awaiting Customer Action: the experts handed the incident to the customer. */
+/**
+ * Awaiting Customer Action: the experts handed the incident to the customer. Graph's status says so
+ * only when the request asked for unknown enum members, so an open incident assigned to
+ * "Customer" counts too. Compared case-insensitively: Graph samples mix PascalCase and camelCase.
+ */
 export function isAwaitingCustomer(incident: Pick<Incident, 'status' | 'assignedTo'>): boolean {
-  return incident.status === 'awaitingAction' || (incident.status !== 'resolved' && sameValue(incident.assignedTo, CUSTOMER_ASSIGNEE) && incident.status !== 'redirected');
+  if (sameValue(incident.status, 'awaitingAction')) return true;
+  const closed = sameValue(incident.status, 'resolved') || sameValue(incident.status, 'redirected');
+  return !closed && sameValue(incident.assignedTo, CUSTOMER_ASSIGNEE);
 }

@@ -1,3 +1,4 @@
+import { NotFoundError } from './errors.ts';
 import type { ResponseAction } from './response-action.ts';
 import type { Severity } from './incident.ts';
 
@@ -32,4 +33,22 @@ export interface ManagedResponse {
   actions: ResponseAction[];
   publishedAt: string;
   updatedAt: string;
+}
+
+/** The action with `actionId`, or NotFoundError (a stale card may name a withdrawn action). */
+export function findAction(response: ManagedResponse, actionId: string): ResponseAction {
+  const action = response.actions.find((a) => a.id === actionId);
+  if (!action) throw new NotFoundError('response action', actionId);
+  return action;
+}
+
+/** A copy of `response` with `action` replacing the one of the same id. */
+export function replaceAction(
+  response: ManagedResponse,
+  action: ResponseAction,
+  at: string,
+): ManagedResponse {
+  findAction(response, action.id);
+  const actions = response.actions.map((a) => (a.id === action.id ? action : a));
+  return { ...response, actions, updatedAt: at };
 }

@@ -65,6 +65,9 @@ export interface OneClickAction extends ActionBase {
   machineActionId?: string;
   failureReason?: string;
   attempts: number;
+  /** Who started (or retried) the latest attempt, and when. */
+  requestedBy?: ActionActor;
+  requestedAt?: string;
 }
 
 export interface ManualAction extends ActionBase {

@@ -1,0 +1,63 @@
+// The parties: customer tenants protected by the service, and the experts' own tenant.
+// Credentials are not part of the domain; the Defender layer keeps them beside the tenant id.
+
+import type { RoleMapping } from './roles.ts';
+
+export interface ContactRef {
+  /** Entra object id of the user. */
+  userId: string;
+  name?: string;
+}
+
+export interface SocChannel {
+  teamId?: string;
+  channelId: string;
+  name?: string;
+}
+
+export interface CustomerTenant {
+  /** Entra tenant id (GUID). */
+  tenantId: string;
+  name: string;
+  /**
+   * The Defender role the customer granted the experts. With 'operator' the experts run actions
+   * themselves; with 'reader' (Defender's default) pending actions go to the customer.
+   */
+  expertsAccess: 'reader' | 'operator';
+  roles: RoleMapping;
+  /** Incident contacts notified 1:1; secondary contacts back up the primary ones. */
+  contacts: { primary: ContactRef[]; secondary: ContactRef[] };
+  /** Entra object ids allowed to manage the contact lists. */
+  admins: string[];
+  socChannels: SocChannel[];
+}
+
+export interface ExpertsTenant {
+  tenantId: string;
+  name: string;
+  /** Channel where customer messages arrive and experts reply in the incident's thread. */
+  channelId?: string;
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Primary then secondary contacts, each user once. */
+export function incidentContacts(tenant: CustomerTenant): ContactRef[] {
+  const seen = new Set<string>();
+  return [...tenant.contacts.primary, ...tenant.contacts.secondary].filter((contact) => {
+    const key = contact.userId.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function isIncidentContact(tenant: CustomerTenant, userId: string): boolean {
+  return incidentContacts(tenant).some((contact) => sameId(contact.userId, userId));
+}
+
+export function canManageContacts(tenant: CustomerTenant, userId: string): boolean {
+  return tenant.admins.some((admin) => sameId(admin, userId));
+}
