@@ -1,0 +1,24 @@
+import type { AdaptiveCard } from './adaptive-card.ts';
+import { CardRenderError } from './card-render-error.ts';
+
+/**
+ * Teams measures a bot message as UTF-16 (platform-facts §3.2): 40 KB per message, 28 KB on the
+ * webhook/connector paths. We budget every card at 28 KB so it fits on every path, with room left
+ * for the activity envelope.
+ */
+export const maxCardBytes = 28 * 1024;
+
+export function cardSizeBytes(card: AdaptiveCard): number {
+  return JSON.stringify(card).length * 2;
+}
+
+export function assertCardSize(card: AdaptiveCard, cardName = 'unknown'): void {
+  const size = cardSizeBytes(card);
+  if (size > maxCardBytes) {
+    throw new CardRenderError({
+      code: 'CARD_TOO_LARGE',
+      cardName,
+      message: `Card "${cardName}" is ${size} bytes (UTF-16); Teams cards must stay within ${maxCardBytes}. Send fewer items or shorter text.`,
+    });
+  }
+}
