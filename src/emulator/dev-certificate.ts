@@ -48,3 +48,24 @@ export async function ensureDevCertificate(dir: string): Promise<DevCertificate>
   await writeFile(certPath, pems.cert);
   return { certPath, keyPath, cert: pems.cert, key: pems.private };
 }
+
+/**
+ * Writes a CA bundle holding the certificates already trusted through NODE_EXTRA_CA_CERTS (if
+ * any) plus the emulator's, and returns its path: the value for a child's NODE_EXTRA_CA_CERTS.
+ */
+export async function writeTrustBundle(
+  cert: DevCertificate,
+  existingExtraCaPath: string | undefined,
+): Promise<string> {
+  let existing = '';
+  if (existingExtraCaPath && path.resolve(existingExtraCaPath) !== bundlePath(cert)) {
+    existing = await readFile(existingExtraCaPath, 'utf8').catch(() => '');
+  }
+  const target = bundlePath(cert);
+  await writeFile(target, `${existing.trimEnd()}\n${cert.cert}`.trimStart());
+  return target;
+}
+
+function bundlePath(cert: DevCertificate): string {
+  return path.join(path.dirname(cert.certPath), 'trust-bundle.pem');
+}

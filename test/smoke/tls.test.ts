@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:https';
-import { readFile } from 'node:fs/promises';
+import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 
 describe('development TLS certificate', () => {
-  it('is trusted by fetch in the test process', async () => {
-    const certPath = process.env.NODE_EXTRA_CA_CERTS;
-    assert.ok(certPath, 'NODE_EXTRA_CA_CERTS must be set by scripts/run-mocha.ts');
-    const cert = await readFile(certPath, 'utf8');
-    const key = await readFile(certPath.replace('emulator-cert.pem', 'emulator-key.pem'), 'utf8');
+  it('is trusted by fetch in the test process (run through scripts/run-mocha.ts)', async () => {
+    const { cert, key } = await ensureDevCertificate('artifacts/tls');
     const server = createServer({ cert, key }, (_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };

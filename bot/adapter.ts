@@ -1,0 +1,30 @@
+// CloudAdapter wiring and the last-resort turn error handler.
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Config } from '../src/config.ts';
+import type { Logger } from '../src/logger.ts';
+import { turnLogger } from './turn-logger.ts';
+
+export function createAdapter(config: Config, logger: Logger): CloudAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.appPassword,
+    MicrosoftAppType: config.bot.appType,
+    MicrosoftAppTenantId: config.bot.appTenantId,
+    CertificateThumbprint: config.bot.certificateThumbprint || undefined,
+    CertificatePrivateKey: config.bot.certificatePrivateKey || undefined,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context, error) => {
+    turnLogger(context, logger).error({ err: error }, 'unhandled error in turn');
+    if (context.activity.type === 'invoke') return; // the invoke answer says it (501/500)
+    try {
+      await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
+    } catch (sendError) {
+      turnLogger(context, logger).warn(
+        { err: sendError },
+        'could not tell the user about the error',
+      );
+    }
+  };
+  return adapter;
+}

@@ -1,0 +1,144 @@
+// The Teams activity handler: transport only. It captures where people can be reached, routes
+// text to the command table and card actions to their verb handlers, and says hello on install.
+import {
+  CardFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+} from 'botbuilder';
+import { renderCard } from '../cards/render-card.ts';
+import type { Logger } from '../src/logger.ts';
+import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
+import type { CardActionRouter } from './card-actions/card-action-router.ts';
+import type { CommandTable } from './commands/command-table.ts';
+import { conversationRecord, turnOrigin } from './teams-context.ts';
+import { attachTurnLogger, turnLogger } from './turn-logger.ts';
+
+export interface BotDeps {
+  logger: Logger;
+  conversations: ConversationRegistry;
+  commands: CommandTable;
+  cardActions: CardActionRouter;
+  /** The customer organisation's display name for a tenant id (welcome card). */
+  organizationName: (tenantId: string) => Promise<string | undefined>;
+  /** Free text that is not a command (e.g. chat relay); returns true when it took the message. */
+  onFreeText?: (context: TurnContext, text: string) => Promise<boolean>;
+  now: () => Date;
+}
+
+export class ManagedResponseBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDeps) {
+    super();
+
+    this.onMessage(async (context, next) => {
+      await this.remember(context);
+      await this.handleText(context);
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.remember(context);
+      await this.sendWelcome(context);
+      await next();
+    });
+
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.forget(context);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if (context.activity.membersAdded?.some((m) => m.id === botId)) {
+        // Teams also sends installationUpdate, which says hello; here we only remember the place.
+        await this.remember(context);
+      }
+      await next();
+    });
+
+    this.onMembersRemoved(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if (context.activity.membersRemoved?.some((m) => m.id === botId)) await this.forget(context);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    attachTurnLogger(context, this.deps.logger);
+    await super.run(context);
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    await this.remember(context);
+    const action = invokeValue.action ?? {};
+    return this.deps.cardActions.handle({
+      turn: context,
+      verb: typeof action.verb === 'string' ? action.verb : '',
+      data: action.data,
+      origin: turnOrigin(context.activity),
+      logger: turnLogger(context, this.deps.logger),
+    });
+  }
+
+  private async handleText(context: TurnContext): Promise<void> {
+    const logger = turnLogger(context, this.deps.logger);
+    const hasAttachments = (context.activity.attachments ?? []).some(
+      (a) => a.contentType !== 'text/html',
+    );
+    TurnContext.removeRecipientMention(context.activity);
+    const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim();
+    const match = this.deps.commands.match(text);
+    if (match) {
+      logger.info({ command: match.command.name }, 'command');
+      await match.command.run({
+        turn: context,
+        args: match.args,
+        origin: turnOrigin(context.activity),
+        logger,
+      });
+      return;
+    }
+    if (
+      (text || hasAttachments) &&
+      this.deps.onFreeText &&
+      (await this.deps.onFreeText(context, text))
+    ) {
+      return;
+    }
+    await context.sendActivity(
+      text
+        ? `I didn't understand "${truncate(text, 60)}". Type **help** to see what I can do.`
+        : 'Type **help** to see what I can do.',
+    );
+  }
+
+  private async sendWelcome(context: TurnContext): Promise<void> {
+    const origin = turnOrigin(context.activity);
+    const team = (context.activity.channelData as { team?: { name?: string } } | undefined)?.team;
+    const card = renderCard('welcome', {
+      recipientName: (origin.kind === 'personal' ? origin.userName : team?.name) ?? 'there',
+      organizationName: (await this.deps.organizationName(origin.tenantId)) ?? 'your organisation',
+    });
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  }
+
+  private async remember(context: TurnContext): Promise<void> {
+    const record = conversationRecord(context.activity, this.deps.now().toISOString());
+    if (!record.tenantId || !record.conversationId) return;
+    await this.deps.conversations.record(record);
+  }
+
+  private async forget(context: TurnContext): Promise<void> {
+    const record = conversationRecord(context.activity, this.deps.now().toISOString());
+    const removed = await this.deps.conversations.remove(record.conversationId);
+    turnLogger(context, this.deps.logger).info({ removed }, 'bot uninstalled from conversation');
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,142 @@
+// Environment parsed once into a frozen Config. Nothing else reads process.env.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (name: string) =>
+  z.url({ message: `${name} must be an absolute URL such as https://example.com` });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])
+    .default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().default(''),
+  CertificateThumbprint: z.string().default(''),
+  CertificatePrivateKey: z.string().default(''),
+  TENANTS_FILE: z.string().default(''),
+  GRAPH_BASE_URL: url('GRAPH_BASE_URL').default('https://graph.microsoft.com'),
+  MDE_BASE_URL: url('MDE_BASE_URL').default('https://api.securitycenter.microsoft.com'),
+  AZURE_AUTHORITY_HOST: url('AZURE_AUTHORITY_HOST').default('https://login.microsoftonline.com'),
+  AZURE_DISABLE_INSTANCE_DISCOVERY: bool.default(false),
+  EMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3980),
+  EMULATOR_DEMO_AWAITING_SECONDS: z.coerce.number().min(0).default(20),
+  POLL_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
+  EXPERTS_TENANT_ID: z.string().default(''),
+  EXPERTS_API_KEY: z.string().default(''),
+});
+
+export type EnvInput = Record<string, string | undefined>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly bot: {
+    readonly appId: string;
+    readonly appPassword: string;
+    readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    readonly appTenantId: string;
+    readonly certificateThumbprint: string;
+    readonly certificatePrivateKey: string;
+  };
+  readonly tenantsFile: string;
+  readonly defender: {
+    readonly graphBaseUrl: string;
+    readonly mdeBaseUrl: string;
+    readonly authorityHost: string;
+    readonly disableInstanceDiscovery: boolean;
+  };
+  /** Whether to embed the Defender XDR emulator (auto: when no tenants file is configured). */
+  readonly emulator: {
+    readonly enabled: boolean;
+    readonly port: number;
+    readonly demoAwaitingSeconds: number;
+  };
+  readonly pollIntervalSeconds: number;
+  readonly experts: { readonly tenantId: string; readonly apiKey: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every bad variable by name. */
+export function loadConfig(env: EnvInput): Config {
+  // Empty strings mean "not set" for optional variables, as in most .env tooling.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.MicrosoftAppId) {
+    problems.push(
+      'MicrosoftAppId: required when NODE_ENV=production (without it the bot accepts unauthenticated requests)',
+    );
+  }
+  if (e.NODE_ENV === 'production' && e.EMULATOR === 'on') {
+    problems.push('EMULATOR: the Defender XDR emulator cannot run when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const emulatorEnabled =
+    e.EMULATOR === 'on' ||
+    (e.EMULATOR === 'auto' && !e.TENANTS_FILE && e.NODE_ENV !== 'production');
+  return deepFreeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      appTenantId: e.MicrosoftAppTenantId,
+      certificateThumbprint: e.CertificateThumbprint,
+      certificatePrivateKey: e.CertificatePrivateKey,
+    },
+    tenantsFile: e.TENANTS_FILE,
+    defender: {
+      graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+      mdeBaseUrl: e.MDE_BASE_URL.replace(/\/+$/, ''),
+      authorityHost: e.AZURE_AUTHORITY_HOST.replace(/\/+$/, ''),
+      disableInstanceDiscovery: e.AZURE_DISABLE_INSTANCE_DISCOVERY,
+    },
+    emulator: {
+      enabled: emulatorEnabled,
+      port: e.EMULATOR_PORT,
+      demoAwaitingSeconds: e.EMULATOR_DEMO_AWAITING_SECONDS,
+    },
+    pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
+    experts: { tenantId: e.EXPERTS_TENANT_ID, apiKey: e.EXPERTS_API_KEY },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,81 @@
+// Where the bot can reach people and channels: conversation references captured from Teams
+// (install, every message) and removed on uninstall. The reference itself is opaque here.
+import type { Store } from '../store/store.ts';
+
+export type ConversationKind = 'personal' | 'groupChat' | 'channel';
+
+export interface ConversationRecord {
+  conversationId: string;
+  kind: ConversationKind;
+  tenantId: string;
+  /** Entra object id of the user (personal chats), or of the last user seen. */
+  userId?: string;
+  userName?: string;
+  teamId?: string;
+  channelId?: string;
+  /** Bot Framework ConversationReference as JSON (owned by bot/). */
+  reference: Record<string, unknown>;
+  updatedAt: string;
+}
+
+const CONVERSATIONS = 'conversations';
+const PERSONAL_INDEX = 'personalChats';
+
+export class ConversationRegistry {
+  constructor(private readonly store: Store) {}
+
+  async record(record: ConversationRecord): Promise<void> {
+    const ops: Parameters<Store['batch']>[0] = [
+      { kind: 'put', collection: CONVERSATIONS, key: record.conversationId, value: record },
+    ];
+    if (record.kind === 'personal' && record.userId) {
+      ops.push({
+        kind: 'put',
+        collection: PERSONAL_INDEX,
+        key: personalKey(record.tenantId, record.userId),
+        value: record.conversationId,
+      });
+    }
+    await this.store.batch(ops);
+  }
+
+  async remove(conversationId: string): Promise<boolean> {
+    const existing = await this.store.get<ConversationRecord>(CONVERSATIONS, conversationId);
+    if (!existing) return false;
+    const { tenantId, userId, kind } = existing.value;
+    const ops: Parameters<Store['batch']>[0] = [
+      { kind: 'delete', collection: CONVERSATIONS, key: conversationId },
+    ];
+    if (kind === 'personal' && userId) {
+      ops.push({ kind: 'delete', collection: PERSONAL_INDEX, key: personalKey(tenantId, userId) });
+    }
+    await this.store.batch(ops);
+    return true;
+  }
+
+  async get(conversationId: string): Promise<ConversationRecord | undefined> {
+    return (await this.store.get<ConversationRecord>(CONVERSATIONS, conversationId))?.value;
+  }
+
+  async findPersonal(tenantId: string, userId: string): Promise<ConversationRecord | undefined> {
+    const id = await this.store.get<string>(PERSONAL_INDEX, personalKey(tenantId, userId));
+    return id ? this.get(id.value) : undefined;
+  }
+
+  async list(
+    filter: { tenantId?: string; kind?: ConversationKind } = {},
+  ): Promise<ConversationRecord[]> {
+    const all = await this.store.list<ConversationRecord>(CONVERSATIONS);
+    return all
+      .map((r) => r.value)
+      .filter(
+        (r) =>
+          (!filter.tenantId || r.tenantId === filter.tenantId) &&
+          (!filter.kind || r.kind === filter.kind),
+      );
+  }
+}
+
+function personalKey(tenantId: string, userId: string): string {
+  return `${tenantId.toLowerCase()}:${userId.toLowerCase()}`;
+}

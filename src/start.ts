@@ -1,0 +1,38 @@
+// `npm start`: runs the bot. When the embedded Defender XDR emulator is used, the bot process must
+// trust the emulator's TLS certificate, which Node reads only at start (NODE_EXTRA_CA_CERTS), so
+// this launcher makes the certificate and re-runs itself with it trusted: TLS checks stay on.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig } from './config.ts';
+import { ensureDevCertificate, writeTrustBundle } from './emulator/dev-certificate.ts';
+import { main } from './main.ts';
+
+const TRUSTED_MARK = 'MRB_EMULATOR_CA_TRUSTED';
+
+async function launch(): Promise<void> {
+  let emulatorEnabled = false;
+  let dataDir = './data';
+  try {
+    const config = loadConfig(process.env);
+    emulatorEnabled = config.emulator.enabled;
+    dataDir = config.dataDir;
+  } catch {
+    // main() reports configuration errors with their variable names
+  }
+  if (!emulatorEnabled || process.env[TRUSTED_MARK] === '1') {
+    await main();
+    return;
+  }
+  const cert = await ensureDevCertificate(path.join(dataDir, 'tls'));
+  const bundle = await writeTrustBundle(cert, process.env.NODE_EXTRA_CA_CERTS);
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [TRUSTED_MARK]: '1' },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+await launch();
