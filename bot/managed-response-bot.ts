@@ -64,6 +64,11 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     });
   }
 
+  /** Verbs with a handler (the contract with Action.Execute buttons in cards/). */
+  handledVerbs(): string[] {
+    return this.deps.cardActions.verbs();
+  }
+
   override async run(context: TurnContext): Promise<void> {
     attachTurnLogger(context, this.deps.logger);
     await super.run(context);
@@ -86,6 +91,11 @@ export class ManagedResponseBot extends TeamsActivityHandler {
 
   private async handleText(context: TurnContext): Promise<void> {
     const logger = turnLogger(context, this.deps.logger);
+    const submitted = context.activity.value as { verb?: unknown } | undefined;
+    if (!context.activity.text && typeof submitted?.verb === 'string') {
+      await this.handleSubmitFallback(context, submitted.verb, logger);
+      return;
+    }
     const hasAttachments = (context.activity.attachments ?? []).some(
       (a) => a.contentType !== 'text/html',
     );
@@ -114,6 +124,26 @@ export class ManagedResponseBot extends TeamsActivityHandler {
         ? `I didn't understand "${truncate(text, 60)}". Type **help** to see what I can do.`
         : 'Type **help** to see what I can do.',
     );
+  }
+
+  /** Old clients send an Action.Execute's Action.Submit fallback as a message with `value`. */
+  private async handleSubmitFallback(
+    context: TurnContext,
+    verb: string,
+    logger: Logger,
+  ): Promise<void> {
+    const response = await this.deps.cardActions.handle({
+      turn: context,
+      verb,
+      data: context.activity.value,
+      origin: turnOrigin(context.activity),
+      logger,
+    });
+    if (response.type === 'application/vnd.microsoft.card.adaptive') {
+      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(response.value)] });
+    } else if (typeof response.value === 'string') {
+      await context.sendActivity(response.value);
+    }
   }
 
   private async sendWelcome(context: TurnContext): Promise<void> {

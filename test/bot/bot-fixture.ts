@@ -1,0 +1,64 @@
+// Drives the real bot through botbuilder's TestAdapter with a memory store.
+import { TestAdapter, type Activity } from 'botbuilder';
+import { createBot } from '../../bot/create-bot.ts';
+import type { Command } from '../../bot/commands/command-table.ts';
+import { createLogger } from '../../src/logger.ts';
+import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { MemoryStore } from '../fakes/memory-store.ts';
+
+export const TENANT = '7d1c5f54-2b7e-4c35-9a51-0c5b8f3e2a10';
+export const USER_AAD = '4b8f0c1e-6a2d-4e3f-8b9c-0d1e2f3a4b5c';
+
+export function botFixture(extraCommands: Command[] = []) {
+  const store = new MemoryStore();
+  const conversations = new ConversationRegistry(store);
+  const bot = createBot({
+    logger: createLogger({ level: 'silent' }),
+    conversations,
+    now: () => new Date('2026-11-29T10:00:00Z'),
+    organizationName: async (tenantId) => (tenantId === TENANT ? 'Contoso' : undefined),
+    extraCommands,
+  });
+  const adapter = new TestAdapter(async (context) => {
+    await bot.run(context);
+  });
+  return { adapter, conversations, store, bot };
+}
+
+export function personal(overrides: Partial<Activity> = {}): Partial<Activity> {
+  return {
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.example/teams/',
+    conversation: { id: 'a:personal-1', conversationType: 'personal', isGroup: false, name: '' },
+    from: { id: '29:alex', name: 'Alex Wilber', aadObjectId: USER_AAD },
+    recipient: { id: '28:bot', name: 'Managed Response' },
+    channelData: { tenant: { id: TENANT } },
+    ...overrides,
+  };
+}
+
+export function channel(overrides: Partial<Activity> = {}): Partial<Activity> {
+  return personal({
+    conversation: {
+      id: '19:soc@thread.tacv2;messageid=1700000000000',
+      conversationType: 'channel',
+      isGroup: true,
+      name: '',
+    },
+    channelData: {
+      tenant: { id: TENANT },
+      team: { id: '19:team@thread.tacv2', name: 'Contoso SOC' },
+      channel: { id: '19:soc@thread.tacv2' },
+    },
+    ...overrides,
+  });
+}
+
+/** The first Adaptive Card of an activity, as JSON text (for assertions on its content). */
+export function cardText(activity: Partial<Activity> | undefined): string {
+  const card = activity?.attachments?.find(
+    (a) => a.contentType === 'application/vnd.microsoft.card.adaptive',
+  );
+  if (!card) throw new Error(`no Adaptive Card in ${JSON.stringify(activity)}`);
+  return JSON.stringify(card.content);
+}
