@@ -1,0 +1,139 @@
+// The durable outbox: domain events waiting for delivery, written in the same store batch as the
+// state change that produced them (transactional outbox). Records are keyed by a zero-padded
+// sequence number, so `list` returns them in write order; a consumer marks an event consumed by
+// deleting it in its own batch, next to its own writes. An index by event id makes appends
+// idempotent: appending an id that is already known yields no ops.
+import { z } from 'zod';
+import type { Incident } from '../domain/incident.ts';
+import type { IncidentChange } from '../domain/incident-lifecycle.ts';
+import type { Store, WriteOp } from '../store/store.ts';
+
+export interface OutboxEvent {
+  /**
+   * Deterministic: `${tenantId}:${incidentId}:${incident.lastUpdatedAt}:${change.type}[:n]`
+   * (n counts repeats of a type within one poll result), so one poll result never yields two ids.
+   */
+  id: string;
+  /** Global, strictly increasing in write order. */
+  seq: number;
+  tenantId: string;
+  incidentId: string;
+  change: IncidentChange;
+  /** The incident as it was after the change. */
+  incident: Incident;
+  /** The incident before the change, when known. */
+  previous?: Incident;
+  detectedAt: string;
+}
+
+export const OUTBOX_COLLECTION = 'outbox';
+export const OUTBOX_META_COLLECTION = 'outboxMeta';
+export const OUTBOX_IDS_COLLECTION = 'outboxIds';
+const SEQ_KEY = 'seq';
+
+/** 16 digits hold every safe integer, so key order is seq order. */
+export function outboxKey(seq: number): string {
+  return String(seq).padStart(16, '0');
+}
+
+// Ids come from other services too; encoding keeps them valid keys in every store (Azure Tables
+// forbids '/', '\', '#' and '?' in keys).
+function idKey(id: string): string {
+  return encodeURIComponent(id);
+}
+
+const counterSchema = z.object({ last: z.number().int().min(0) });
+
+// The envelope is checked; `change` and the incidents are our own writes, kept as stored.
+const eventSchema = z.looseObject({
+  id: z.string().min(1),
+  seq: z.number().int().positive(),
+  tenantId: z.string().min(1),
+  incidentId: z.string().min(1),
+  change: z.looseObject({ type: z.string().min(1) }),
+  incident: z.looseObject({ id: z.string() }),
+  previous: z.looseObject({ id: z.string() }).optional(),
+  detectedAt: z.string(),
+});
+
+export class OutboxRecordError extends Error {
+  constructor(key: string, reason: string) {
+    super(`The outbox record ${key} is not a valid event (${reason}); remove or repair it.`);
+    this.name = 'OutboxRecordError';
+  }
+}
+
+export class Outbox {
+  constructor(private readonly store: Store) {}
+
+  /** Events not yet consumed, in seq order. */
+  async pending(limit?: number): Promise<{ event: OutboxEvent; version: number }[]> {
+    const records = await this.store.list<unknown>(OUTBOX_COLLECTION);
+    return records.slice(0, limit).map((record) => {
+      const parsed = eventSchema.safeParse(record.value);
+      if (!parsed.success) throw new OutboxRecordError(record.key, parsed.error.message);
+      return { event: parsed.data as unknown as OutboxEvent, version: record.version };
+    });
+  }
+
+  /** Op(s) that mark an event consumed, for the consumer's own store.batch (CAS on its version). */
+  consumeOps(event: OutboxEvent, version: number): WriteOp[] {
+    return [
+      {
+        kind: 'delete',
+        collection: OUTBOX_COLLECTION,
+        key: outboxKey(event.seq),
+        expectedVersion: version,
+      },
+    ];
+  }
+
+  /**
+   * Ops that append the events, with seqs allocated from a counter record under compare-and-set:
+   * a concurrent append makes one of the two batches fail with StoreConflictError (retry by
+   * calling again). Events whose id is already known, or repeated in `events`, are left out.
+   */
+  async appendOps(events: Omit<OutboxEvent, 'seq'>[]): Promise<WriteOp[]> {
+    const fresh = [...new Map(events.map((e) => [e.id, e])).values()];
+    if (fresh.length === 0) return [];
+    const [counter, known] = await Promise.all([
+      this.store.get<unknown>(OUTBOX_META_COLLECTION, SEQ_KEY),
+      Promise.all(fresh.map((e) => this.store.get(OUTBOX_IDS_COLLECTION, idKey(e.id)))),
+    ]);
+    const toAppend = fresh.filter((_, i) => known[i] === undefined);
+    if (toAppend.length === 0) return [];
+
+    const parsed = counter === undefined ? { last: 0 } : counterSchema.parse(counter.value);
+    let seq = parsed.last;
+    const ops: WriteOp[] = [];
+    for (const event of toAppend) {
+      seq += 1;
+      const value: OutboxEvent = { ...event, seq };
+      // expectedVersion 0 = create: a concurrent writer of the same id or seq makes the batch fail.
+      ops.push(
+        {
+          kind: 'put',
+          collection: OUTBOX_IDS_COLLECTION,
+          key: idKey(event.id),
+          value: { seq },
+          expectedVersion: 0,
+        },
+        {
+          kind: 'put',
+          collection: OUTBOX_COLLECTION,
+          key: outboxKey(seq),
+          value,
+          expectedVersion: 0,
+        },
+      );
+    }
+    ops.push({
+      kind: 'put',
+      collection: OUTBOX_META_COLLECTION,
+      key: SEQ_KEY,
+      value: { last: seq },
+      expectedVersion: counter?.version ?? 0,
+    });
+    return ops;
+  }
+}
