@@ -1,0 +1,358 @@
+// Drains delivery jobs to Teams: at least once, never twice for a delivered id, in enqueue order
+// per ordering key, with retries for throttling and transient faults, and parking (not dropping)
+// when the target is unreachable. Pacing under Teams' rate limits is the messenger's job (see
+// TeamsRateGate, used by bot/proactive-messenger.ts right before each request).
+//
+// Restart safety. For each call the job record goes through the store like this:
+//   1. before the call: status inFlight, attempts + 1            (durable before the request)
+//   2. the call to Teams
+//   3. right after it: job deleted + DeliveryRecord (+ message location) in ONE batch
+// A crash between the moment Teams accepts the request in step 2 and the moment step 3 is durable
+// leaves the job "inFlight"; the next start sends it again (at-least-once), with a warning. That
+// window is one HTTP response plus one store write; at most `concurrency` jobs are in it at once,
+// and at most one per ordering key and per target. Nothing else is ever sent twice: a delivered
+// id has a DeliveryRecord, and every way in skips known ids. Updates are idempotent edits, so
+// only a repeated 'send' can show as a duplicate message.
+import { setMaxListeners } from 'node:events';
+import type { Store, WriteOp } from '../store/store.ts';
+import { abortableSleep, type Sleep } from './abortable-sleep.ts';
+import {
+  deliveryTargetKey,
+  type DeliveryJob,
+  type DeliveryRecord,
+  type DeliveryTarget,
+} from './delivery-job.ts';
+import type { DeliveryLogger } from './delivery-logger.ts';
+import type { JobRecord, JobStatus } from './delivery-schemas.ts';
+import { DeliveryStore, type BadRecord } from './delivery-store.ts';
+import { JobIntake, reportBad } from './job-intake.ts';
+import { JobQueue, type QueueEntry } from './job-queue.ts';
+import { JobRunner } from './job-runner.ts';
+import { MessengerError, type Messenger } from './messenger.ts';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
+import { UnreachableTargets, type OnUnreachable } from './unreachable-targets.ts';
+
+export interface DeliveryEngineOptions {
+  store: Store;
+  messenger: Messenger;
+  logger: DeliveryLogger;
+  /** Called once per target found unreachable (403): tell the tenant's admins and SOC channel. */
+  onUnreachable?: OnUnreachable;
+  now?: () => Date;
+  sleep?: Sleep;
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /** Calls in flight at once (default 16); also bounds the duplicates a crash can cause. */
+  concurrency?: number;
+  /** Of which at most this many for one tenant (default 8), so one tenant cannot hold every slot. */
+  perTenantConcurrency?: number;
+  /** How often a started engine looks for jobs enqueued through enqueueOps (default 1000 ms). */
+  pollIntervalMs?: number;
+}
+
+export interface DeliveryFilter {
+  tenantId?: string;
+  target?: DeliveryTarget;
+  jobIdPrefix?: string;
+  /** ISO instant: delivered at or after. */
+  since?: string;
+}
+
+export class DeliveryEngine {
+  readonly #store: DeliveryStore;
+  readonly #logger: DeliveryLogger;
+  readonly #now: () => Date;
+  readonly #sleep: Sleep;
+  readonly #concurrency: number;
+  readonly #perTenantConcurrency: number;
+  readonly #pollIntervalMs: number;
+  readonly #queue = new JobQueue();
+  readonly #unreachable: UnreachableTargets;
+  readonly #intake: JobIntake;
+  readonly #runner: JobRunner;
+
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #runningPerTenant = new Map<string, number>();
+  /** One call at a time per target: a throttled conversation then holds one slot, not many. */
+  readonly #runningTargets = new Set<string>();
+  #loaded: Promise<void> | undefined;
+  #loop: Promise<void> | undefined;
+  #forever = false;
+  #stopping = false;
+  #abort = new AbortController();
+  #wake = deferred();
+  #iteration = 0;
+  #idleWaiters: { after: number; resolve: () => void }[] = [];
+  #inboxDue = true;
+  #lastInboxMs = 0;
+
+  constructor(options: DeliveryEngineOptions) {
+    this.#store = new DeliveryStore(options.store);
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => new Date());
+    this.#sleep = options.sleep ?? abortableSleep;
+    this.#concurrency = options.concurrency ?? 16;
+    this.#perTenantConcurrency = options.perTenantConcurrency ?? 8;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#unreachable = new UnreachableTargets(this.#store, this.#logger, options.onUnreachable);
+    this.#intake = new JobIntake(
+      this.#store,
+      this.#queue,
+      this.#unreachable,
+      this.#logger,
+      this.#now,
+    );
+    this.#runner = new JobRunner({
+      store: this.#store,
+      messenger: options.messenger,
+      logger: this.#logger,
+      queue: this.#queue,
+      unreachable: this.#unreachable,
+      retry: { ...defaultRetryPolicy, ...options.retry },
+      now: this.#now,
+      random: options.random ?? Math.random,
+    });
+  }
+
+  /** Stores the jobs (one batch) and wakes the worker. Known ids (queued or delivered) are skipped. */
+  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+    await this.#ensureLoaded();
+    await this.#intake.enqueue(jobs);
+    this.#wakeUp();
+  }
+
+  /**
+   * Ops that enqueue the jobs, for the caller's own store.batch (e.g. next to consuming its outbox
+   * event). They land in an inbox that the worker takes in on its next poll, or at once after
+   * wake(); ids already known are dropped there, so a repeat is harmless.
+   */
+  enqueueOps(jobs: readonly DeliveryJob[]): WriteOp[] {
+    return this.#intake.inboxOps(jobs);
+  }
+
+  /** Tells the worker to look for new jobs now (after a batch holding enqueueOps). */
+  wake(): void {
+    this.#inboxDue = true;
+    this.#wakeUp();
+  }
+
+  /** Runs the worker until stop(). */
+  start(): void {
+    this.#forever = true;
+    this.#loop ??= this.#runLoop();
+  }
+
+  /** Stops taking jobs, cancels calls still waiting for a rate-limit slot, waits for the rest. */
+  async stop(): Promise<void> {
+    const loop = this.#loop;
+    if (!loop) return;
+    this.#stopping = true;
+    this.#abort.abort(
+      new MessengerError('delivery engine stopping', { status: 0, code: 'Aborted' }),
+    );
+    this.#wakeUp();
+    await loop;
+  }
+
+  /**
+   * Resolves when no job is left to do: every job delivered, failed, or parked behind an
+   * unreachable target. Waits out retry delays. Works whether or not start() was called.
+   */
+  async drain(): Promise<void> {
+    this.#inboxDue = true;
+    if (this.#loop && this.#forever) {
+      const idle = new Promise<void>((resolve) => {
+        this.#idleWaiters.push({ after: this.#iteration, resolve });
+      });
+      this.#wakeUp();
+      await idle;
+      return;
+    }
+    this.#loop ??= this.#runLoop();
+    await this.#loop;
+  }
+
+  /** Where the message recorded under messageKey lives now. */
+  findDelivery(messageKey: string): Promise<DeliveryRecord | undefined> {
+    return this.#store.findMessage(messageKey);
+  }
+
+  async listDeliveries(filter: DeliveryFilter = {}): Promise<DeliveryRecord[]> {
+    const targetKey = filter.target && deliveryTargetKey(filter.target);
+    const tenantId = filter.tenantId?.toLowerCase();
+    return (await this.#store.listDeliveries()).filter(
+      (d) =>
+        (!tenantId || d.target.tenantId.toLowerCase() === tenantId) &&
+        (!targetKey || deliveryTargetKey(d.target) === targetKey) &&
+        (!filter.jobIdPrefix || d.jobId.startsWith(filter.jobIdPrefix)) &&
+        (!filter.since || d.deliveredAt >= filter.since),
+    );
+  }
+
+  /** Undelivered jobs as stored (for operators: parked and failed ones stay here). */
+  async listJobs(filter: { status?: JobStatus } = {}): Promise<JobRecord[]> {
+    const bad: BadRecord[] = [];
+    const jobs = (await this.#store.listJobs(bad)).map((r) => r.value);
+    reportBad(this.#logger, bad);
+    return jobs.filter((j) => !filter.status || j.status === filter.status);
+  }
+
+  /** The target can be reached again (app reinstalled, bot re-added): re-queues its parked jobs. */
+  async markReachable(target: DeliveryTarget): Promise<number> {
+    await this.#ensureLoaded();
+    const key = deliveryTargetKey(target);
+    const updatedAt = this.#now().toISOString();
+    const requeued = this.#queue
+      .entries()
+      .filter((e) => e.targetKey === key && e.record.status === 'parked' && !e.running)
+      .map((entry) => ({
+        entry,
+        record: {
+          ...entry.record,
+          status: 'pending' as const,
+          budgetStart: entry.record.attempts,
+          notBefore: undefined,
+          updatedAt,
+        },
+      }));
+    await this.#store.batch([
+      this.#unreachable.clearOp(key),
+      ...requeued.map(({ entry, record }) => this.#store.jobOp(record, entry.version)),
+    ]);
+    for (const { entry, record } of requeued) {
+      entry.record = record;
+      entry.version += 1;
+      entry.notBeforeMs = 0;
+    }
+    this.#unreachable.forget(key);
+    this.#logger.info(
+      { target, requeued: requeued.length },
+      'target reachable again; jobs re-queued',
+    );
+    this.#wakeUp();
+    return requeued.length;
+  }
+
+  // The worker: take in new jobs, start the due heads, wait for a wake (a job finished, a job
+  // arrived, stop) or for the next due time.
+  async #runLoop(): Promise<void> {
+    this.#stopping = false;
+    this.#abort = new AbortController();
+    setMaxListeners(0, this.#abort.signal); // every call waiting for a rate-limit slot listens
+    try {
+      await this.#ensureLoaded();
+      while (!this.#stopping) {
+        this.#iteration += 1;
+        const wake = this.#wake.promise;
+        const nowMs = this.#now().getTime();
+        if (
+          this.#inboxDue ||
+          (this.#forever && nowMs - this.#lastInboxMs >= this.#pollIntervalMs)
+        ) {
+          this.#inboxDue = false;
+          this.#lastInboxMs = nowMs;
+          await this.#intake.takeInbox();
+        }
+        this.#launch(this.#now().getTime());
+        if (this.#running.size === 0 && this.#queue.settled()) {
+          this.#resolveIdle();
+          if (!this.#forever) break;
+        }
+        await this.#waitFor(wake, this.#waitMs());
+      }
+      await Promise.allSettled(this.#running.values());
+    } finally {
+      this.#loop = undefined;
+      this.#forever = false;
+      this.#resolveIdle(true);
+    }
+  }
+
+  #launch(nowMs: number): void {
+    for (const entry of this.#queue.due(nowMs)) {
+      if (this.#running.size >= this.#concurrency) return;
+      const tenant = entry.record.job.target.tenantId.toLowerCase();
+      const tenantRunning = this.#runningPerTenant.get(tenant) ?? 0;
+      if (
+        tenantRunning >= this.#perTenantConcurrency ||
+        this.#runningTargets.has(entry.targetKey)
+      ) {
+        continue;
+      }
+      this.#runningPerTenant.set(tenant, tenantRunning + 1);
+      this.#runningTargets.add(entry.targetKey);
+      entry.running = true;
+      const id = entry.record.job.id;
+      const run = this.#runner
+        .run(entry, this.#abort.signal, () => this.#stopping)
+        .catch((err: unknown) => this.#stepFailed(entry, err))
+        .finally(() => {
+          entry.running = false;
+          this.#running.delete(id);
+          this.#runningTargets.delete(entry.targetKey);
+          this.#runningPerTenant.set(tenant, (this.#runningPerTenant.get(tenant) ?? 1) - 1);
+          this.#wakeUp();
+        });
+      this.#running.set(id, run);
+    }
+  }
+
+  /** A store write around the call failed: nothing was lost, try the job again a bit later. */
+  #stepFailed(entry: QueueEntry, err: unknown): void {
+    entry.notBeforeMs = this.#now().getTime() + 1_000;
+    this.#logger.error({ err, jobId: entry.record.job.id }, 'delivery step failed; will try again');
+  }
+
+  /** ms until something is due; Infinity = only a wake (a job finishing, enqueue, stop) helps. */
+  #waitMs(): number {
+    const nowMs = this.#now().getTime();
+    const next = this.#queue.nextDueMs();
+    let wait = next === undefined || next <= nowMs ? Infinity : next - nowMs;
+    if (this.#forever) {
+      wait = Math.min(wait, Math.max(0, this.#lastInboxMs + this.#pollIntervalMs - nowMs));
+    }
+    return wait;
+  }
+
+  async #waitFor(wake: Promise<void>, ms: number): Promise<void> {
+    if (ms === Infinity) {
+      await wake;
+      return;
+    }
+    const timer = new AbortController();
+    try {
+      await Promise.race([wake, this.#sleep(ms, timer.signal).catch(() => undefined)]);
+    } finally {
+      timer.abort();
+    }
+  }
+
+  #wakeUp(): void {
+    const current = this.#wake;
+    this.#wake = deferred();
+    current.resolve();
+  }
+
+  /** Idle seen by an iteration that began after drain() asked (or the loop ended: all). */
+  #resolveIdle(all = false): void {
+    const waiting = this.#idleWaiters;
+    this.#idleWaiters = all ? [] : waiting.filter((w) => w.after >= this.#iteration);
+    for (const w of waiting) if (all || w.after < this.#iteration) w.resolve();
+  }
+
+  #ensureLoaded(): Promise<void> {
+    this.#loaded ??= this.#intake.load().catch((err: unknown) => {
+      this.#loaded = undefined;
+      throw err;
+    });
+    return this.#loaded;
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

@@ -1,0 +1,194 @@
+// The engine's records in the Store. Collections:
+//   deliveryInbox        jobs enqueued through a caller's own batch (enqueueOps), not yet taken in
+//   deliveryJobs         jobs not yet delivered: pending, in flight, parked (target unreachable), failed
+//   deliveries           one DeliveryRecord per delivered job id; its presence means "never again"
+//   deliveryMessages     the latest DeliveryRecord per messageKey: where that card lives now
+//   deliveryUnreachable  targets found unreachable (403), until markReachable
+// Keys are URI-encoded ids: every store accepts them (Azure Tables forbids / \ # ? in keys).
+import type { z } from 'zod';
+import type { Store, WriteOp } from '../store/store.ts';
+import type { DeliveryJob, DeliveryRecord } from './delivery-job.ts';
+import {
+  deliveryRecordSchema,
+  inboxEntrySchema,
+  jobRecordSchema,
+  unreachableSchema,
+  type JobRecord,
+  type UnreachableRecord,
+} from './delivery-schemas.ts';
+
+export const INBOX = 'deliveryInbox';
+export const JOBS = 'deliveryJobs';
+export const DELIVERIES = 'deliveries';
+export const MESSAGES = 'deliveryMessages';
+export const UNREACHABLE = 'deliveryUnreachable';
+
+export interface Versioned<T> {
+  value: T;
+  version: number;
+}
+
+/** A record that failed to parse: reported, skipped, kept for an operator. */
+export interface BadRecord {
+  collection: string;
+  key: string;
+  reason: string;
+}
+
+export class DeliveryStore {
+  constructor(private readonly store: Store) {}
+
+  inboxOps(entries: readonly { job: DeliveryJob; seq: number }[]): WriteOp[] {
+    return entries.map(({ job, seq }) => ({
+      kind: 'put',
+      collection: INBOX,
+      key: encodeKey(job.id),
+      value: { job, seq },
+    }));
+  }
+
+  /** Whether a job id was ever taken in (delivered, or still known as a job). */
+  async isKnown(jobId: string): Promise<boolean> {
+    const key = encodeKey(jobId);
+    return (
+      (await this.store.get(DELIVERIES, key)) !== undefined ||
+      (await this.store.get(JOBS, key)) !== undefined
+    );
+  }
+
+  /** Creates job records; resolves with their versions. A conflict means one already exists. */
+  async create(records: readonly JobRecord[], extra: WriteOp[] = []): Promise<void> {
+    await this.store.batch([
+      ...records.map((record): WriteOp => ({
+        kind: 'put',
+        collection: JOBS,
+        key: encodeKey(record.job.id),
+        value: record,
+        expectedVersion: 0,
+      })),
+      ...extra,
+    ]);
+  }
+
+  async listInbox(
+    bad: BadRecord[],
+  ): Promise<{ key: string; entry: z.infer<typeof inboxEntrySchema> }[]> {
+    const records = await this.store.list<unknown>(INBOX);
+    return records.flatMap((r) => {
+      const parsed = inboxEntrySchema.safeParse(r.value);
+      if (parsed.success) return [{ key: r.key, entry: parsed.data }];
+      bad.push({ collection: INBOX, key: r.key, reason: parsed.error.message });
+      return [];
+    });
+  }
+
+  deleteInbox(key: string): Promise<boolean> {
+    return this.store.delete(INBOX, key);
+  }
+
+  async listJobs(bad: BadRecord[]): Promise<Versioned<JobRecord>[]> {
+    const records = await this.store.list<unknown>(JOBS);
+    return records.flatMap((r) => {
+      const parsed = jobRecordSchema.safeParse(r.value);
+      if (parsed.success) return [{ value: parsed.data, version: r.version }];
+      bad.push({ collection: JOBS, key: r.key, reason: parsed.error.message });
+      return [];
+    });
+  }
+
+  /** Compare-and-set on the job's version; resolves with the new version. */
+  async saveJob(
+    record: JobRecord,
+    expectedVersion: number,
+    extra: WriteOp[] = [],
+  ): Promise<number> {
+    await this.store.batch([
+      {
+        kind: 'put',
+        collection: JOBS,
+        key: encodeKey(record.job.id),
+        value: record,
+        expectedVersion,
+      },
+      ...extra,
+    ]);
+    return expectedVersion + 1;
+  }
+
+  /** The one write after a successful call: job gone, delivery recorded, message located. */
+  async complete(
+    jobId: string,
+    expectedVersion: number,
+    delivery: DeliveryRecord,
+    messageKey: string | undefined,
+  ): Promise<void> {
+    const ops: WriteOp[] = [
+      { kind: 'delete', collection: JOBS, key: encodeKey(jobId), expectedVersion },
+      { kind: 'put', collection: DELIVERIES, key: encodeKey(jobId), value: delivery },
+    ];
+    if (messageKey) {
+      ops.push({ kind: 'put', collection: MESSAGES, key: encodeKey(messageKey), value: delivery });
+    }
+    await this.store.batch(ops);
+  }
+
+  async findMessage(messageKey: string): Promise<DeliveryRecord | undefined> {
+    const record = await this.store.get<unknown>(MESSAGES, encodeKey(messageKey));
+    if (!record) return undefined;
+    return deliveryRecordSchema.parse(record.value);
+  }
+
+  async listDeliveries(): Promise<DeliveryRecord[]> {
+    const records = await this.store.list<unknown>(DELIVERIES);
+    return records.flatMap((r) => {
+      const parsed = deliveryRecordSchema.safeParse(r.value);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  async listUnreachable(bad: BadRecord[]): Promise<Versioned<UnreachableRecord>[]> {
+    const records = await this.store.list<unknown>(UNREACHABLE);
+    return records.flatMap((r) => {
+      const parsed = unreachableSchema.safeParse(r.value);
+      if (parsed.success) return [{ value: parsed.data, version: r.version }];
+      bad.push({ collection: UNREACHABLE, key: r.key, reason: parsed.error.message });
+      return [];
+    });
+  }
+
+  unreachableOp(targetKey: string, record: UnreachableRecord, expectedVersion?: number): WriteOp {
+    return {
+      kind: 'put',
+      collection: UNREACHABLE,
+      key: encodeKey(targetKey),
+      value: record,
+      expectedVersion,
+    };
+  }
+
+  async putUnreachable(targetKey: string, record: UnreachableRecord): Promise<void> {
+    await this.store.batch([this.unreachableOp(targetKey, record)]);
+  }
+
+  clearUnreachableOp(targetKey: string): WriteOp {
+    return { kind: 'delete', collection: UNREACHABLE, key: encodeKey(targetKey) };
+  }
+
+  jobOp(record: JobRecord, expectedVersion: number): WriteOp {
+    return {
+      kind: 'put',
+      collection: JOBS,
+      key: encodeKey(record.job.id),
+      value: record,
+      expectedVersion,
+    };
+  }
+
+  batch(ops: WriteOp[]): Promise<void> {
+    return this.store.batch(ops);
+  }
+}
+
+export function encodeKey(id: string): string {
+  return encodeURIComponent(id);
+}

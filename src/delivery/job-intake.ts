@@ -1,0 +1,152 @@
+// How jobs get into the engine's queue: enqueue() writes them itself; enqueueOps() hands the
+// caller ops for its own batch, which land in an inbox taken in on the next poll; a start loads
+// what the store holds. Every route drops ids already known (queued or delivered), and gives
+// each job its place in enqueue order.
+import { StoreConflictError, type WriteOp } from '../store/store.ts';
+import type { DeliveryJob } from './delivery-job.ts';
+import type { DeliveryLogger } from './delivery-logger.ts';
+import { deliveryJobSchema, type JobRecord } from './delivery-schemas.ts';
+import { INBOX, type BadRecord, type DeliveryStore } from './delivery-store.ts';
+import { deliveryTargetKey } from './delivery-job.ts';
+import type { JobQueue, QueueEntry } from './job-queue.ts';
+import type { UnreachableTargets } from './unreachable-targets.ts';
+
+export class JobIntake {
+  #lastSeq = 0;
+  /** Seqs handed out by inboxOps, reused if the same id comes again before it is taken in. */
+  readonly #inboxSeqs = new Map<string, number>();
+
+  constructor(
+    private readonly store: DeliveryStore,
+    private readonly queue: JobQueue,
+    private readonly unreachable: UnreachableTargets,
+    private readonly logger: DeliveryLogger,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Fills the queue from the store (jobs left by an earlier run, unreachable targets). */
+  async load(): Promise<void> {
+    const bad: BadRecord[] = [];
+    let resumed = 0;
+    for (const { value, version } of await this.store.listJobs(bad)) {
+      this.#lastSeq = Math.max(this.#lastSeq, value.seq);
+      if (value.status === 'failed') continue;
+      if (value.status === 'inFlight') resumed += 1;
+      this.queue.add(queueEntry(value, version));
+    }
+    for (const { value } of await this.store.listUnreachable(bad)) {
+      this.unreachable.remember(deliveryTargetKey(value.target), value);
+    }
+    reportBad(this.logger, bad);
+    if (resumed > 0) {
+      this.logger.warn(
+        { resumed },
+        'jobs were in flight when the process stopped; they will be sent again',
+      );
+    }
+    await this.unreachable.notifyPending();
+  }
+
+  inboxOps(jobs: readonly DeliveryJob[]): WriteOp[] {
+    return this.store.inboxOps(
+      jobs.map((job) => {
+        const parsed = deliveryJobSchema.parse(job);
+        const seq = this.#inboxSeqs.get(parsed.id) ?? this.#nextSeq();
+        this.#inboxSeqs.set(parsed.id, seq);
+        return { job: parsed, seq };
+      }),
+    );
+  }
+
+  async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
+    const fresh = await this.#unknownJobs(jobs.map((job) => deliveryJobSchema.parse(job)));
+    await this.#create(
+      fresh.map((job) => this.#newRecord(job, this.#nextSeq())),
+      [],
+    );
+  }
+
+  async takeInbox(): Promise<void> {
+    const bad: BadRecord[] = [];
+    const inbox = await this.store.listInbox(bad);
+    reportBad(this.logger, bad);
+    if (inbox.length === 0) return;
+    for (const { entry } of inbox) {
+      this.#inboxSeqs.delete(entry.job.id);
+      this.#lastSeq = Math.max(this.#lastSeq, entry.seq);
+    }
+    const fresh = new Set(await this.#unknownJobs(inbox.map((i) => i.entry.job)));
+    await this.#create(
+      inbox
+        .filter((i) => fresh.has(i.entry.job))
+        .map((i) => this.#newRecord(i.entry.job, i.entry.seq)),
+      inbox.map((i): WriteOp => ({ kind: 'delete', collection: INBOX, key: i.key })),
+    );
+  }
+
+  /** Jobs whose id is neither queued nor known to the store (the first of each id). */
+  async #unknownJobs(jobs: readonly DeliveryJob[]): Promise<DeliveryJob[]> {
+    const seen = new Set<string>();
+    const candidates = jobs.filter((job) => {
+      if (seen.has(job.id) || this.queue.has(job.id)) return false;
+      seen.add(job.id);
+      return true;
+    });
+    const known = await Promise.all(candidates.map((job) => this.store.isKnown(job.id)));
+    return candidates.filter((_, i) => !known[i]);
+  }
+
+  async #create(records: JobRecord[], extra: WriteOp[]): Promise<void> {
+    if (records.length === 0 && extra.length === 0) return;
+    try {
+      await this.store.create(records, extra);
+    } catch (err) {
+      if (!(err instanceof StoreConflictError)) throw err;
+      // One of them was created meanwhile (a concurrent enqueue): take the rest one by one.
+      const created: JobRecord[] = [];
+      for (const record of records) {
+        try {
+          await this.store.create([record]);
+          created.push(record);
+        } catch (inner) {
+          if (!(inner instanceof StoreConflictError)) throw inner;
+        }
+      }
+      if (extra.length > 0) await this.store.batch(extra);
+      records = created;
+    }
+    for (const record of records) this.queue.add(queueEntry(record, 1));
+    if (records.length > 0) this.logger.debug({ count: records.length }, 'jobs enqueued');
+  }
+
+  #newRecord(job: DeliveryJob, seq: number): JobRecord {
+    return {
+      job,
+      seq,
+      status: 'pending',
+      attempts: 0,
+      budgetStart: 0,
+      updatedAt: this.now().toISOString(),
+    };
+  }
+
+  /** Enqueue order: wall-clock microseconds, bumped so that it only ever increases. */
+  #nextSeq(): number {
+    this.#lastSeq = Math.max(this.#lastSeq + 1, this.now().getTime() * 1000);
+    return this.#lastSeq;
+  }
+}
+
+export function queueEntry(record: JobRecord, version: number): QueueEntry {
+  return {
+    record,
+    version,
+    notBeforeMs: record.notBefore ? Date.parse(record.notBefore) : 0,
+    targetKey: deliveryTargetKey(record.job.target),
+    running: false,
+  };
+}
+
+export function reportBad(logger: DeliveryLogger, bad: readonly BadRecord[]): void {
+  for (const b of bad) logger.error(b, 'unreadable delivery record skipped; repair or remove it');
+}

@@ -1,0 +1,183 @@
+// One job through the store and the messenger (see the restart-safety note in delivery-engine.ts):
+// mark inFlight → call → record the delivery in one batch; or, on failure, schedule the retry,
+// park the job behind its unreachable target, or keep it as failed for an operator.
+import { StoreConflictError, type WriteOp } from '../store/store.ts';
+import { abortableSleep } from './abortable-sleep.ts';
+import type { DeliveryRecord } from './delivery-job.ts';
+import type { DeliveryLogger } from './delivery-logger.ts';
+import type { JobRecord, RecordedFailure } from './delivery-schemas.ts';
+import type { DeliveryStore } from './delivery-store.ts';
+import type { JobQueue, QueueEntry } from './job-queue.ts';
+import { MessengerError, type Messenger } from './messenger.ts';
+import { performOperation, type PerformResult } from './perform-operation.ts';
+import { classifyFailure, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
+import type { UnreachableTargets } from './unreachable-targets.ts';
+
+export interface JobRunnerDeps {
+  store: DeliveryStore;
+  messenger: Messenger;
+  logger: DeliveryLogger;
+  queue: JobQueue;
+  unreachable: UnreachableTargets;
+  retry: RetryPolicy;
+  now: () => Date;
+  random: () => number;
+}
+
+export class JobRunner {
+  constructor(private readonly deps: JobRunnerDeps) {}
+
+  async run(entry: QueueEntry, signal: AbortSignal, stopping: () => boolean): Promise<void> {
+    if (this.deps.unreachable.has(entry.targetKey)) {
+      await this.park(entry, undefined);
+      return;
+    }
+    const job = entry.record.job;
+    if (entry.record.status === 'inFlight') {
+      this.deps.logger.warn(
+        { jobId: job.id, attempts: entry.record.attempts },
+        'job was in flight when the process stopped; sending it again (it may arrive twice)',
+      );
+    }
+    await this.save(entry, {
+      ...entry.record,
+      status: 'inFlight',
+      attempts: entry.record.attempts + 1,
+      updatedAt: this.deps.now().toISOString(),
+    });
+    let result: PerformResult;
+    try {
+      result = await performOperation(
+        job,
+        this.deps.messenger,
+        this.deps.store,
+        this.deps.logger,
+        signal,
+      );
+    } catch (error) {
+      await this.onFailure(entry, error);
+      return;
+    }
+    await this.complete(entry, result, stopping);
+  }
+
+  private async complete(
+    entry: QueueEntry,
+    result: PerformResult,
+    stopping: () => boolean,
+  ): Promise<void> {
+    const { job, attempts } = entry.record;
+    const delivery: DeliveryRecord = {
+      jobId: job.id,
+      target: job.target,
+      conversationId: result.location.conversationId,
+      activityId: result.location.activityId,
+      deliveredAt: this.deps.now().toISOString(),
+      attempts,
+    };
+    // Retry the write, never the call: the message is out. Only if the store stays broken through
+    // a stop does the job remain inFlight, to be sent again after the restart.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deps.store.complete(job.id, entry.version, delivery, result.messageKey);
+        break;
+      } catch (err) {
+        if (err instanceof StoreConflictError || (stopping() && attempt >= 3)) {
+          this.deps.logger.error(
+            { err, jobId: job.id },
+            'delivered, but the delivery could not be recorded; it may be sent again after a restart',
+          );
+          break;
+        }
+        this.deps.logger.error(
+          { err, jobId: job.id, attempt },
+          'recording a delivery failed; retrying the write',
+        );
+        await abortableSleep(Math.min(5_000, 100 * 2 ** attempt));
+      }
+    }
+    this.deps.queue.remove(job.id);
+    this.deps.logger.info(
+      {
+        jobId: job.id,
+        conversationId: delivery.conversationId,
+        activityId: delivery.activityId,
+        attempts,
+      },
+      'delivered',
+    );
+  }
+
+  private async onFailure(entry: QueueEntry, error: unknown): Promise<void> {
+    const failure = classifyFailure(error);
+    const record = entry.record;
+    const lastError = describeFailure(error, this.deps.now());
+    const details = { jobId: record.job.id, status: lastError.status, code: lastError.code };
+    if (failure.kind === 'aborted') {
+      await this.save(entry, { ...record, status: 'pending', attempts: record.attempts - 1 });
+      return;
+    }
+    if (failure.kind === 'unreachable') {
+      await this.park(entry, lastError);
+      return;
+    }
+    const used = record.attempts - record.budgetStart;
+    if (failure.kind === 'permanent' || used >= this.deps.retry.maxAttempts) {
+      await this.save(entry, { ...record, status: 'failed', lastError, updatedAt: lastError.at });
+      this.deps.queue.remove(record.job.id);
+      this.deps.logger.error(
+        { ...details, attempts: record.attempts, err: error },
+        failure.kind === 'permanent'
+          ? 'delivery refused; the job is kept as failed for an operator'
+          : 'delivery kept failing; the job is kept as failed for an operator',
+      );
+      return;
+    }
+    const delayMs = retryDelayMs(used, failure, this.deps.retry, this.deps.random);
+    await this.save(entry, {
+      ...record,
+      status: 'pending',
+      notBefore: new Date(this.deps.now().getTime() + delayMs).toISOString(),
+      lastError,
+      updatedAt: lastError.at,
+    });
+    this.deps.logger.warn(
+      { ...details, attempts: record.attempts, delayMs },
+      'delivery will be retried',
+    );
+  }
+
+  /** Holds the job (and so its ordering key) until markReachable. */
+  private async park(entry: QueueEntry, error: RecordedFailure | undefined): Promise<void> {
+    const record: JobRecord = {
+      ...entry.record,
+      status: 'parked',
+      lastError: error ?? entry.record.lastError,
+      updatedAt: this.deps.now().toISOString(),
+    };
+    const marked = error && this.deps.unreachable.markOp(entry.targetKey, record.job, error);
+    await this.save(entry, record, marked ? [marked.op] : []);
+    this.deps.logger.warn(
+      { jobId: record.job.id, target: record.job.target, code: record.lastError?.code },
+      'target unreachable; job parked until it is reachable again',
+    );
+    if (marked) {
+      this.deps.unreachable.remember(entry.targetKey, marked.record);
+      await this.deps.unreachable.notify(entry.targetKey);
+    }
+  }
+
+  private async save(entry: QueueEntry, record: JobRecord, extra: WriteOp[] = []): Promise<void> {
+    entry.version = await this.deps.store.saveJob(record, entry.version, extra);
+    entry.record = record;
+    entry.notBeforeMs = record.notBefore ? Date.parse(record.notBefore) : 0;
+  }
+}
+
+function describeFailure(error: unknown, now: Date): RecordedFailure {
+  const at = now.toISOString();
+  if (error instanceof MessengerError) {
+    return { status: error.status, code: error.code, message: error.message, at };
+  }
+  return { status: 0, message: error instanceof Error ? error.message : String(error), at };
+}

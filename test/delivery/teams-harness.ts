@@ -1,0 +1,56 @@
+// A real CloudAdapter (empty MicrosoftAppId: no auth) talking to the fake Bot Connector, with a
+// ConversationRegistry holding what the bot would have captured at install time.
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
+import type { DeliveryLogger } from '../../src/delivery/delivery-logger.ts';
+import { TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
+import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { FakeBotConnector, FakeConversation } from '../fakes/fake-bot-connector.ts';
+
+export function localAdapter(): CloudAdapter {
+  return new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppPassword: '' }),
+  );
+}
+
+export function teamsMessenger(
+  store: Store,
+  logger: DeliveryLogger,
+  rateGate: TeamsRateGate = new TeamsRateGate(),
+): { messenger: ProactiveMessenger; registry: ConversationRegistry } {
+  const registry = new ConversationRegistry(store);
+  const messenger = new ProactiveMessenger({
+    adapter: localAdapter(),
+    appId: '',
+    registry,
+    logger,
+    rateGate,
+  });
+  return { messenger, registry };
+}
+
+/** Installs the app in a conversation: the fake knows it, the registry holds its reference. */
+export async function install(
+  connector: FakeBotConnector,
+  registry: ConversationRegistry,
+  conversation: Omit<FakeConversation, 'id'>,
+): Promise<FakeConversation> {
+  const created = connector.addConversation(conversation);
+  await registry.record({
+    conversationId: created.id,
+    kind: created.kind,
+    tenantId: created.tenantId,
+    userId: created.kind === 'personal' ? created.memberIds[0] : undefined,
+    reference: connector.referenceFor(created),
+    updatedAt: new Date().toISOString(),
+  });
+  return created;
+}
+
+export const quietLogger: DeliveryLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

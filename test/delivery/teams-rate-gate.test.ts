@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
+
+/** Largest number of grants inside any window of `windowMs` (sliding, like Teams is assumed to). */
+function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while ((sorted[end] ?? 0) - (sorted[start] ?? 0) >= windowMs) start += 1;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+describe('TeamsRateGate', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: Date.parse('2026-03-01T08:00:00Z') });
+  });
+  afterEach(() => clock.restore());
+
+  async function grants(
+    gate: TeamsRateGate,
+    scopes: { tenantId: string; conversationKey: string }[],
+  ): Promise<number[]> {
+    const times: number[] = [];
+    let done = false;
+    const all = Promise.all(
+      scopes.map((scope) => gate.acquire(scope).then(() => void times.push(Date.now()))),
+    ).then(() => {
+      done = true;
+    });
+    while (!done) await clock.tickAsync(5);
+    await all;
+    return times;
+  }
+
+  it('keeps one conversation under 7/1 s, 8/2 s and 60/30 s, even as sliding windows', async () => {
+    const start = Date.now();
+    const times = await grants(
+      new TeamsRateGate(),
+      Array.from({ length: 70 }, () => ({ tenantId: 't', conversationKey: 'chat-1' })),
+    );
+    assert.ok(busiestWindow(times, 1_000) <= 7, `1 s: ${busiestWindow(times, 1_000)}`);
+    assert.ok(busiestWindow(times, 2_000) <= 8, `2 s: ${busiestWindow(times, 2_000)}`);
+    assert.ok(busiestWindow(times, 30_000) <= 60, `30 s: ${busiestWindow(times, 30_000)}`);
+    // The first calls go out at once, and the gate does not crawl either (≥ 1.5/s).
+    assert.equal(times[0], start);
+    assert.ok(Math.max(...times) - start <= 47_000, `took ${Math.max(...times) - start} ms`);
+  });
+
+  it('keeps a tenant under 50 calls in any second, at about 45 per second', async () => {
+    const start = Date.now();
+    const times = await grants(
+      new TeamsRateGate(),
+      Array.from({ length: 225 }, (_, i) => ({ tenantId: 't', conversationKey: `chat-${i}` })),
+    );
+    assert.ok(busiestWindow(times, 1_000) <= 50, `1 s: ${busiestWindow(times, 1_000)}`);
+    const seconds = (Math.max(...times) - start) / 1000;
+    assert.ok(seconds <= 5.2, `225 calls took ${seconds} s`);
+  });
+
+  it('does not let one tenant slow down another', async () => {
+    const start = Date.now();
+    const gate = new TeamsRateGate();
+    const busy = Array.from({ length: 200 }, (_, i) => ({
+      tenantId: 'a',
+      conversationKey: `a-${i}`,
+    }));
+    const other = { tenantId: 'b', conversationKey: 'b-1' };
+    const [, otherTimes] = await Promise.all([grants(gate, busy), grants(gate, [other])]);
+    assert.equal(otherTimes[0], start);
+  });
+
+  it('waits out a block after a 429', async () => {
+    const gate = new TeamsRateGate();
+    await gate.block('chat-1', 3_000);
+    const start = Date.now();
+    const [blocked] = await grants(gate, [{ tenantId: 't', conversationKey: 'chat-1' }]);
+    const [free] = await grants(gate, [{ tenantId: 't', conversationKey: 'chat-2' }]);
+    assert.ok((blocked ?? 0) - start >= 3_000);
+    assert.ok((free ?? 0) - start >= 3_000); // chat-2 asked after chat-1 was served
+    assert.ok((free ?? 0) - (blocked ?? 0) < 100);
+  });
+
+  it('gives up waiting when aborted', async () => {
+    const gate = new TeamsRateGate();
+    const scope = { tenantId: 't', conversationKey: 'chat-1' };
+    await gate.acquire(scope);
+    const controller = new AbortController();
+    const waiting = gate.acquire(scope, controller.signal);
+    await clock.tickAsync(10);
+    controller.abort(new Error('stopping'));
+    await assert.rejects(waiting, /stopping/);
+  });
+});
