@@ -1,6 +1,17 @@
 // The one list of card templates: each name is a file `cards/<name>.json`. A test checks that this
 // list and the JSON files in cards/ agree, so a new template must be added here to be rendered.
-export const cardNames = ['help', 'message', 'welcome'] as const;
+export const cardNames = [
+  'awaiting-queue',
+  'chat-header',
+  'help',
+  'incident-notification',
+  'investigation-summary',
+  'message',
+  'response-actions',
+  'soc-incident',
+  'soc-incident-step',
+  'welcome',
+] as const;
 
 export type CardName = (typeof cardNames)[number];
 
