@@ -199,10 +199,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       ...result.headers,
     };
     if (result.body === undefined) {
-      res.writeHead(result.status, headers).end();
+      // Not chained: restify, loaded in the same process by the bot, patches writeHead to return
+      // undefined instead of the response.
+      res.writeHead(result.status, headers);
+      res.end();
     } else {
       headers['Content-Type'] = 'application/json; charset=utf-8';
-      res.writeHead(result.status, headers).end(JSON.stringify(result.body));
+      res.writeHead(result.status, headers);
+      res.end(JSON.stringify(result.body));
     }
   }
 
