@@ -1,18 +1,26 @@
 // Builds the bot's command table and card-action routes from the services it is given.
 import type { Logger } from '../src/logger.ts';
 import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
-import { CardActionRouter, cardResponse } from './card-actions/card-action-router.ts';
+import {
+  CardActionRouter,
+  cardResponse,
+  type CardActionHandler,
+} from './card-actions/card-action-router.ts';
 import { CommandTable, type Command } from './commands/command-table.ts';
 import { helpCard, helpCommand } from './commands/help-command.ts';
-import { ManagedResponseBot } from './managed-response-bot.ts';
+import { ManagedResponseBot, type BotDeps } from './managed-response-bot.ts';
 
 export interface CreateBotDeps {
   logger: Logger;
   conversations: ConversationRegistry;
   now: () => Date;
   organizationName: (tenantId: string) => Promise<string | undefined>;
-  /** Commands added by later features (awaiting queue, contacts, chat...). */
+  /** Commands added by features (awaiting queue, contacts, chat...). */
   extraCommands?: Command[];
+  /** Card-action handlers added by features, by verb (see cards/card-verbs.ts). */
+  extraCardActions?: Readonly<Record<string, CardActionHandler>>;
+  /** Free text that is not a command (chat relay); returns true when it took the message. */
+  onFreeText?: BotDeps['onFreeText'];
 }
 
 export function createBot(deps: CreateBotDeps): ManagedResponseBot {
@@ -22,6 +30,7 @@ export function createBot(deps: CreateBotDeps): ManagedResponseBot {
   ]);
   const cardActions = new CardActionRouter({
     showHelp: async () => cardResponse(helpCard(commands.list())),
+    ...deps.extraCardActions,
   });
   return new ManagedResponseBot({
     logger: deps.logger,
@@ -30,5 +39,6 @@ export function createBot(deps: CreateBotDeps): ManagedResponseBot {
     cardActions,
     now: deps.now,
     organizationName: deps.organizationName,
+    onFreeText: deps.onFreeText,
   });
 }
