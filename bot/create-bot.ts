@@ -21,6 +21,7 @@ export interface CreateBotDeps {
   extraCardActions?: Readonly<Record<string, CardActionHandler>>;
   /** Free text that is not a command (chat relay); returns true when it took the message. */
   onFreeText?: BotDeps['onFreeText'];
+  onInstalled?: BotDeps['onInstalled'];
 }
 
 export function createBot(deps: CreateBotDeps): ManagedResponseBot {
@@ -40,5 +41,6 @@ export function createBot(deps: CreateBotDeps): ManagedResponseBot {
     now: deps.now,
     organizationName: deps.organizationName,
     onFreeText: deps.onFreeText,
+    onInstalled: deps.onInstalled,
   });
 }

@@ -9,7 +9,10 @@ import {
 } from 'botbuilder';
 import { renderCard } from '../cards/render-card.ts';
 import type { Logger } from '../src/logger.ts';
-import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
+import type {
+  ConversationRecord,
+  ConversationRegistry,
+} from '../src/services/conversation-registry.ts';
 import type { CardActionRouter } from './card-actions/card-action-router.ts';
 import type { CommandTable } from './commands/command-table.ts';
 import { conversationRecord, turnOrigin } from './teams-context.ts';
@@ -22,6 +25,8 @@ export interface BotDeps {
   cardActions: CardActionRouter;
   /** The customer organisation's display name for a tenant id (welcome card). */
   organizationName: (tenantId: string) => Promise<string | undefined>;
+  /** Called when the app is installed or the bot added somewhere (deliveries waiting may resume). */
+  onInstalled?: (record: ConversationRecord) => Promise<void>;
   /** Free text that is not a command (e.g. chat relay); returns true when it took the message. */
   onFreeText?: (context: TurnContext, text: string) => Promise<boolean>;
   now: () => Date;
@@ -38,7 +43,7 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     });
 
     this.onInstallationUpdateAdd(async (context, next) => {
-      await this.remember(context);
+      await this.remember(context, true);
       await this.sendWelcome(context);
       await next();
     });
@@ -52,7 +57,7 @@ export class ManagedResponseBot extends TeamsActivityHandler {
       const botId = context.activity.recipient?.id;
       if (context.activity.membersAdded?.some((m) => m.id === botId)) {
         // Teams also sends installationUpdate, which says hello; here we only remember the place.
-        await this.remember(context);
+        await this.remember(context, true);
       }
       await next();
     });
@@ -156,10 +161,11 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
   }
 
-  private async remember(context: TurnContext): Promise<void> {
+  private async remember(context: TurnContext, installed = false): Promise<void> {
     const record = conversationRecord(context.activity, this.deps.now().toISOString());
     if (!record.tenantId || !record.conversationId) return;
     await this.deps.conversations.record(record);
+    if (installed) await this.deps.onInstalled?.(record);
   }
 
   private async forget(context: TurnContext): Promise<void> {

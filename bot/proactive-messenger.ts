@@ -123,10 +123,26 @@ export class ProactiveMessenger implements Messenger {
 
   private async route(target: DeliveryTarget): Promise<Route> {
     if (target.kind === 'conversation') {
-      const record = await this.registry.get(baseConversationId(target.conversationId));
+      const id = baseConversationId(target.conversationId);
+      const record = await this.registry.get(id);
       const reference = record && referenceSchema.safeParse(record.reference);
-      if (!reference?.success) throw notInstalled(target);
-      return { kind: 'known', reference: reference.data };
+      if (reference?.success) return { kind: 'known', reference: reference.data };
+      // A bot installed in a team may post to any of its channels: a channel the bot has not
+      // seen yet (e.g. the configured SOC channel) is reached through the team's known channel.
+      // If the bot is not in that team, Teams answers 403 and the target is parked.
+      for (const channel of await this.registry.list({
+        tenantId: target.tenantId,
+        kind: 'channel',
+      })) {
+        const other = referenceSchema.safeParse(channel.reference);
+        if (other.success) {
+          return {
+            kind: 'known',
+            reference: { ...other.data, conversation: { ...other.data.conversation, id } },
+          };
+        }
+      }
+      throw notInstalled(target);
     }
     const personal = await this.registry.findPersonal(target.tenantId, target.userId);
     const reference = personal && referenceSchema.safeParse(personal.reference);

@@ -1,57 +1,157 @@
 // Composition root: the only place that constructs infrastructure.
 import type { Request, Response } from 'restify';
 import { createAdapter } from '../bot/adapter.ts';
+import { cardResponse, noticeResponse } from '../bot/card-actions/card-action-router.ts';
+import { awaitingCommand } from '../bot/commands/awaiting-command.ts';
 import { createBot } from '../bot/create-bot.ts';
+import { ProactiveMessenger } from '../bot/proactive-messenger.ts';
 import { loadConfig, type Config } from './config.ts';
+import { setUpDefender } from './defender-setup.ts';
+import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { closeServer, createServer, listen } from './server.ts';
 import { ConversationRegistry } from './services/conversation-registry.ts';
+import { IncidentDirectory } from './services/incident-directory.ts';
+import { ManagedResponseRepository } from './services/managed-response-repository.ts';
+import { seedDemoManagedResponses } from './services/seed-demo-managed-responses.ts';
+import { awaitingQueueCard } from './services/notifications/awaiting-queue.ts';
+import { NotificationService } from './services/notifications/notification-service.ts';
+import { reachableTargets, resumeDeliveries } from './services/notifications/resume-deliveries.ts';
+import { unreachableNoticeJobs } from './services/notifications/unreachable-notice.ts';
 import { openLowdbStore } from './store/lowdb-store.ts';
+import { IncidentWatcher } from './watcher/incident-watcher.ts';
+import { Outbox } from './watcher/outbox.ts';
 
 export interface RunningApp {
   url: string;
+  emulatorUrl?: string;
   close(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
-  const store = await openLowdbStore({ dataDir: config.dataDir, logger });
+export async function startApp(
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): Promise<RunningApp> {
   const now = () => new Date();
+  const store = await openLowdbStore({ dataDir: config.dataDir, logger });
+  const defender = await setUpDefender(config, env, logger);
+  const tenants = defender.factory.tenants();
+  const tenantOf = (tenantId: string) =>
+    tenants.find((t) => t.tenantId.toLowerCase() === tenantId.toLowerCase());
+
   const conversations = new ConversationRegistry(store);
+  const incidents = new IncidentDirectory(store);
+  const responses = new ManagedResponseRepository(store);
+  const outbox = new Outbox(store);
+  if (defender.emulator) await seedDemoManagedResponses(responses, now());
+  const adapter = createAdapter(config, logger);
+
+  const delivery: DeliveryEngine = new DeliveryEngine({
+    store,
+    logger: logger.child({ component: 'delivery' }),
+    messenger: new ProactiveMessenger({
+      adapter,
+      appId: config.bot.appId,
+      registry: conversations,
+      logger: logger.child({ component: 'messenger' }),
+    }),
+    onUnreachable: async (target, _job, error) => {
+      const tenant = tenantOf(target.tenantId);
+      if (!tenant) return;
+      await delivery.enqueue(unreachableNoticeJobs(tenant, target, error, now().toISOString()));
+    },
+  });
+  const watcher = new IncidentWatcher({
+    store,
+    outbox,
+    logger: logger.child({ component: 'watcher' }),
+    tenants: () => tenants,
+    incidentsFor: (tenantId) => defender.factory.forTenant(tenantId).incidents,
+    intervalMs: config.pollIntervalSeconds * 1000,
+  });
+  const notifications = new NotificationService({
+    store,
+    outbox,
+    delivery,
+    tenants: () => tenants,
+    incidents,
+    responses,
+    logger: logger.child({ component: 'notifications' }),
+    now,
+  });
+  const queueCard = (tenant: (typeof tenants)[number]) =>
+    awaitingQueueCard(tenant, notifications.awaiting, responses);
+
   const bot = createBot({
     logger,
     conversations,
     now,
-    organizationName: () => Promise.resolve(undefined),
+    organizationName: async (tenantId) => tenantOf(tenantId)?.name,
+    extraCommands: [awaitingCommand({ tenantOf, queueCard })],
+    extraCardActions: {
+      showAwaiting: async ({ origin }) => {
+        const tenant = tenantOf(origin.tenantId);
+        return tenant
+          ? cardResponse(await queueCard(tenant))
+          : noticeResponse(
+              'Not available',
+              'Your organisation is not onboarded to the managed response service.',
+            );
+      },
+    },
+    onInstalled: (record) =>
+      resumeDeliveries(delivery, reachableTargets(record, tenantOf(record.tenantId)), logger),
   });
-  const adapter = createAdapter(config, logger);
 
   const server = createServer({
     logger,
     processActivity: (req: Request, res: Response) =>
       adapter.process(req, res, (context) => bot.run(context)),
     readiness: async () => {
-      const store_ = await store.ping().then(
+      const storeCheck = await store.ping().then(
         () => ({ ok: true }),
         (err: Error) => ({ ok: false, detail: err.message }),
       );
-      return { ready: store_.ok, checks: { store: store_ } };
+      const checks: Record<string, { ok: boolean; detail?: string }> = { store: storeCheck };
+      for (const t of watcher.health()) {
+        checks[`tenant:${t.name}`] = {
+          ok: t.ok,
+          detail: t.ok
+            ? `last poll ${t.lastSuccessAt ?? 'pending'}`
+            : `${t.consecutiveFailures} failed polls: ${t.lastError ?? 'unknown error'}`,
+        };
+      }
+      // A failing tenant is reported, but the bot still serves the others.
+      return { ready: storeCheck.ok, checks };
     },
   });
   const port = await listen(server, config.port, config.host);
   const url = `http://localhost:${port}`;
+  delivery.start();
+  notifications.start();
+  watcher.start();
   logger.info(
     {
       messagingEndpoint: `${url}/api/messages`,
       dataDir: config.dataDir,
       auth: config.bot.appId ? 'on' : 'off (local mode)',
+      tenants: tenants.map((t) => t.name),
+      tenantsFile: defender.tenantsFile || undefined,
+      emulator: defender.emulator?.url,
     },
     'bot listening',
   );
 
   return {
     url,
+    emulatorUrl: defender.emulator?.url,
     async close() {
       await closeServer(server);
+      await watcher.stop();
+      await notifications.stop();
+      await delivery.stop();
+      await defender.emulator?.close();
       await store.close();
     },
   };
@@ -67,12 +167,13 @@ export async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel });
-  const app = await startApp(config, logger).catch((err: Error) => {
+  const app = await startApp(config, process.env, logger).catch((err: Error) => {
     logger.fatal({ err }, 'start failed');
     console.error(err.message);
     process.exit(1);
   });
   console.log(`Bot messaging endpoint: ${app.url}/api/messages`);
+  if (app.emulatorUrl) console.log(`Defender XDR emulator: ${app.emulatorUrl}`);
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping');
     app.close().then(

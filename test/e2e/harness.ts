@@ -33,7 +33,7 @@ export interface RunningBot {
 export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'mrb-e2e-')));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/start.ts'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,

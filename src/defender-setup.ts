@@ -1,0 +1,66 @@
+// Where the bot gets Defender from: the configured tenants and endpoints, or, when no tenants
+// file is configured, the embedded emulator with its demo tenants. Same clients either way.
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { DefenderClientFactory } from './defender/defender-client-factory.ts';
+import { loadTenantsFile } from './defender/tenant-config.ts';
+import { DEMO_CLIENT_SECRET, FABRIKAM_CLIENT_SECRET } from './emulator/demo-data.ts';
+import { ensureDevCertificate } from './emulator/dev-certificate.ts';
+import { startEmulator, type RunningEmulator } from './emulator/emulator.ts';
+import type { Logger } from './logger.ts';
+
+export const DEMO_TENANTS_FILE = fileURLToPath(
+  new URL('./emulator/demo-tenants.json', import.meta.url),
+);
+
+export interface DefenderSetup {
+  factory: DefenderClientFactory;
+  emulator?: RunningEmulator;
+  tenantsFile: string;
+}
+
+export async function setUpDefender(
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): Promise<DefenderSetup> {
+  let endpoints = config.defender;
+  let secrets = env;
+  let emulator: RunningEmulator | undefined;
+  let tenantsFile = config.tenantsFile;
+  if (config.emulator.enabled) {
+    const certificate = await ensureDevCertificate(path.join(config.dataDir, 'tls'));
+    const emulatorLogger = logger.child({ component: 'emulator' });
+    emulator = await startEmulator({
+      port: config.emulator.port,
+      tls: certificate,
+      demoAwaitingAfterMs: config.emulator.demoAwaitingSeconds * 1000,
+      logger: {
+        info: (obj, msg) => emulatorLogger.info(obj, msg),
+        warn: (obj, msg) => emulatorLogger.warn(obj, msg),
+      },
+    });
+    endpoints = {
+      graphBaseUrl: emulator.graphBaseUrl,
+      mdeBaseUrl: emulator.mdeBaseUrl,
+      authorityHost: emulator.authorityHost,
+      disableInstanceDiscovery: true,
+    };
+    tenantsFile ||= DEMO_TENANTS_FILE;
+    // The demo tenants file names these variables, as a real one names its own.
+    secrets = {
+      DEMO_CONTOSO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      DEMO_FABRIKAM_CLIENT_SECRET: FABRIKAM_CLIENT_SECRET,
+      ...env,
+    };
+  }
+  const tenants = tenantsFile ? await loadTenantsFile(tenantsFile) : [];
+  if (tenants.length === 0) logger.warn('no customer tenants configured (TENANTS_FILE)');
+  const factory = new DefenderClientFactory(tenants, {
+    ...endpoints,
+    env: secrets,
+    logger: logger.child({ component: 'defender' }),
+  });
+  return { factory, emulator, tenantsFile };
+}

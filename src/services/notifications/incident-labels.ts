@@ -1,0 +1,69 @@
+// How incidents read in cards: Defender's words for status, severity, classification.
+import type { Badge } from '../../../cards/card-data.ts';
+import {
+  isAwaitingCustomer,
+  type Classification,
+  type Determination,
+  type Incident,
+  type Severity,
+} from '../../domain/incident.ts';
+
+const severityBadges: Record<Severity, Badge> = {
+  high: { label: 'High', color: 'attention' },
+  medium: { label: 'Medium', color: 'warning' },
+  low: { label: 'Low', color: 'default' },
+  informational: { label: 'Informational', color: 'default' },
+  unknown: { label: 'Unknown', color: 'default' },
+  unknownFutureValue: { label: 'Unknown', color: 'default' },
+};
+
+export function severityBadge(severity: Severity): Badge {
+  return severityBadges[severity];
+}
+
+export function statusBadge(incident: Pick<Incident, 'status' | 'assignedTo'>): Badge {
+  if (isAwaitingCustomer(incident)) return { label: 'Awaiting Customer Action', color: 'warning' };
+  switch (incident.status) {
+    case 'active':
+      return { label: 'Active', color: 'attention' };
+    case 'inProgress':
+      return { label: 'In progress', color: 'accent' };
+    case 'resolved':
+      return { label: 'Resolved', color: 'good' };
+    case 'redirected':
+      return { label: 'Redirected (merged)', color: 'default' };
+    default:
+      return { label: 'Unknown', color: 'default' };
+  }
+}
+
+const classificationLabels: Record<Classification, string | undefined> = {
+  truePositive: 'True positive',
+  falsePositive: 'False positive',
+  informationalExpectedActivity: 'Informational, expected activity',
+  unknown: undefined,
+  unknownFutureValue: undefined,
+};
+
+export function classificationLabel(classification: Classification): string | undefined {
+  return classificationLabels[classification];
+}
+
+/** "multiStagedAttack" → "Multi staged attack"; undefined for unknown. */
+export function determinationLabel(determination: Determination): string | undefined {
+  if (determination === 'unknown' || determination === 'unknownFutureValue') return undefined;
+  const words = determination.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function assignedToLabel(assignedTo: string | null): string {
+  return assignedTo?.trim() ? assignedTo : 'Unassigned';
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

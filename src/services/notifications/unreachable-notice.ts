@@ -1,0 +1,65 @@
+// A contact or channel the bot cannot reach (app not installed, bot removed or blocked): tell the
+// tenant's admins and SOC channels what to do. The undelivered card waits for the contact.
+import { renderCard } from '../../../cards/render-card.ts';
+import type { CustomerTenant } from '../../domain/tenant.ts';
+import type { DeliveryJob, DeliveryTarget } from '../../delivery/delivery-job.ts';
+import { cardActivity } from './plan-notifications.ts';
+
+export function unreachableNoticeJobs(
+  tenant: CustomerTenant,
+  target: DeliveryTarget,
+  reason: { code?: string; status: number },
+  now: string,
+): DeliveryJob[] {
+  const who =
+    target.kind === 'personal'
+      ? (tenant.contacts.primary
+          .concat(tenant.contacts.secondary)
+          .find((c) => c.userId.toLowerCase() === target.userId.toLowerCase())?.name ??
+        `the user ${target.userId}`)
+      : `the conversation ${target.conversationId}`;
+  const notInstalled = reason.code === 'NotInstalled';
+  const text = notInstalled
+    ? `${who} has not installed the Managed Response app, so incident notifications cannot reach them. Ask them to add the app in Teams (Apps › Managed Response › Add), or have your Teams admin install it for them. Their pending notifications are kept and will be delivered as soon as the app is installed.`
+    : `The bot can no longer reach ${who} (the app was removed or the chat was blocked). Reinstall the app for them; their pending notifications are kept and will be delivered once it is back.`;
+  const card = renderCard('message', {
+    title: 'An incident contact cannot be reached',
+    text,
+    style: 'warning',
+    facts: [{ title: 'Organisation', value: tenant.name }],
+  });
+  const day = now.slice(0, 10);
+  const targetKey = target.kind === 'personal' ? target.userId : target.conversationId;
+  const jobs: DeliveryJob[] = [];
+  for (const channel of tenant.socChannels) {
+    if (target.kind === 'conversation' && target.conversationId === channel.channelId) continue;
+    jobs.push({
+      id: `unreachable:${tenant.tenantId}:${targetKey}:${day}:soc:${channel.channelId}`,
+      orderingKey: `notice:${tenant.tenantId}:${channel.channelId}`,
+      target: {
+        kind: 'conversation',
+        tenantId: tenant.tenantId,
+        conversationId: channel.channelId,
+      },
+      operation: {
+        kind: 'send',
+        activity: cardActivity(card, 'An incident contact cannot be reached'),
+      },
+      createdAt: now,
+    });
+  }
+  for (const admin of tenant.admins) {
+    if (target.kind === 'personal' && admin.toLowerCase() === target.userId.toLowerCase()) continue;
+    jobs.push({
+      id: `unreachable:${tenant.tenantId}:${targetKey}:${day}:admin:${admin.toLowerCase()}`,
+      orderingKey: `notice:${tenant.tenantId}:${admin.toLowerCase()}`,
+      target: { kind: 'personal', tenantId: tenant.tenantId, userId: admin },
+      operation: {
+        kind: 'send',
+        activity: cardActivity(card, 'An incident contact cannot be reached'),
+      },
+      createdAt: now,
+    });
+  }
+  return jobs;
+}
