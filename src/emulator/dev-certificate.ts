@@ -1,7 +1,7 @@
 // A self-signed TLS certificate for the local Defender XDR emulator. @azure/identity insists on
 // an https authority host, and Node trusts an extra CA only through NODE_EXTRA_CA_CERTS read at
 // process start, so the certificate lives in a file that the start and test commands point at.
-import { X509Certificate } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
@@ -27,7 +27,13 @@ export async function ensureDevCertificate(dir: string): Promise<DevCertificate>
     // missing or unreadable: make a new one below
   }
   const now = new Date();
-  const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
+  // A unique subject per certificate: OpenSSL finds an issuer by subject name, so two of these
+  // certificates with the same subject in one trust bundle would hide each other.
+  const subject = [
+    { name: 'commonName', value: 'localhost' },
+    { name: 'organizationName', value: `Defender XDR emulator ${randomUUID()}` },
+  ];
+  const pems = await selfsigned.generate(subject, {
     keySize: 2048,
     algorithm: 'sha256',
     notBeforeDate: new Date(now.getTime() - DAY),

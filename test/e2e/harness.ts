@@ -1,6 +1,7 @@
 // End-to-end harness: the real start command, the Agents Playground and Debian Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningBot {
   port: number;
+  /** The embedded Defender XDR emulator (control API under /_emulator). */
+  emulatorUrl: string;
   endpoint: string;
   dataDir: string;
   output(): string;
@@ -33,19 +36,24 @@ export interface RunningBot {
 export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'mrb-e2e-')));
-  const child: ChildProcess = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'src/start.ts'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      EMULATOR_PORT: String(await freePort()),
-      ...env,
+  const emulatorPort = env.EMULATOR_PORT ?? String(await freePort());
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--disable-warning=DEP0111', '--import', 'tsx', 'src/start.ts'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        EMULATOR_PORT: emulatorPort,
+        ...env,
+      },
     },
-  });
+  );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -66,6 +74,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   return {
     port,
     endpoint: `http://127.0.0.1:${port}/api/messages`,
+    emulatorUrl: `https://127.0.0.1:${emulatorPort}`,
     dataDir,
     output: () => output,
     stop: () =>
@@ -113,6 +122,53 @@ export async function openPlayground(
   const page = await context.newPage();
   await page.goto(playground.url);
   return page;
+}
+
+/**
+ * A JSON call to the bot's embedded emulator (its control API plays the experts). The emulator's
+ * certificate is the bot's own, under DATA_DIR/tls; this process trusts it for this call only.
+ */
+export async function emulatorCall(
+  bot: RunningBot,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const ca = await readFile(path.join(bot.dataDir, 'tls', 'emulator-cert.pem'), 'utf8');
+  const url = new URL(pathname, bot.emulatorUrl);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      { method, ca, headers: payload ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text ? (JSON.parse(text) as unknown) : undefined,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** On a failed test, keeps the bot's log beside the screenshots for diagnosis. */
+export async function keepLogOnFailure(
+  test: Mocha.Context['currentTest'],
+  bot: RunningBot | undefined,
+): Promise<void> {
+  if (test?.state !== 'failed' || !bot) return;
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const name = test
+    .fullTitle()
+    .replace(/[^a-z0-9]+/gi, '-')
+    .slice(0, 80);
+  await writeFile(path.join(SCREENSHOT_DIR, `${name}.log`), bot.output());
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
