@@ -31,6 +31,9 @@ const envSchema = z.object({
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3980),
   EMULATOR_DEMO_AWAITING_SECONDS: z.coerce.number().min(0).default(20),
   POLL_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
+  REMINDER_AFTER_MINUTES: z.coerce.number().int().min(1).default(240),
+  ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(1).default(1440),
+  DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).optional(),
   EXPERTS_TENANT_ID: z.string().default(''),
   EXPERTS_API_KEY: z.string().default(''),
 });
@@ -65,6 +68,12 @@ export interface Config {
     readonly demoAwaitingSeconds: number;
   };
   readonly pollIntervalSeconds: number;
+  readonly reminders: {
+    readonly remindAfterMinutes: number;
+    readonly escalateAfterMinutes: number;
+    /** Hour (UTC) of the optional daily digest; undefined = off. */
+    readonly digestHourUtc: number | undefined;
+  };
   readonly experts: { readonly tenantId: string; readonly apiKey: string };
 }
 
@@ -129,6 +138,11 @@ export function loadConfig(env: EnvInput): Config {
       demoAwaitingSeconds: e.EMULATOR_DEMO_AWAITING_SECONDS,
     },
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
+    reminders: {
+      remindAfterMinutes: e.REMINDER_AFTER_MINUTES,
+      escalateAfterMinutes: e.ESCALATE_AFTER_MINUTES,
+      digestHourUtc: e.DIGEST_HOUR_UTC,
+    },
     experts: { tenantId: e.EXPERTS_TENANT_ID, apiKey: e.EXPERTS_API_KEY },
   });
 }

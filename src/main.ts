@@ -3,6 +3,8 @@ import type { Request, Response } from 'restify';
 import { createAdapter } from '../bot/adapter.ts';
 import { cardResponse, noticeResponse } from '../bot/card-actions/card-action-router.ts';
 import { awaitingCommand } from '../bot/commands/awaiting-command.ts';
+import { contactsCommand } from '../bot/commands/contacts-command.ts';
+import { socChannelCommand } from '../bot/commands/soc-channel-command.ts';
 import { createBot } from '../bot/create-bot.ts';
 import { ProactiveMessenger } from '../bot/proactive-messenger.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -16,6 +18,9 @@ import { ManagedResponseRepository } from './services/managed-response-repositor
 import { seedDemoManagedResponses } from './services/seed-demo-managed-responses.ts';
 import { awaitingQueueCard } from './services/notifications/awaiting-queue.ts';
 import { NotificationService } from './services/notifications/notification-service.ts';
+import { ReminderScheduler } from './services/notifications/reminders.ts';
+import { TenantDirectory } from './services/tenants/tenant-directory.ts';
+import type { CustomerTenant } from './domain/tenant.ts';
 import { reachableTargets, resumeDeliveries } from './services/notifications/resume-deliveries.ts';
 import { unreachableNoticeJobs } from './services/notifications/unreachable-notice.ts';
 import { openLowdbStore } from './store/lowdb-store.ts';
@@ -36,9 +41,14 @@ export async function startApp(
   const now = () => new Date();
   const store = await openLowdbStore({ dataDir: config.dataDir, logger });
   const defender = await setUpDefender(config, env, logger);
-  const tenants = defender.factory.tenants();
-  const tenantOf = (tenantId: string) =>
-    tenants.find((t) => t.tenantId.toLowerCase() === tenantId.toLowerCase());
+  const directory = await TenantDirectory.open({
+    store,
+    configured: defender.factory.tenants(),
+    now,
+    logger: logger.child({ component: 'tenants' }),
+  });
+  const tenants = () => [...directory.list()];
+  const tenantOf = (tenantId: string) => directory.get(tenantId);
 
   const conversations = new ConversationRegistry(store);
   const incidents = new IncidentDirectory(store);
@@ -66,7 +76,7 @@ export async function startApp(
     store,
     outbox,
     logger: logger.child({ component: 'watcher' }),
-    tenants: () => tenants,
+    tenants,
     incidentsFor: (tenantId) => defender.factory.forTenant(tenantId).incidents,
     intervalMs: config.pollIntervalSeconds * 1000,
   });
@@ -74,13 +84,25 @@ export async function startApp(
     store,
     outbox,
     delivery,
-    tenants: () => tenants,
+    tenants,
     incidents,
     responses,
     logger: logger.child({ component: 'notifications' }),
     now,
   });
-  const queueCard = (tenant: (typeof tenants)[number]) =>
+  const reminders = new ReminderScheduler({
+    store,
+    delivery,
+    tenants,
+    awaiting: notifications.awaiting,
+    responses,
+    logger: logger.child({ component: 'reminders' }),
+    now,
+    remindAfterMs: config.reminders.remindAfterMinutes * 60_000,
+    escalateAfterMs: config.reminders.escalateAfterMinutes * 60_000,
+    digestHourUtc: config.reminders.digestHourUtc,
+  });
+  const queueCard = (tenant: CustomerTenant) =>
     awaitingQueueCard(tenant, notifications.awaiting, responses);
 
   const bot = createBot({
@@ -88,7 +110,11 @@ export async function startApp(
     conversations,
     now,
     organizationName: async (tenantId) => tenantOf(tenantId)?.name,
-    extraCommands: [awaitingCommand({ tenantOf, queueCard })],
+    extraCommands: [
+      awaitingCommand({ tenantOf, queueCard }),
+      contactsCommand({ directory, conversations }),
+      socChannelCommand({ directory }),
+    ],
     extraCardActions: {
       showAwaiting: async ({ origin }) => {
         const tenant = tenantOf(origin.tenantId);
@@ -130,13 +156,14 @@ export async function startApp(
   const url = `http://localhost:${port}`;
   delivery.start();
   notifications.start();
+  reminders.start();
   watcher.start();
   logger.info(
     {
       messagingEndpoint: `${url}/api/messages`,
       dataDir: config.dataDir,
       auth: config.bot.appId ? 'on' : 'off (local mode)',
-      tenants: tenants.map((t) => t.name),
+      tenants: tenants().map((t) => t.name),
       tenantsFile: defender.tenantsFile || undefined,
       emulator: defender.emulator?.url,
     },
@@ -150,6 +177,7 @@ export async function startApp(
       await closeServer(server);
       await watcher.stop();
       await notifications.stop();
+      await reminders.stop();
       await delivery.stop();
       await defender.emulator?.close();
       await store.close();

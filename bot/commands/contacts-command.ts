@@ -1,0 +1,265 @@
+// `contacts`: list, add and remove a tenant's incident contacts from Teams. People are named by
+// @mention (resolved to their Entra object id through the conversation roster), by object id, or
+// by user principal name; changes go through the TenantDirectory, which audits them.
+import { CardFactory, TeamsInfo, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { MessageCardData } from '../../cards/card-data.ts';
+import { renderCard } from '../../cards/render-card.ts';
+import { isDomainError } from '../../src/domain/errors.ts';
+import type { ContactRef } from '../../src/domain/tenant.ts';
+import type { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { tenantAccess } from '../../src/services/tenants/admin-guard.ts';
+import {
+  contactLabel,
+  contactsCardData,
+  notInstalledAdvice,
+  type InstallOutcome,
+} from '../../src/services/tenants/contacts-card-data.ts';
+import type { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
+import type { ContactList } from '../../src/services/tenants/tenant-overrides.ts';
+import type { Command, CommandContext } from './command-table.ts';
+
+/** A conversation member as the Teams roster knows them. */
+export interface MemberInfo {
+  aadObjectId?: string;
+  name?: string;
+  tenantId?: string;
+}
+
+/** Looks a user up by Teams id (29:…), UPN or object id; undefined when unknown here. */
+export type MemberLookup = (turn: TurnContext, id: string) => Promise<MemberInfo | undefined>;
+
+export const teamsMemberLookup: MemberLookup = async (turn, id) => {
+  try {
+    const member = await TeamsInfo.getMember(turn, id);
+    return { aadObjectId: member.aadObjectId, name: member.name, tenantId: member.tenantId };
+  } catch {
+    return undefined; // 404 (not in this conversation) and the like: the caller explains
+  }
+};
+
+export interface ContactsCommandDeps {
+  directory: TenantDirectory;
+  conversations: Pick<ConversationRegistry, 'findPersonal'>;
+  lookupMember?: MemberLookup;
+  /** Proactive install (Graph), when the operator enabled it; resolves true once installed. */
+  installApp?: (tenantId: string, userId: string) => Promise<boolean>;
+}
+
+const guid = z.guid();
+const mentionSchema = z.object({
+  type: z.literal('mention'),
+  mentioned: z.object({ id: z.string().min(1), name: z.string().optional() }),
+});
+
+type Target = { contact: ContactRef } | { problem: string };
+
+const USAGE =
+  'Try **contacts**, **contacts add @Person**, **contacts add secondary @Person**, **contacts add <Entra object id>** or **contacts remove @Person**.';
+
+export function contactsCommand(deps: ContactsCommandDeps): Command {
+  const lookup = deps.lookupMember ?? teamsMemberLookup;
+
+  async function installed(tenantId: string, contacts: readonly ContactRef[]) {
+    const found = await Promise.all(
+      contacts.map(async (c) =>
+        (await deps.conversations.findPersonal(tenantId, c.userId)) ? c : undefined,
+      ),
+    );
+    return new Set(found.filter((c) => c !== undefined).map((c) => c.userId.toLowerCase()));
+  }
+
+  async function reachability(tenantId: string, contact: ContactRef): Promise<string | undefined> {
+    if (await deps.conversations.findPersonal(tenantId, contact.userId)) return undefined;
+    let outcome: InstallOutcome = 'askThem';
+    if (deps.installApp) {
+      outcome = await deps.installApp(tenantId, contact.userId).then(
+        (ok) => (ok ? 'installed' : 'installFailed'),
+        () => 'installFailed' as const,
+      );
+    }
+    return notInstalledAdvice(contact.name ?? contact.userId, outcome);
+  }
+
+  /** `known`: contacts a mention may be matched with by name when the roster cannot tell. */
+  async function resolveTargets(
+    ctx: CommandContext,
+    tokens: string[],
+    known: readonly ContactRef[],
+  ): Promise<Target[]> {
+    const { turn, origin } = ctx;
+    const botId = turn.activity.recipient?.id;
+    const targets: Target[] = [];
+    for (const entity of turn.activity.entities ?? []) {
+      const mention = mentionSchema.safeParse(entity);
+      if (!mention.success || mention.data.mentioned.id === botId) continue;
+      const { id, name } = mention.data.mentioned;
+      const target = await resolve(id, name, origin.tenantId, turn, 'mention');
+      const sameName = known.filter((c) => name && c.name?.toLowerCase() === name.toLowerCase());
+      const [only] = sameName;
+      targets.push(
+        'problem' in target && only && sameName.length === 1 ? { contact: only } : target,
+      );
+    }
+    for (const token of tokens)
+      targets.push(await resolve(token, undefined, origin.tenantId, turn, 'text'));
+    return targets;
+  }
+
+  async function resolve(
+    id: string,
+    name: string | undefined,
+    tenantId: string,
+    turn: TurnContext,
+    how: 'mention' | 'text',
+  ): Promise<Target> {
+    const isGuid = guid.safeParse(id).success;
+    if (how === 'text' && !isGuid && !id.includes('@')) {
+      return {
+        problem: `"${id}" is neither an @mention, an Entra object id nor a user principal name.`,
+      };
+    }
+    const member = await lookup(turn, id);
+    const who = name ?? member?.name ?? id;
+    if (member?.tenantId && member.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
+      return {
+        problem: `${who} belongs to another organisation and cannot be your incident contact.`,
+      };
+    }
+    const userId = member?.aadObjectId ?? (isGuid ? id : undefined);
+    if (!userId) {
+      return {
+        problem: `I could not find ${who} in this conversation. @mention them in a channel of a team they belong to, or give their Entra object id.`,
+      };
+    }
+    const displayName = member?.name ?? name;
+    return { contact: { userId, ...(displayName ? { name: displayName } : {}) } };
+  }
+
+  async function list(ctx: CommandContext): Promise<void> {
+    const access = tenantAccess(deps.directory.get(ctx.origin.tenantId), ctx.origin.userId, 'read');
+    if (!access.ok) return reply(ctx.turn, access.refusal);
+    const { tenant } = access;
+    const all = [...tenant.contacts.primary, ...tenant.contacts.secondary];
+    await reply(ctx.turn, contactsCardData(tenant, await installed(tenant.tenantId, all)));
+  }
+
+  async function change(ctx: CommandContext, verb: 'add' | 'remove', rest: string[]) {
+    const { origin } = ctx;
+    const access = tenantAccess(deps.directory.get(origin.tenantId), origin.userId, 'manage');
+    if (!access.ok) return reply(ctx.turn, access.refusal);
+    const first = rest[0]?.toLowerCase();
+    const list: ContactList | undefined =
+      first === 'secondary' || first === 'primary' ? first : undefined;
+    const { tenant } = access;
+    const known =
+      verb === 'remove' ? [...tenant.contacts.primary, ...tenant.contacts.secondary] : [];
+    const targets = await resolveTargets(ctx, list ? rest.slice(1) : rest, known);
+    if (targets.length === 0) {
+      return reply(ctx.turn, {
+        title: `Whom should I ${verb}?`,
+        text: `Name the person with an @mention or their Entra object id. ${USAGE}`,
+        style: 'warning',
+        facts: [],
+      });
+    }
+    const actor = {
+      userId: origin.userId ?? '',
+      ...(origin.userName ? { name: origin.userName } : {}),
+    };
+    const lines: string[] = [];
+    let problems = 0;
+    for (const target of targets) {
+      if ('problem' in target) {
+        problems += 1;
+        lines.push(target.problem);
+        continue;
+      }
+      const label = contactLabel(target.contact);
+      try {
+        if (verb === 'add') {
+          const result = await deps.directory.addContact(
+            origin.tenantId,
+            target.contact,
+            { secondary: list === 'secondary' },
+            actor,
+          );
+          const to = list ?? 'primary';
+          lines.push(
+            !result.changed
+              ? `${label} is already a ${to} contact.`
+              : result.audit?.action === 'contactMoved'
+                ? `Moved ${label} to the ${to} contacts.`
+                : `Added ${label} as a ${to} contact.`,
+          );
+          const advice = await reachability(origin.tenantId, target.contact);
+          if (advice) {
+            problems += 1;
+            lines.push(advice);
+          }
+        } else {
+          const result = await deps.directory.removeContact(
+            origin.tenantId,
+            target.contact.userId,
+            actor,
+            list ? { list } : {},
+          );
+          lines.push(
+            result.changed
+              ? `Removed ${label} from the ${result.audit?.detail ?? 'incident'} contacts.`
+              : `${label} is not ${list ? `a ${list}` : 'an incident'} contact.`,
+          );
+          if (result.changed && result.tenant.contacts.primary.length === 0) {
+            problems += 1;
+            lines.push(
+              'There is no primary contact left: nobody is notified 1:1 when an incident awaits you.',
+            );
+          }
+        }
+      } catch (err) {
+        if (!isDomainError(err)) throw err;
+        problems += 1;
+        lines.push(err.message);
+      }
+    }
+    await reply(ctx.turn, {
+      title: verb === 'add' ? 'Incident contacts: add' : 'Incident contacts: remove',
+      text: lines.join('\n\n'),
+      style: problems > 0 ? 'warning' : 'good',
+      facts: [],
+    });
+  }
+
+  return {
+    name: 'contacts',
+    aliases: ['contact'],
+    description:
+      'List your incident contacts; admins add or remove them (contacts add @Person, contacts add secondary @Person, contacts remove @Person).',
+    example: 'contacts add @Megan Bowen',
+    async run(ctx) {
+      const [verb = 'list', ...rest] = ctx.args.split(/[\s,;]+/).filter((t) => t.length > 0);
+      switch (verb.toLowerCase()) {
+        case 'list':
+        case 'show':
+          return list(ctx);
+        case 'add':
+          return change(ctx, 'add', rest);
+        case 'remove':
+        case 'rm':
+        case 'delete':
+          return change(ctx, 'remove', rest);
+        default:
+          return reply(ctx.turn, {
+            title: 'Incident contacts',
+            text: `I don't know "contacts ${verb}". ${USAGE}`,
+            style: 'warning',
+            facts: [],
+          });
+      }
+    },
+  };
+}
+
+async function reply(turn: TurnContext, data: MessageCardData): Promise<void> {
+  await turn.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard('message', data))] });
+}
