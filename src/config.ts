@@ -36,6 +36,10 @@ const envSchema = z.object({
   DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).optional(),
   EXPERTS_TENANT_ID: z.string().default(''),
   EXPERTS_API_KEY: z.string().default(''),
+  EXPERTS_API_AUDIENCE: z.string().default(''),
+  EXPERTS_TOKEN_ISSUER: z.string().default(''),
+  EXPERTS_JWKS_URL: z.string().default(''),
+  EXPERTS_API_ROLE: z.string().default('Experts.Publish'),
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -74,7 +78,14 @@ export interface Config {
     /** Hour (UTC) of the optional daily digest; undefined = off. */
     readonly digestHourUtc: number | undefined;
   };
-  readonly experts: { readonly tenantId: string; readonly apiKey: string };
+  readonly experts: {
+    readonly tenantId: string;
+    readonly apiKey: string;
+    readonly audience: string;
+    readonly issuer: string;
+    readonly jwksUrl: string;
+    readonly requiredRole: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -143,7 +154,14 @@ export function loadConfig(env: EnvInput): Config {
       escalateAfterMinutes: e.ESCALATE_AFTER_MINUTES,
       digestHourUtc: e.DIGEST_HOUR_UTC,
     },
-    experts: { tenantId: e.EXPERTS_TENANT_ID, apiKey: e.EXPERTS_API_KEY },
+    experts: {
+      tenantId: e.EXPERTS_TENANT_ID,
+      apiKey: e.EXPERTS_API_KEY,
+      audience: e.EXPERTS_API_AUDIENCE,
+      issuer: e.EXPERTS_TOKEN_ISSUER,
+      jwksUrl: e.EXPERTS_JWKS_URL,
+      requiredRole: e.EXPERTS_API_ROLE,
+    },
   });
 }
 

@@ -1,8 +1,7 @@
 // Composition root: the only place that constructs infrastructure.
 import type { Request, Response } from 'restify';
 import { createAdapter } from '../bot/adapter.ts';
-import { cardResponse, noticeResponse } from '../bot/card-actions/card-action-router.ts';
-import { awaitingCommand } from '../bot/commands/awaiting-command.ts';
+import { awaitingCommand, showAwaitingAction } from '../bot/commands/awaiting-command.ts';
 import { contactsCommand } from '../bot/commands/contacts-command.ts';
 import { socChannelCommand } from '../bot/commands/soc-channel-command.ts';
 import { createBot } from '../bot/create-bot.ts';
@@ -19,6 +18,7 @@ import { seedDemoManagedResponses } from './services/seed-demo-managed-responses
 import { awaitingQueueCard } from './services/notifications/awaiting-queue.ts';
 import { NotificationService } from './services/notifications/notification-service.ts';
 import { ReminderScheduler } from './services/notifications/reminders.ts';
+import { createManagedResponseFeature } from './services/managed-response/managed-response-feature.ts';
 import { TenantDirectory } from './services/tenants/tenant-directory.ts';
 import type { CustomerTenant } from './domain/tenant.ts';
 import { reachableTargets, resumeDeliveries } from './services/notifications/resume-deliveries.ts';
@@ -80,6 +80,24 @@ export async function startApp(
     incidentsFor: (tenantId) => defender.factory.forTenant(tenantId).incidents,
     intervalMs: config.pollIntervalSeconds * 1000,
   });
+  const managedResponse = createManagedResponseFeature({
+    store,
+    defender: defender.factory,
+    delivery,
+    conversations,
+    incidents,
+    logger: logger.child({ component: 'managed-response' }),
+    now,
+    expertsApi: {
+      tenantId: config.experts.tenantId || undefined,
+      apiKey: config.experts.apiKey || undefined,
+      audience: config.experts.audience || undefined,
+      issuer: config.experts.issuer || undefined,
+      jwksUrl: config.experts.jwksUrl || undefined,
+      requiredRole: config.experts.requiredRole,
+      localMode: !config.bot.appId,
+    },
+  });
   const notifications = new NotificationService({
     store,
     outbox,
@@ -89,6 +107,7 @@ export async function startApp(
     responses,
     logger: logger.child({ component: 'notifications' }),
     now,
+    onIncidentEvent: (event) => managedResponse.refreshCopies(event.tenantId, event.incidentId),
   });
   const reminders = new ReminderScheduler({
     store,
@@ -116,15 +135,8 @@ export async function startApp(
       socChannelCommand({ directory }),
     ],
     extraCardActions: {
-      showAwaiting: async ({ origin }) => {
-        const tenant = tenantOf(origin.tenantId);
-        return tenant
-          ? cardResponse(await queueCard(tenant))
-          : noticeResponse(
-              'Not available',
-              'Your organisation is not onboarded to the managed response service.',
-            );
-      },
+      ...managedResponse.cardActions,
+      showAwaiting: showAwaitingAction({ tenantOf, queueCard }),
     },
     onInstalled: (record) =>
       resumeDeliveries(delivery, reachableTargets(record, tenantOf(record.tenantId)), logger),
@@ -134,6 +146,7 @@ export async function startApp(
     logger,
     processActivity: (req: Request, res: Response) =>
       adapter.process(req, res, (context) => bot.run(context)),
+    registrars: [(srv) => managedResponse.registerRoutes(srv)],
     readiness: async () => {
       const storeCheck = await store.ping().then(
         () => ({ ok: true }),
@@ -155,6 +168,7 @@ export async function startApp(
   const port = await listen(server, config.port, config.host);
   const url = `http://localhost:${port}`;
   delivery.start();
+  managedResponse.start();
   notifications.start();
   reminders.start();
   watcher.start();
@@ -178,6 +192,7 @@ export async function startApp(
       await watcher.stop();
       await notifications.stop();
       await reminders.stop();
+      await managedResponse.stop();
       await delivery.stop();
       await defender.emulator?.close();
       await store.close();

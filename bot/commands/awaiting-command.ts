@@ -1,6 +1,11 @@
 import { CardFactory } from 'botbuilder';
 import type { AdaptiveCard } from '../../cards/adaptive-card.ts';
 import type { CustomerTenant } from '../../src/domain/tenant.ts';
+import {
+  cardResponse,
+  noticeResponse,
+  type CardActionHandler,
+} from '../card-actions/card-action-router.ts';
 import type { Command } from './command-table.ts';
 
 /** `awaiting`: the incidents that await this tenant's action, newest first. */
@@ -25,5 +30,21 @@ export function awaitingCommand(deps: {
         attachments: [CardFactory.adaptiveCard(await deps.queueCard(tenant))],
       });
     },
+  };
+}
+
+/** The `showAwaiting` card action ("Show all" on notifications): the same queue, as a card. */
+export function showAwaitingAction(deps: {
+  tenantOf: (tenantId: string) => CustomerTenant | undefined;
+  queueCard: (tenant: CustomerTenant) => Promise<AdaptiveCard>;
+}): CardActionHandler {
+  return async ({ origin }) => {
+    const tenant = deps.tenantOf(origin.tenantId);
+    return tenant
+      ? cardResponse(await deps.queueCard(tenant))
+      : noticeResponse(
+          'Not available',
+          'Your organisation is not onboarded to the managed response service.',
+        );
   };
 }

@@ -1,0 +1,177 @@
+// The whole managed-response path on one machine: the Defender XDR emulator (HTTPS, real token
+// flow), the real DefenderClientFactory, the bot behind restify + CloudAdapter (local mode), the
+// Experts API on the same server, the delivery engine with a recording messenger. Tests and the
+// invoke-latency bench drive it over HTTP exactly as the experts' tooling and Teams would.
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'restify';
+import { createAdapter } from '../../bot/adapter.ts';
+import { createBot } from '../../bot/create-bot.ts';
+import { loadConfig } from '../../src/config.ts';
+import { DEMO_TENANTS_FILE } from '../../src/defender-setup.ts';
+import { DefenderClientFactory } from '../../src/defender/defender-client-factory.ts';
+import { realSleep } from '../../src/defender/rate-limit-gate.ts';
+import { parseTenantsConfig } from '../../src/defender/tenant-config.ts';
+import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
+import {
+  DEMO_CLIENT_SECRET,
+  DEMO_TENANT_ID,
+  FABRIKAM_CLIENT_SECRET,
+} from '../../src/emulator/demo-data.ts';
+import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.ts';
+import { createLogger } from '../../src/logger.ts';
+import { closeServer, createServer, listen } from '../../src/server.ts';
+import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { IncidentDirectory } from '../../src/services/incident-directory.ts';
+import {
+  createManagedResponseFeature,
+  type ManagedResponseFeature,
+} from '../../src/services/managed-response/managed-response-feature.ts';
+import type { Store } from '../../src/store/store.ts';
+import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../src/watcher/incident-snapshots.ts';
+import { MemoryStore } from '../fakes/memory-store.ts';
+import { quiet, RecordingMessenger } from '../services/managed-response/harness.ts';
+
+export const API_KEY = 'local-experts-key';
+export const OPERATOR = {
+  id: '29:alex',
+  aadObjectId: '4b8f0c1e-6a2d-4e3f-8b9c-0d1e2f3a4b5c',
+  name: 'Alex Wilber',
+};
+export const READER = {
+  id: '29:megan',
+  aadObjectId: '5c9a1d2f-7b3e-4f4a-9cad-1e2f3a4b5c6d',
+  name: 'Megan Bowen',
+};
+
+export interface Stack {
+  base: string;
+  emulator: RunningEmulator;
+  feature: ManagedResponseFeature;
+  messenger: RecordingMessenger;
+  delivery: DeliveryEngine;
+  store: Store;
+  publish(incidentId: string, body: unknown): Promise<Response>;
+  invoke(
+    verb: string,
+    data: Record<string, string>,
+    user?: typeof OPERATOR,
+  ): Promise<{ status: number; body: InvokeBody }>;
+  close(): Promise<void>;
+}
+
+export interface InvokeBody {
+  statusCode: number;
+  type: string;
+  value: unknown;
+}
+
+export async function startStack(
+  options: { store?: Store; actionTimings?: { toInProgressMs: number; toFinalMs: number } } = {},
+): Promise<Stack> {
+  const tls = await ensureDevCertificate('artifacts/tls');
+  const emulator = await startEmulator({
+    tls,
+    port: 0,
+    actionTimings: options.actionTimings ?? { toInProgressMs: 20, toFinalMs: 80 },
+    demoAwaitingAfterMs: null,
+  });
+  const tenants = parseTenantsConfig(JSON.parse(await readFile(DEMO_TENANTS_FILE, 'utf8')), {
+    source: 'demo-tenants.json',
+  });
+  const defender = new DefenderClientFactory(tenants, {
+    graphBaseUrl: emulator.graphBaseUrl,
+    mdeBaseUrl: emulator.mdeBaseUrl,
+    authorityHost: emulator.authorityHost,
+    disableInstanceDiscovery: true,
+    env: {
+      DEMO_CONTOSO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      DEMO_FABRIKAM_CLIENT_SECRET: FABRIKAM_CLIENT_SECRET,
+    },
+    retry: { retries: 4, minTimeoutMs: 5, maxTimeoutMs: 20, requestTimeoutMs: 5_000 },
+    // Honours Retry-After in spirit (it waits) while keeping tests fast.
+    sleep: (ms) => realSleep(Math.min(ms, 50)),
+  });
+  const store = options.store ?? new MemoryStore();
+  const messenger = new RecordingMessenger();
+  const delivery = new DeliveryEngine({ store, messenger, logger: quiet });
+  const conversations = new ConversationRegistry(store);
+  const incidents = new IncidentDirectory(store);
+  // What the watcher would have stored: the incidents as Graph shows them.
+  for (const incident of await defender.forTenant(DEMO_TENANT_ID).incidents.listIncidents()) {
+    await store.put(SNAPSHOTS_COLLECTION, snapshotKey(DEMO_TENANT_ID, incident.id), incident);
+  }
+  const logger = createLogger({ level: 'silent' });
+  const feature = createManagedResponseFeature({
+    store,
+    defender,
+    delivery,
+    conversations,
+    incidents,
+    logger,
+    now: () => new Date(),
+    expertsApi: { apiKey: API_KEY, localMode: true },
+    timings: { poll: { initialMs: 20, maxMs: 100 }, start: { delayMs: 20 } },
+  });
+  const bot = createBot({
+    logger,
+    conversations,
+    now: () => new Date(),
+    organizationName: async () => 'Contoso',
+    extraCardActions: feature.cardActions,
+  });
+  const adapter = createAdapter(loadConfig({}), logger);
+  const server: Server = createServer({
+    logger,
+    processActivity: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+    readiness: async () => ({ ready: true, checks: {} }),
+    registrars: [(s) => feature.registerRoutes(s)],
+  });
+  const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  delivery.start();
+  feature.start();
+  let sequence = 0;
+
+  return {
+    base,
+    emulator,
+    feature,
+    messenger,
+    delivery,
+    store,
+    publish: (incidentId, body) =>
+      fetch(`${base}/api/v1/tenants/${DEMO_TENANT_ID}/incidents/${incidentId}/managed-response`, {
+        method: 'PUT',
+        headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    async invoke(verb, data, user = OPERATOR) {
+      sequence += 1;
+      const res = await fetch(`${base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          id: `invoke-${sequence}`,
+          channelId: 'msteams',
+          // Never called for invokes: the answer is the HTTP response itself.
+          serviceUrl: 'http://127.0.0.1:9/',
+          conversation: { id: `a:${user.id}`, conversationType: 'personal' },
+          from: user,
+          recipient: { id: '28:bot', name: 'Managed Response' },
+          channelData: { tenant: { id: DEMO_TENANT_ID } },
+          replyToId: 'card-1',
+          value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+        }),
+      });
+      return { status: res.status, body: (await res.json()) as InvokeBody };
+    },
+    async close() {
+      await feature.stop();
+      await delivery.stop();
+      await closeServer(server);
+      await emulator.close();
+    },
+  };
+}
