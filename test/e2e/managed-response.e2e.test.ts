@@ -1,0 +1,131 @@
+// Issue 5 journeys in the Agents Playground: the managed response opened from the notification,
+// a one-click action going In progress → Completed, a manual action completed and one skipped
+// through their confirmation steps, the hand-back, and a Security Reader's disabled buttons.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { RunningPlayground } from '../../scripts/start-playground.ts';
+import {
+  keepLogOnFailure,
+  launchBrowser,
+  openPlayground,
+  screenshot,
+  startBot,
+  startCustomerPlayground,
+  type RunningBot,
+} from './harness.ts';
+
+const READER_CONFIG = path.resolve('scripts/playground/customer-reader.yml');
+const INCIDENT_TITLE = /Initial access & Ransomware/;
+
+describe('e2e: managed response in the Agents Playground', function () {
+  this.timeout(120_000);
+  let bot: RunningBot;
+  let operatorPlayground: RunningPlayground;
+  let readerPlayground: RunningPlayground;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    // The handover incident stays with the experts during this journey.
+    bot = await startBot({ EMULATOR_DEMO_AWAITING_SECONDS: '3600', POLL_INTERVAL_SECONDS: '1' });
+    operatorPlayground = await startCustomerPlayground(bot);
+    readerPlayground = await startCustomerPlayground(bot, READER_CONFIG);
+    browser = await launchBrowser();
+    page = await openPlayground(browser, operatorPlayground);
+  });
+
+  afterEach(async function () {
+    await keepLogOnFailure(this.currentTest, bot);
+    if (this.currentTest?.state === 'failed') await screenshot(page, 'managed-response-failed');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await readerPlayground?.stop();
+    await operatorPlayground?.stop();
+    await bot?.stop();
+  });
+
+  /** The newest copy of the actions card: the Container holding "Pending actions". */
+  const actionsCard = (p: Page = page): Locator =>
+    p.locator('.ac-adaptiveCard').filter({ hasText: 'Pending actions' }).last();
+  /** A card button by its exact title (task rows are clickable containers named like them). */
+  const button = (title: string, p: Page = page): Locator =>
+    actionsCard(p).locator(`button[title="${title}"]`);
+
+  it('opens the managed response from the notification', async () => {
+    await page.getByText(INCIDENT_TITLE).first().waitFor({ timeout: 45_000 });
+    await page.getByRole('button', { name: 'View managed response' }).last().click();
+    await actionsCard().waitFor({ timeout: 15_000 });
+    await page.getByText('Investigation summary').first().waitFor();
+    await screenshot(page, 'mr-opened');
+  });
+
+  it('isolates a device: In progress, then Completed', async () => {
+    await button('Isolate device').click();
+    await actionsCard()
+      .getByText(/Started by Alex Wilber/)
+      .waitFor({ timeout: 5_000 });
+    await screenshot(page, 'mr-isolate-in-progress');
+    await actionsCard()
+      .getByText(/Completed · started by Alex Wilber/)
+      .waitFor({ timeout: 20_000 });
+    assert.equal(await button('Isolate device').count(), 0, 'a finished action has no live button');
+    await screenshot(page, 'mr-isolate-completed');
+  });
+
+  it('completes a manual action through its confirmation step', async () => {
+    // The first manual task is "Reset the svc-backup password".
+    await button("I've completed this action").first().click();
+    const confirm = button("Yes, I've done it");
+    await confirm.waitFor({ timeout: 10_000 });
+    await screenshot(page, 'mr-manual-confirm');
+    await confirm.click();
+    await actionsCard()
+      .getByText(/Completed by Alex Wilber/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+  });
+
+  it('skips a manual action through its confirmation step', async () => {
+    // Only "Block update-check[.]net at the proxy" is still pending among the manual tasks.
+    await button('Skip').first().click();
+    const confirm = button('Yes, skip this action');
+    await confirm.waitFor({ timeout: 10_000 });
+    await confirm.click();
+    await actionsCard()
+      .getByText(/Skipped by Alex Wilber/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await screenshot(page, 'mr-manual-skipped');
+  });
+
+  it('shows a Security Reader the buttons disabled, with the reason', async () => {
+    const readerPage = await openPlayground(browser, readerPlayground);
+    try {
+      await readerPage.getByText(INCIDENT_TITLE).first().waitFor({ timeout: 45_000 });
+      await readerPage.getByRole('button', { name: 'View managed response' }).last().click();
+      const card = actionsCard(readerPage);
+      await card.waitFor({ timeout: 15_000 });
+      await card
+        .getByText(/Security Reader/)
+        .first()
+        .waitFor();
+      const quarantine = button('Quarantine file', readerPage);
+      assert.equal(await quarantine.isDisabled(), true, 'the reader cannot run actions');
+      await screenshot(readerPage, 'mr-reader-disabled');
+    } finally {
+      await readerPage.context().close();
+    }
+  });
+
+  it('hands the incident back to the experts when the last action is done', async () => {
+    await button('Quarantine file').click();
+    await page
+      .getByText(/back with the experts/i)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await screenshot(page, 'mr-handed-back');
+  });
+});
