@@ -35,6 +35,7 @@ const envSchema = z.object({
   ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(1).default(1440),
   DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).optional(),
   EXPERTS_TENANT_ID: z.string().default(''),
+  EXPERTS_CHANNEL_ID: z.string().default(''),
   EXPERTS_API_KEY: z.string().default(''),
   EXPERTS_API_AUDIENCE: z.string().default(''),
   EXPERTS_TOKEN_ISSUER: z.string().default(''),
@@ -80,6 +81,7 @@ export interface Config {
   };
   readonly experts: {
     readonly tenantId: string;
+    readonly channelId: string;
     readonly apiKey: string;
     readonly audience: string;
     readonly issuer: string;
@@ -156,6 +158,7 @@ export function loadConfig(env: EnvInput): Config {
     },
     experts: {
       tenantId: e.EXPERTS_TENANT_ID,
+      channelId: e.EXPERTS_CHANNEL_ID,
       apiKey: e.EXPERTS_API_KEY,
       audience: e.EXPERTS_API_AUDIENCE,
       issuer: e.EXPERTS_TOKEN_ISSUER,

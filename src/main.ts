@@ -4,6 +4,7 @@ import { createAdapter } from '../bot/adapter.ts';
 import { awaitingCommand, showAwaitingAction } from '../bot/commands/awaiting-command.ts';
 import { contactsCommand } from '../bot/commands/contacts-command.ts';
 import { socChannelCommand } from '../bot/commands/soc-channel-command.ts';
+import { createChatFeature } from '../bot/chat/create-chat-feature.ts';
 import { createBot } from '../bot/create-bot.ts';
 import { ProactiveMessenger } from '../bot/proactive-messenger.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -11,6 +12,7 @@ import { setUpDefender } from './defender-setup.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { closeServer, createServer, listen } from './server.ts';
+import { resolveExpertsSide } from './services/chat/experts-side.ts';
 import { ConversationRegistry } from './services/conversation-registry.ts';
 import { IncidentDirectory } from './services/incident-directory.ts';
 import { ManagedResponseRepository } from './services/managed-response-repository.ts';
@@ -121,6 +123,24 @@ export async function startApp(
     escalateAfterMs: config.reminders.escalateAfterMinutes * 60_000,
     digestHourUtc: config.reminders.digestHourUtc,
   });
+  const expertsSide = resolveExpertsSide({
+    tenantId: config.experts.tenantId,
+    channelId: config.experts.channelId,
+    demo: Boolean(defender.emulator),
+  });
+  const chat =
+    expertsSide &&
+    createChatFeature({
+      store,
+      delivery,
+      experts: expertsSide,
+      tenantOf,
+      incidents,
+      responses,
+      defender: defender.factory,
+      logger,
+      now,
+    });
   const queueCard = (tenant: CustomerTenant) =>
     awaitingQueueCard(tenant, notifications.awaiting, responses);
 
@@ -133,13 +153,18 @@ export async function startApp(
       awaitingCommand({ tenantOf, queueCard }),
       contactsCommand({ directory, conversations }),
       socChannelCommand({ directory }),
+      ...(chat?.commands ?? []),
     ],
     extraCardActions: {
       ...managedResponse.cardActions,
+      ...chat?.cardActions,
       showAwaiting: showAwaitingAction({ tenantOf, queueCard }),
     },
-    onInstalled: (record) =>
-      resumeDeliveries(delivery, reachableTargets(record, tenantOf(record.tenantId)), logger),
+    onFreeText: chat?.onFreeText,
+    onInstalled: async (record) => {
+      await resumeDeliveries(delivery, reachableTargets(record, tenantOf(record.tenantId)), logger);
+      await chat?.onInstalled(record);
+    },
   });
 
   const server = createServer({
@@ -168,6 +193,7 @@ export async function startApp(
   const port = await listen(server, config.port, config.host);
   const url = `http://localhost:${port}`;
   delivery.start();
+  chat?.start();
   managedResponse.start();
   notifications.start();
   reminders.start();
@@ -193,6 +219,7 @@ export async function startApp(
       await notifications.stop();
       await reminders.stop();
       await managedResponse.stop();
+      await chat?.stop();
       await delivery.stop();
       await defender.emulator?.close();
       await store.close();

@@ -2,10 +2,12 @@
 // handler set is assembled as src/main.ts assembles it: the base bot plus each feature's actions.
 import assert from 'node:assert/strict';
 import { showAwaitingAction } from '../../bot/commands/awaiting-command.ts';
+import { createChatFeature } from '../../bot/chat/create-chat-feature.ts';
 import { createBot } from '../../bot/create-bot.ts';
 import { cardVerbs } from '../../cards/card-verbs.ts';
 import { templateExecuteActions } from '../../cards/template-execute-actions.ts';
 import { createLogger } from '../../src/logger.ts';
+import { DEMO_EXPERTS_SIDE } from '../../src/services/chat/experts-side.ts';
 import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
 import { IncidentDirectory } from '../../src/services/incident-directory.ts';
 import { createManagedResponseFeature } from '../../src/services/managed-response/managed-response-feature.ts';
@@ -26,6 +28,16 @@ function appHandledVerbs(): string[] {
     now: () => new Date(),
     expertsApi: { localMode: true },
   });
+  const chat = createChatFeature({
+    store,
+    delivery: {} as never,
+    experts: DEMO_EXPERTS_SIDE,
+    tenantOf: () => undefined,
+    incidents: new IncidentDirectory(store),
+    defender: {} as never,
+    logger,
+    now: () => new Date(),
+  });
   const bot = createBot({
     logger,
     conversations,
@@ -33,6 +45,7 @@ function appHandledVerbs(): string[] {
     organizationName: async () => undefined,
     extraCardActions: {
       ...managedResponse.cardActions,
+      ...chat.cardActions,
       showAwaiting: showAwaitingAction({
         tenantOf: () => undefined,
         queueCard: () => Promise.reject(new Error('unused')),
