@@ -32,10 +32,21 @@ describe('Teams app manifest', () => {
     assert.equal(bot.supportsFiles, false);
     const scopes = bot.commandLists.flatMap((list: { scopes: string[] }) => list.scopes);
     assert.ok(scopes.includes('personal') && scopes.includes('team'));
-    for (const list of bot.commandLists) {
-      const titles = list.commands.map((command: { title: string }) => command.title);
-      assert.deepEqual(titles, ['help', 'awaiting', 'contacts', 'history', 'chat']);
-    }
+    const titles = (scope: string) =>
+      bot.commandLists
+        .find((list: { scopes: string[] }) => list.scopes.includes(scope))
+        .commands.map((command: { title: string }) => command.title);
+    assert.deepEqual(titles('personal'), ['help', 'awaiting', 'contacts', 'history', 'chat']);
+    // Channel-only commands: SOC channel management and the experts' comments.
+    assert.deepEqual(titles('team'), [
+      'help',
+      'awaiting',
+      'contacts',
+      'history',
+      'chat',
+      'soc',
+      'comment',
+    ]);
   });
 
   it('fills the bot id and domain everywhere and leaves no placeholder', async () => {
