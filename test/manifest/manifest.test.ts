@@ -32,10 +32,9 @@ describe('Teams app manifest', () => {
     assert.equal(bot.supportsFiles, false);
     const scopes = bot.commandLists.flatMap((list: { scopes: string[] }) => list.scopes);
     assert.ok(scopes.includes('personal') && scopes.includes('team'));
-    const titles = (scope: string) =>
-      bot.commandLists
-        .find((list: { scopes: string[] }) => list.scopes.includes(scope))
-        .commands.map((command: { title: string }) => command.title);
+    const lists = bot.commandLists as { scopes: string[]; commands: { title: string }[] }[];
+    const titles = (scope: string): string[] =>
+      lists.find((list) => list.scopes.includes(scope))?.commands.map((c) => c.title) ?? [];
     assert.deepEqual(titles('personal'), ['help', 'awaiting', 'contacts', 'history', 'chat']);
     // Channel-only commands: SOC channel management and the experts' comments.
     assert.deepEqual(titles('team'), [
