@@ -47,6 +47,6 @@ export function assertNoConflict(action: ResponseAction, others: readonly Respon
   throw new ConflictingActionError(
     action.id,
     conflict.id,
-    `"${action.title}" cannot start while "${conflict.title}" is in progress on ${device}.`,
+    `"${action.title}" cannot start while "${conflict.title}" is in progress on ${device}. Wait until it finishes.`,
   );
 }

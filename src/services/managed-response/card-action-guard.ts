@@ -7,9 +7,8 @@ import {
   IllegalTransitionError,
   NotFoundError,
   DomainError,
-  ConflictingActionError,
 } from '../../domain/errors.ts';
-import { conflictsWith } from '../../domain/action-conflicts.ts';
+import { assertNoConflict } from '../../domain/action-conflicts.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { ResponseAction } from '../../domain/response-action.ts';
 import { isFinished, isOneClick } from '../../domain/response-action.ts';
@@ -135,12 +134,5 @@ function assertNoDeviceConflict(
       .filter((a) => !(r.incidentId === incidentId && a.id === action.id))
       .map((a) => ({ ...a, id: `${r.incidentId}/${a.id}` })),
   );
-  const conflict = conflictsWith(action, others);
-  if (!conflict) return;
-  const device = conflict.target.kind === 'none' ? 'the device' : conflict.target.deviceName;
-  throw new ConflictingActionError(
-    action.id,
-    conflict.id,
-    `"${action.title}" cannot start while "${conflict.title}" is in progress on ${device}. Wait until it finishes.`,
-  );
+  assertNoConflict(action, others);
 }
