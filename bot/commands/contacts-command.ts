@@ -1,10 +1,8 @@
 // `contacts`: list, add and remove a tenant's incident contacts from Teams. People are named by
 // @mention (resolved to their Entra object id through the conversation roster), by object id, or
 // by user principal name; changes go through the TenantDirectory, which audits them.
-import { CardFactory, TeamsInfo, type TurnContext } from 'botbuilder';
+import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { MessageCardData } from '../../cards/card-data.ts';
-import { renderCard } from '../../cards/render-card.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
 import type { ContactRef } from '../../src/domain/tenant.ts';
 import type { ConversationRegistry } from '../../src/services/conversation-registry.ts';
@@ -17,6 +15,7 @@ import {
 } from '../../src/services/tenants/contacts-card-data.ts';
 import type { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
 import type { ContactList } from '../../src/services/tenants/tenant-overrides.ts';
+import { sendMessageCard } from '../send-card.ts';
 import type { Command, CommandContext } from './command-table.ts';
 
 /** A conversation member as the Teams roster knows them. */
@@ -138,16 +137,19 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
 
   async function list(ctx: CommandContext): Promise<void> {
     const access = tenantAccess(deps.directory.get(ctx.origin.tenantId), ctx.origin.userId, 'read');
-    if (!access.ok) return reply(ctx.turn, access.refusal);
+    if (!access.ok) return sendMessageCard(ctx.turn, access.refusal);
     const { tenant } = access;
     const all = [...tenant.contacts.primary, ...tenant.contacts.secondary];
-    await reply(ctx.turn, contactsCardData(tenant, await installed(tenant.tenantId, all)));
+    await sendMessageCard(
+      ctx.turn,
+      contactsCardData(tenant, await installed(tenant.tenantId, all)),
+    );
   }
 
   async function change(ctx: CommandContext, verb: 'add' | 'remove', rest: string[]) {
     const { origin } = ctx;
     const access = tenantAccess(deps.directory.get(origin.tenantId), origin.userId, 'manage');
-    if (!access.ok) return reply(ctx.turn, access.refusal);
+    if (!access.ok) return sendMessageCard(ctx.turn, access.refusal);
     const first = rest[0]?.toLowerCase();
     const list: ContactList | undefined =
       first === 'secondary' || first === 'primary' ? first : undefined;
@@ -156,7 +158,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
       verb === 'remove' ? [...tenant.contacts.primary, ...tenant.contacts.secondary] : [];
     const targets = await resolveTargets(ctx, list ? rest.slice(1) : rest, known);
     if (targets.length === 0) {
-      return reply(ctx.turn, {
+      return sendMessageCard(ctx.turn, {
         title: `Whom should I ${verb}?`,
         text: `Name the person with an @mention or their Entra object id. ${USAGE}`,
         style: 'warning',
@@ -222,7 +224,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
         lines.push(err.message);
       }
     }
-    await reply(ctx.turn, {
+    await sendMessageCard(ctx.turn, {
       title: verb === 'add' ? 'Incident contacts: add' : 'Incident contacts: remove',
       text: lines.join('\n\n'),
       style: problems > 0 ? 'warning' : 'good',
@@ -249,7 +251,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
         case 'delete':
           return change(ctx, 'remove', rest);
         default:
-          return reply(ctx.turn, {
+          return sendMessageCard(ctx.turn, {
             title: 'Incident contacts',
             text: `I don't know "contacts ${verb}". ${USAGE}`,
             style: 'warning',
@@ -258,8 +260,4 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
       }
     },
   };
-}
-
-async function reply(turn: TurnContext, data: MessageCardData): Promise<void> {
-  await turn.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard('message', data))] });
 }

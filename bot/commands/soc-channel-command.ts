@@ -1,14 +1,13 @@
 // `soc`: a tenant's SOC channels. An admin makes a channel one from the channel itself (the bot
 // is there, so it can post), removes one, and anyone of the tenant lists them.
-import { CardFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { MessageCardData } from '../../cards/card-data.ts';
-import { renderCard } from '../../cards/render-card.ts';
 import { isDomainError } from '../../src/domain/errors.ts';
 import type { SocChannel } from '../../src/domain/tenant.ts';
 import { tenantAccess } from '../../src/services/tenants/admin-guard.ts';
 import { socChannelsCardData } from '../../src/services/tenants/contacts-card-data.ts';
 import type { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
+import { sendMessageCard } from '../send-card.ts';
 import type { Command, CommandContext } from './command-table.ts';
 
 const channelDataSchema = z.looseObject({
@@ -39,7 +38,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
   async function change(ctx: CommandContext, verb: 'add' | 'remove', idArg: string | undefined) {
     const { origin, turn } = ctx;
     const access = tenantAccess(deps.directory.get(origin.tenantId), origin.userId, 'manage');
-    if (!access.ok) return reply(turn, access.refusal);
+    if (!access.ok) return sendMessageCard(turn, access.refusal);
     const here = channelFromTurn(turn);
     const actor = {
       userId: origin.userId ?? '',
@@ -48,7 +47,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
     try {
       if (verb === 'add') {
         if (!here) {
-          return reply(turn, {
+          return sendMessageCard(turn, {
             title: 'Run this in the channel',
             text: `Go to the channel that should get the incident cards and type **@Managed Response soc here** there. ${USAGE}`,
             style: 'warning',
@@ -56,7 +55,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
           });
         }
         const result = await deps.directory.addSocChannel(origin.tenantId, here, actor);
-        return reply(turn, {
+        return sendMessageCard(turn, {
           title: result.changed ? 'This is now a SOC channel' : 'Already a SOC channel',
           text: result.changed
             ? `Incidents of ${access.tenant.name} handled by the experts get a card here, kept current as they move.`
@@ -67,7 +66,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
       }
       const id = idArg ?? here?.channelId;
       if (!id) {
-        return reply(turn, {
+        return sendMessageCard(turn, {
           title: 'Which channel?',
           text: `Type **soc remove** in the SOC channel itself, or give its channel id (see **soc list**).`,
           style: 'warning',
@@ -75,7 +74,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
         });
       }
       const result = await deps.directory.removeSocChannel(origin.tenantId, id, actor);
-      return reply(turn, {
+      return sendMessageCard(turn, {
         title: result.changed ? 'SOC channel removed' : 'Not a SOC channel',
         text: result.changed
           ? `${result.audit?.subjectName ?? id} no longer gets ${access.tenant.name}'s incident cards.${
@@ -89,7 +88,12 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
       });
     } catch (err) {
       if (!isDomainError(err)) throw err;
-      return reply(turn, { title: 'Not done', text: err.message, style: 'attention', facts: [] });
+      return sendMessageCard(turn, {
+        title: 'Not done',
+        text: err.message,
+        style: 'attention',
+        facts: [],
+      });
     }
   }
 
@@ -116,10 +120,13 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
             ctx.origin.userId,
             'read',
           );
-          return reply(ctx.turn, access.ok ? socChannelsCardData(access.tenant) : access.refusal);
+          return sendMessageCard(
+            ctx.turn,
+            access.ok ? socChannelsCardData(access.tenant) : access.refusal,
+          );
         }
         default:
-          return reply(ctx.turn, {
+          return sendMessageCard(ctx.turn, {
             title: 'SOC channels',
             text: `I don't know "soc ${verb}". ${USAGE}`,
             style: 'warning',
@@ -128,8 +135,4 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
       }
     },
   };
-}
-
-async function reply(turn: TurnContext, data: MessageCardData): Promise<void> {
-  await turn.sendActivity({ attachments: [CardFactory.adaptiveCard(renderCard('message', data))] });
 }
