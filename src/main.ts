@@ -24,7 +24,7 @@ import { createManagedResponseFeature } from './services/managed-response/manage
 import { TenantDirectory } from './services/tenants/tenant-directory.ts';
 import type { CustomerTenant } from './domain/tenant.ts';
 import { reachableTargets, resumeDeliveries } from './services/notifications/resume-deliveries.ts';
-import { unreachableNoticeJobs } from './services/notifications/unreachable-notice.ts';
+import { UnreachableReports } from './services/notifications/unreachable-reports.ts';
 import { openLowdbStore } from './store/lowdb-store.ts';
 import { IncidentWatcher } from './watcher/incident-watcher.ts';
 import { Outbox } from './watcher/outbox.ts';
@@ -59,6 +59,14 @@ export async function startApp(
   if (defender.emulator) await seedDemoManagedResponses(responses, now());
   const adapter = createAdapter(config, logger);
 
+  const unreachable: UnreachableReports = new UnreachableReports({
+    store,
+    conversations,
+    delivery: { enqueue: (jobs) => delivery.enqueue(jobs) },
+    tenantOf,
+    now,
+    logger: logger.child({ component: 'notifications' }),
+  });
   const delivery: DeliveryEngine = new DeliveryEngine({
     store,
     logger: logger.child({ component: 'delivery' }),
@@ -68,11 +76,7 @@ export async function startApp(
       registry: conversations,
       logger: logger.child({ component: 'messenger' }),
     }),
-    onUnreachable: async (target, _job, error) => {
-      const tenant = tenantOf(target.tenantId);
-      if (!tenant) return;
-      await delivery.enqueue(unreachableNoticeJobs(tenant, target, error, now().toISOString()));
-    },
+    onUnreachable: (target, _job, error) => unreachable.report(target, error),
   });
   const watcher = new IncidentWatcher({
     store,
@@ -164,6 +168,9 @@ export async function startApp(
     onInstalled: async (record) => {
       await resumeDeliveries(delivery, reachableTargets(record, tenantOf(record.tenantId)), logger);
       await chat?.onInstalled(record);
+      await unreachable.installed(record).catch((err: unknown) => {
+        logger.warn({ err }, 'could not send pending unreachable reports');
+      });
     },
   });
 
