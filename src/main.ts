@@ -12,6 +12,7 @@ import { setUpDefender } from './defender-setup.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { closeServer, createServer, listen } from './server.ts';
+import { chatHeaderRefreshJobs } from './services/chat/chat-header-refresh.ts';
 import { resolveExpertsSide } from './services/chat/experts-side.ts';
 import { ConversationRegistry } from './services/conversation-registry.ts';
 import { IncidentDirectory } from './services/incident-directory.ts';
@@ -104,6 +105,11 @@ export async function startApp(
       localMode: !config.bot.appId,
     },
   });
+  const expertsSide = resolveExpertsSide({
+    tenantId: config.experts.tenantId,
+    channelId: config.experts.channelId,
+    demo: Boolean(defender.emulator),
+  });
   const notifications = new NotificationService({
     store,
     outbox,
@@ -113,7 +119,19 @@ export async function startApp(
     responses,
     logger: logger.child({ component: 'notifications' }),
     now,
-    onIncidentEvent: (event) => managedResponse.refreshCopies(event.tenantId, event.incidentId),
+    onIncidentEvent: async (event) => {
+      await managedResponse.refreshCopies(event.tenantId, event.incidentId);
+      if (!expertsSide) return;
+      const headerJobs = await chatHeaderRefreshJobs(event, {
+        experts: expertsSide,
+        tenantOf,
+        incidents,
+        responses,
+        threadExists: async (key) => (await delivery.findDelivery(key)) !== undefined,
+        now,
+      });
+      if (headerJobs.length > 0) await delivery.enqueue(headerJobs);
+    },
   });
   const reminders = new ReminderScheduler({
     store,
@@ -126,11 +144,6 @@ export async function startApp(
     remindAfterMs: config.reminders.remindAfterMinutes * 60_000,
     escalateAfterMs: config.reminders.escalateAfterMinutes * 60_000,
     digestHourUtc: config.reminders.digestHourUtc,
-  });
-  const expertsSide = resolveExpertsSide({
-    tenantId: config.experts.tenantId,
-    channelId: config.experts.channelId,
-    demo: Boolean(defender.emulator),
   });
   const chat =
     expertsSide &&
