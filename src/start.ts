@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from './config.ts';
 import { ensureDevCertificate, writeTrustBundle } from './emulator/dev-certificate.ts';
-import { main } from './main.ts';
 
 const TRUSTED_MARK = 'MRB_EMULATOR_CA_TRUSTED';
 
@@ -20,6 +19,8 @@ async function launch(): Promise<void> {
     // main() reports configuration errors with their variable names
   }
   if (!emulatorEnabled || process.env[TRUSTED_MARK] === '1') {
+    // Loaded only here: the launcher that re-runs itself need not load the whole bot first.
+    const { main } = await import('./main.ts');
     await main();
     return;
   }
