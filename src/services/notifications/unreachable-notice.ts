@@ -11,19 +11,9 @@ export function unreachableNoticeJobs(
   reason: { code?: string; status: number },
   now: string,
 ): DeliveryJob[] {
-  const who =
-    target.kind === 'personal'
-      ? (tenant.contacts.primary
-          .concat(tenant.contacts.secondary)
-          .find((c) => c.userId.toLowerCase() === target.userId.toLowerCase())?.name ??
-        `the user ${target.userId}`)
-      : `the conversation ${target.conversationId}`;
-  const notInstalled = reason.code === 'NotInstalled';
-  const text = notInstalled
-    ? `${who} has not installed the Managed Response app, so incident notifications cannot reach them. Ask them to add the app in Teams (Apps › Managed Response › Add), or have your Teams admin install it for them. Their pending notifications are kept and will be delivered as soon as the app is installed.`
-    : `The bot can no longer reach ${who} (the app was removed or the chat was blocked). Reinstall the app for them; their pending notifications are kept and will be delivered once it is back.`;
+  const { title, text } = noticeText(tenant, target, reason.code === 'NotInstalled');
   const card = renderCard('message', {
-    title: 'An incident contact cannot be reached',
+    title,
     text,
     style: 'warning',
     facts: [{ title: 'Organisation', value: tenant.name }],
@@ -43,7 +33,7 @@ export function unreachableNoticeJobs(
       },
       operation: {
         kind: 'send',
-        activity: cardActivity(card, 'An incident contact cannot be reached'),
+        activity: cardActivity(card, title),
       },
       createdAt: now,
     });
@@ -56,10 +46,39 @@ export function unreachableNoticeJobs(
       target: { kind: 'personal', tenantId: tenant.tenantId, userId: admin },
       operation: {
         kind: 'send',
-        activity: cardActivity(card, 'An incident contact cannot be reached'),
+        activity: cardActivity(card, title),
       },
       createdAt: now,
     });
   }
   return jobs;
+}
+
+function noticeText(
+  tenant: CustomerTenant,
+  target: DeliveryTarget,
+  notInstalled: boolean,
+): { title: string; text: string } {
+  if (target.kind === 'personal') {
+    const who =
+      [...tenant.contacts.primary, ...tenant.contacts.secondary].find(
+        (c) => c.userId.toLowerCase() === target.userId.toLowerCase(),
+      )?.name ?? `The user ${target.userId}`;
+    return {
+      title: 'An incident contact cannot be reached',
+      text: notInstalled
+        ? `${who} has not installed the Managed Response app, so incident notifications cannot reach them. Ask them to add the app in Teams (Apps › Managed Response › Add), or have your Teams admin install it for them. Their pending notifications are kept and will be delivered as soon as the app is installed.`
+        : `The bot can no longer reach ${who} (the app was removed or the chat was blocked). Reinstall the app for them; their pending notifications are kept and will be delivered once it is back.`,
+    };
+  }
+  const channel = tenant.socChannels.find((c) => c.channelId === target.conversationId);
+  const where = channel
+    ? `the SOC channel "${channel.name ?? channel.channelId}"`
+    : 'a conversation';
+  return {
+    title: 'The SOC channel cannot be reached',
+    text: notInstalled
+      ? `Managed Response is not in ${where} yet, so the incident feed cannot be posted there. Add the app to the team that holds the channel (Apps › Managed Response › Add to a team). The pending cards are kept and will be posted once it is added.`
+      : `The bot can no longer post to ${where} (the app was removed from the team). Add it again; the pending cards are kept and will be posted once it is back.`,
+  };
 }

@@ -25,7 +25,7 @@ const tenant: CustomerTenant = {
     secondary: [],
   },
   admins: [ALEX],
-  socChannels: [{ channelId: '19:soc@thread.tacv2' }],
+  socChannels: [{ channelId: '19:soc@thread.tacv2', name: 'Incidents' }],
 };
 
 function personal(userId: string): ConversationRecord {
@@ -87,5 +87,18 @@ describe('UnreachableReports', () => {
     const before = enqueued.length;
     await reports.installed(personal(ALEX));
     assert.equal(enqueued.length, before, 'each report goes out once');
+  });
+
+  it('tells the admin how to add the app when the SOC channel cannot be reached', async () => {
+    const { conversations, enqueued, reports } = setUp();
+    await conversations.record(personal(ALEX));
+    await reports.report(
+      { kind: 'conversation', tenantId: T, conversationId: '19:soc@thread.tacv2' },
+      notInstalled,
+    );
+    assert.equal(enqueued.length, 1, 'only the admin: the channel itself is the one unreachable');
+    assert.match(texts(enqueued)[0]!, /not in the SOC channel .{1,3}Incidents.{1,3} yet/);
+    assert.match(texts(enqueued)[0]!, /"summary":"The SOC channel cannot be reached"/);
+    assert.match(texts(enqueued)[0]!, /Add the app to the team/);
   });
 });
