@@ -30,6 +30,7 @@ const envSchema = z.object({
   EMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3980),
   EMULATOR_DEMO_AWAITING_SECONDS: z.coerce.number().min(0).default(20),
+  EMULATOR_ACTION_MS: z.coerce.number().int().min(10).max(600_000).default(4000),
   POLL_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   REMINDER_AFTER_MINUTES: z.coerce.number().int().min(1).default(240),
   ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(1).default(1440),
@@ -71,6 +72,8 @@ export interface Config {
     readonly enabled: boolean;
     readonly port: number;
     readonly demoAwaitingSeconds: number;
+    /** How long an emulated machine action takes to finish (In progress at 40 % of it). */
+    readonly actionMs: number;
   };
   readonly pollIntervalSeconds: number;
   readonly reminders: {
@@ -149,6 +152,7 @@ export function loadConfig(env: EnvInput): Config {
       enabled: emulatorEnabled,
       port: e.EMULATOR_PORT,
       demoAwaitingSeconds: e.EMULATOR_DEMO_AWAITING_SECONDS,
+      actionMs: e.EMULATOR_ACTION_MS,
     },
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
     reminders: {

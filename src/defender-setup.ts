@@ -36,6 +36,10 @@ export async function setUpDefender(
       port: config.emulator.port,
       tls: certificate,
       demoAwaitingAfterMs: config.emulator.demoAwaitingSeconds * 1000,
+      actionTimings: {
+        toInProgressMs: Math.round(config.emulator.actionMs * 0.4),
+        toFinalMs: config.emulator.actionMs,
+      },
       logger: {
         info: (obj, msg) => emulatorLogger.info(obj, msg),
         warn: (obj, msg) => emulatorLogger.warn(obj, msg),

@@ -28,7 +28,11 @@ describe('e2e: managed response in the Agents Playground', function () {
 
   before(async () => {
     // The handover incident stays with the experts during this journey.
-    bot = await startBot({ EMULATOR_DEMO_AWAITING_SECONDS: '3600', POLL_INTERVAL_SECONDS: '1' });
+    bot = await startBot({
+      EMULATOR_DEMO_AWAITING_SECONDS: '3600',
+      EMULATOR_ACTION_MS: '1500',
+      POLL_INTERVAL_SECONDS: '1',
+    });
     operatorPlayground = await startCustomerPlayground(bot);
     readerPlayground = await startCustomerPlayground(bot, READER_CONFIG);
     browser = await launchBrowser();

@@ -23,7 +23,7 @@ describe('e2e: incident notifications in the Agents Playground', function () {
   let page: Page;
 
   before(async () => {
-    bot = await startBot({ EMULATOR_DEMO_AWAITING_SECONDS: '8', POLL_INTERVAL_SECONDS: '1' });
+    bot = await startBot({ EMULATOR_DEMO_AWAITING_SECONDS: '4', POLL_INTERVAL_SECONDS: '1' });
     playground = await startCustomerPlayground(bot);
     browser = await launchBrowser();
     page = await openPlayground(browser, playground);
