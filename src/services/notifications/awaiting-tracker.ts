@@ -15,7 +15,7 @@ export interface AwaitingRecord {
   escalated: boolean;
 }
 
-function key(tenantId: string, incidentId: string): string {
+export function awaitingKey(tenantId: string, incidentId: string): string {
   return `${tenantId.toLowerCase()}:${incidentId}`;
 }
 
@@ -27,7 +27,7 @@ export class AwaitingTracker {
 
   /** Ops that start or end the awaiting period according to the incident's state now. */
   async trackOps(event: OutboxEvent, current: Incident): Promise<WriteOp[]> {
-    const k = key(event.tenantId, event.incidentId);
+    const k = awaitingKey(event.tenantId, event.incidentId);
     const existing = await this.store.get<AwaitingRecord>(AWAITING, k);
     if (isAwaitingCustomer(current)) {
       if (existing) return [];
@@ -80,7 +80,7 @@ export class AwaitingTracker {
   async update(record: AwaitingRecord, expectedVersion: number): Promise<void> {
     await this.store.put(
       AWAITING,
-      key(record.tenantId, record.incidentId),
+      awaitingKey(record.tenantId, record.incidentId),
       record,
       expectedVersion || undefined,
     );

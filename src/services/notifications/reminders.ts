@@ -9,7 +9,12 @@ import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import type { Logger } from '../../logger.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../../store/store.ts';
 import type { ManagedResponseRepository } from '../managed-response-repository.ts';
-import { AWAITING, type AwaitingRecord, type AwaitingTracker } from './awaiting-tracker.ts';
+import {
+  AWAITING,
+  awaitingKey,
+  type AwaitingRecord,
+  type AwaitingTracker,
+} from './awaiting-tracker.ts';
 import { digestJob, escalationJobs, reminderJobs, type AwaitingIncident } from './reminder-jobs.ts';
 
 export const HOUR_MS = 3_600_000;
@@ -42,11 +47,6 @@ export interface ReminderRun {
 
 interface DigestRecord {
   day: string;
-}
-
-/** The awaiting tracker's key (kept in step with awaiting-tracker.ts). */
-export function awaitingKey(tenantId: string, incidentId: string): string {
-  return `${tenantId.toLowerCase()}:${incidentId}`;
 }
 
 export class ReminderScheduler {
