@@ -93,3 +93,24 @@ export interface AppendOnlyCollection {
   /** Whole days kept, counted from the day in the key (default 400). */
   retainDays?: number;
 }
+
+/** One record as an engine holds it, for copies between engines and migrations. */
+export interface DumpedRecord {
+  partition: string;
+  collection: string;
+  key: string;
+  version: number;
+  value: unknown;
+  expiresAt?: string;
+}
+
+/** What a store copy (lowdb → Azure Tables) and the store.json migration need of an engine. */
+export interface DumpableStore extends Store {
+  /** Every live record of every partition, in no particular order. */
+  dump(): AsyncIterable<DumpedRecord>;
+  /**
+   * Writes the records as they are, versions kept, overwriting what is there (no checks): for
+   * copies and migrations into a store nothing else writes yet. Resolves with the count written.
+   */
+  load(records: AsyncIterable<DumpedRecord> | Iterable<DumpedRecord>): Promise<number>;
+}
