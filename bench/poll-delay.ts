@@ -3,7 +3,7 @@
 // given interval. Each sample moves one incident at a random moment of the poll cycle and times
 // until the event can be read from the outbox (what delivery sees).
 //
-//   node --import tsx src/watcher/measure-poll-delay.ts [--interval-ms 1000] [--samples 10]
+//   node --import tsx bench/poll-delay.ts [--interval-ms 1000] [--samples 10]
 //
 // Expect about interval/2 on average plus one Graph round trip, and at most interval × 1.2.
 import { spawn } from 'node:child_process';
@@ -12,19 +12,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { DefenderClientFactory } from '../defender/defender-client-factory.ts';
-import { parseTenantsConfig } from '../defender/tenant-config.ts';
+import { DefenderClientFactory } from '../src/defender/defender-client-factory.ts';
+import { parseTenantsConfig } from '../src/defender/tenant-config.ts';
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_INCIDENT_IDS,
   DEMO_TENANT_ID,
-} from '../emulator/demo-data.ts';
-import { ensureDevCertificate, writeTrustBundle } from '../emulator/dev-certificate.ts';
-import { startEmulator } from '../emulator/emulator.ts';
-import { openLowdbStore } from '../store/lowdb-store.ts';
-import { IncidentWatcher } from './incident-watcher.ts';
-import { Outbox } from './outbox.ts';
+} from '../src/emulator/demo-data.ts';
+import { ensureDevCertificate, writeTrustBundle } from '../src/emulator/dev-certificate.ts';
+import { startEmulator } from '../src/emulator/emulator.ts';
+import { openLowdbStore } from '../src/store/lowdb-store.ts';
+import { IncidentWatcher } from '../src/watcher/incident-watcher.ts';
+import { Outbox } from '../src/watcher/outbox.ts';
 
 const TRUSTED_MARK = 'MRB_EMULATOR_CA_TRUSTED';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,7 +44,7 @@ async function measure(intervalMs: number, samples: number): Promise<void> {
         },
       },
     ],
-    { source: 'measure-poll-delay' },
+    { source: 'poll-delay bench' },
   );
   const clients = new DefenderClientFactory(tenants, {
     graphBaseUrl: emulator.graphBaseUrl,
