@@ -1,7 +1,7 @@
 // CloudAdapter wiring and the last-resort turn error handler.
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Config } from '../src/config.ts';
-import type { Logger } from '../src/logger.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import { turnLogger } from './turn-logger.ts';
 
 export function createAdapter(config: Config, logger: Logger): CloudAdapter {

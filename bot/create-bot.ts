@@ -1,5 +1,5 @@
 // Builds the bot's command table and card-action routes from the services it is given.
-import type { Logger } from '../src/logger.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
 import {
   CardActionRouter,

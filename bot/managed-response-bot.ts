@@ -8,7 +8,7 @@ import {
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
 import { renderCard } from '../cards/render-card.ts';
-import type { Logger } from '../src/logger.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import type {
   ConversationRecord,
   ConversationRegistry,

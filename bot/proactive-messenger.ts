@@ -8,6 +8,7 @@
 //   three silent retries on 429/5xx/network errors) is removed for the calls made here. The
 //   engine owns retries: it counts them, keeps them durable, and frees the slot while it waits.
 //   (createConversationAsync makes its call before our code runs, so that one call keeps them.)
+import type { Logger } from '../src/platform/logger.ts';
 import {
   TurnContext,
   type Activity,
@@ -22,7 +23,6 @@ import {
   type DeliveryTarget,
   type OutgoingActivity,
 } from '../src/delivery/delivery-job.ts';
-import type { DeliveryLogger } from '../src/delivery/delivery-logger.ts';
 import {
   MessengerError,
   type MessageLocation,
@@ -37,7 +37,7 @@ export interface ProactiveMessengerOptions {
   /** MicrosoftAppId ('' in local mode, where the adapter does no auth). */
   appId: string;
   registry: ConversationRegistry;
-  logger: DeliveryLogger;
+  logger: Logger;
   /** Share one gate per process: Teams counts every call of the app in a tenant. */
   rateGate?: TeamsRateGate;
   now?: () => Date;
@@ -59,7 +59,7 @@ export class ProactiveMessenger implements Messenger {
   private readonly adapter: CloudAdapter;
   private readonly appId: string;
   private readonly registry: ConversationRegistry;
-  private readonly logger: DeliveryLogger;
+  private readonly logger: Logger;
   private readonly gate: TeamsRateGate;
   private readonly now: () => Date;
   private warnedRetryPolicy = false;

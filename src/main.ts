@@ -10,7 +10,7 @@ import { ProactiveMessenger } from '../bot/proactive-messenger.ts';
 import { loadConfig, type Config } from './config.ts';
 import { setUpDefender } from './defender-setup.ts';
 import { DeliveryEngine } from './delivery/delivery-engine.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
 import { closeServer, createServer, listen } from './server.ts';
 import { chatHeaderRefreshJobs } from './services/chat/chat-header-refresh.ts';
 import { resolveExpertsSide } from './services/chat/experts-side.ts';

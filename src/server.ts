@@ -1,7 +1,7 @@
 // createServer(deps): the HTTP transport. No listen here, so tests drive the real pipeline.
 import restify, { type Request, type Response, type Server } from 'restify';
 import { z } from 'zod';
-import type { Logger } from './logger.ts';
+import type { Logger } from './platform/logger.ts';
 
 export interface ReadinessReport {
   ready: boolean;

@@ -3,7 +3,7 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { MessageStyle } from '../../cards/card-data.ts';
 import { renderCard } from '../../cards/render-card.ts';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/platform/logger.ts';
 import type { TurnOrigin } from '../teams-context.ts';
 
 export interface CardActionContext {

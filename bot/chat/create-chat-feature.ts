@@ -4,7 +4,7 @@ import type { TurnContext } from 'botbuilder';
 import type { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
 import type { Incident } from '../../src/domain/incident.ts';
 import type { CustomerTenant } from '../../src/domain/tenant.ts';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/platform/logger.ts';
 import type { ConversationRecord } from '../../src/services/conversation-registry.ts';
 import type { IncidentDirectory } from '../../src/services/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../src/services/managed-response-repository.ts';

@@ -1,6 +1,6 @@
 // Text commands: a table looked up by the first word, not a chain of `if`s on the text.
 import type { TurnContext } from 'botbuilder';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/platform/logger.ts';
 import type { TurnOrigin } from '../teams-context.ts';
 
 export interface CommandContext {

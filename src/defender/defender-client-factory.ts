@@ -1,5 +1,6 @@
 // Builds the Defender XDR clients of every customer tenant from the tenants file and the
 // configured endpoints. The emulator is only other base URLs and authority host: same code path.
+import type { Logger } from '../platform/logger.ts';
 import type { TokenCredential } from '@azure/identity';
 import { NotFoundError } from '../domain/errors.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
@@ -9,7 +10,7 @@ import {
   type CredentialOptions,
   type CredentialTarget,
 } from './credentials.ts';
-import { DefenderHttpClient, type DefenderLogger, type FetchLike } from './defender-http-client.ts';
+import { DefenderHttpClient, type FetchLike } from './defender-http-client.ts';
 import { GraphIncidentsClient } from './graph-incidents-client.ts';
 import { MachineActionsClient } from './machine-actions-client.ts';
 import {
@@ -43,7 +44,7 @@ export interface DefenderClientFactoryOptions {
   sleep?: Sleep;
   random?: () => number;
   now?: () => Date;
-  logger?: DefenderLogger;
+  logger?: Logger;
   /** Client-side quotas per tenant; defaults are Defender's documented limits. */
   rateWindows?: { graph?: readonly RateWindow[]; mde?: readonly RateWindow[] };
   /** Replaces @azure/identity (unit tests). */

@@ -2,6 +2,7 @@
 // bearer token (cached by @azure/identity), per-tenant client-side rate limit, per-attempt
 // timeout, 429 honouring Retry-After, 5xx/timeouts retried with backoff + jitter (p-retry bounds
 // the attempts), JSON parsed with zod, and typed errors. Tokens and secrets are never logged.
+import type { Logger } from '../platform/logger.ts';
 import type { TokenCredential } from '@azure/identity';
 import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
@@ -21,11 +22,6 @@ import {
   type RetrySettings,
 } from './retry-settings.ts';
 
-/** pino-compatible subset. */
-export interface DefenderLogger {
-  warn(details: object, message: string): void;
-}
-
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface DefenderHttpClientOptions {
@@ -43,7 +39,7 @@ export interface DefenderHttpClientOptions {
   sleep?: Sleep;
   random?: () => number;
   now?: () => Date;
-  logger?: DefenderLogger;
+  logger?: Logger;
 }
 
 export interface DefenderRequest<T> {

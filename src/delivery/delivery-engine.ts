@@ -13,6 +13,7 @@
 // and at most one per ordering key and per target. Nothing else is ever sent twice: a delivered
 // id has a DeliveryRecord, and every way in skips known ids. Updates are idempotent edits, so
 // only a repeated 'send' can show as a duplicate message.
+import type { Logger } from '../platform/logger.ts';
 import { setMaxListeners } from 'node:events';
 import type { Store, WriteOp } from '../store/store.ts';
 import { abortableSleep, type Sleep } from './abortable-sleep.ts';
@@ -22,7 +23,6 @@ import {
   type DeliveryRecord,
   type DeliveryTarget,
 } from './delivery-job.ts';
-import type { DeliveryLogger } from './delivery-logger.ts';
 import type { JobRecord, JobStatus } from './delivery-schemas.ts';
 import { DeliveryStore, type BadRecord } from './delivery-store.ts';
 import { JobIntake, reportBad } from './job-intake.ts';
@@ -35,7 +35,7 @@ import { UnreachableTargets, type OnUnreachable } from './unreachable-targets.ts
 export interface DeliveryEngineOptions {
   store: Store;
   messenger: Messenger;
-  logger: DeliveryLogger;
+  logger: Logger;
   /** Called once per target found unreachable (403): tell the tenant's admins and SOC channel. */
   onUnreachable?: OnUnreachable;
   now?: () => Date;
@@ -60,7 +60,7 @@ export interface DeliveryFilter {
 
 export class DeliveryEngine {
   readonly #store: DeliveryStore;
-  readonly #logger: DeliveryLogger;
+  readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #sleep: Sleep;
   readonly #concurrency: number;

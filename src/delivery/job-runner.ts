@@ -1,10 +1,10 @@
 // One job through the store and the messenger (see the restart-safety note in delivery-engine.ts):
 // mark inFlight → call → record the delivery in one batch; or, on failure, schedule the retry,
 // park the job behind its unreachable target, or keep it as failed for an operator.
+import type { Logger } from '../platform/logger.ts';
 import { StoreConflictError, type WriteOp } from '../store/store.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import type { DeliveryRecord } from './delivery-job.ts';
-import type { DeliveryLogger } from './delivery-logger.ts';
 import type { JobRecord, RecordedFailure } from './delivery-schemas.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JobQueue, QueueEntry } from './job-queue.ts';
@@ -16,7 +16,7 @@ import type { UnreachableTargets } from './unreachable-targets.ts';
 export interface JobRunnerDeps {
   store: DeliveryStore;
   messenger: Messenger;
-  logger: DeliveryLogger;
+  logger: Logger;
   queue: JobQueue;
   unreachable: UnreachableTargets;
   retry: RetryPolicy;

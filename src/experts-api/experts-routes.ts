@@ -23,6 +23,7 @@ import {
   publishBodySchema,
   updateBodySchema,
 } from './api-schemas.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { ExpertAuthenticator, ExpertPrincipal } from './expert-auth.ts';
 import { AuthError } from './expert-auth.ts';
 
@@ -30,10 +31,7 @@ export interface ExpertsRoutesDeps {
   auth: Pick<ExpertAuthenticator, 'authenticate'>;
   publishing: PublishService;
   audit: AuditTrail;
-  logger: {
-    warn(details: object, message: string): void;
-    error(details: object, message: string): void;
-  };
+  logger: Logger;
   /** Largest accepted body (default 256 KiB); larger is 413. */
   maxBodyBytes?: number;
 }

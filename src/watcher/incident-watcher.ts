@@ -2,6 +2,7 @@
 // one tenant's failure or slowness never delays another; a failing tenant backs off
 // exponentially (never sooner than Graph's Retry-After) and shows in health() and the logs.
 // What one poll does (and why restarts neither lose nor duplicate events) is in poll-tenant.ts.
+import type { Logger } from '../platform/logger.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import type { Store } from '../store/store.ts';
 import { abortableSleep, type AbortableSleep } from './abortable-sleep.ts';
@@ -11,10 +12,9 @@ import { failureDelayMs, initialDelayMs, successDelayMs } from './poll-schedule.
 import type { ScheduleSettings } from './poll-schedule.ts';
 import { untilAborted } from './until-aborted.ts';
 import { pollTenant, type IncidentSource, type PollSettings } from './poll-tenant.ts';
-import { logPollFailure, logPollSuccess, type WatcherLogger } from './poll-log.ts';
+import { logPollFailure, logPollSuccess } from './poll-log.ts';
 
 export type { IncidentSource } from './poll-tenant.ts';
-export type { WatcherLogger } from './poll-log.ts';
 
 export const WATCHER_DEFAULTS = {
   intervalMs: 10_000,
@@ -48,7 +48,7 @@ export interface IncidentWatcherOptions {
   now?: () => Date;
   sleep?: AbortableSleep;
   random?: () => number;
-  logger?: WatcherLogger;
+  logger?: Logger;
   /** Defaults to an Outbox over `store`. */
   outbox?: Outbox;
 }

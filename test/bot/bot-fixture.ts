@@ -2,7 +2,7 @@
 import { TestAdapter, type Activity } from 'botbuilder';
 import { createBot } from '../../bot/create-bot.ts';
 import type { Command } from '../../bot/commands/command-table.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 

@@ -7,7 +7,7 @@ import { createChatFeature } from '../../bot/chat/create-chat-feature.ts';
 import { createBot } from '../../bot/create-bot.ts';
 import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
 import { NotFoundError } from '../../src/domain/errors.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
 import { FakeMessenger } from '../delivery/fake-messenger.ts';
 import { quietLogger } from '../delivery/teams-harness.ts';

@@ -6,7 +6,7 @@ import type { Server } from 'restify';
 import { createAdapter } from '../../bot/adapter.ts';
 import { createBot } from '../../bot/create-bot.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { closeServer, createServer, listen } from '../../src/server.ts';
 import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';

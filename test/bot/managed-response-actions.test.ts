@@ -3,7 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import type { CardActionContext } from '../../bot/card-actions/card-action-router.ts';
 import { managedResponseCardActions } from '../../bot/card-actions/managed-response-actions.ts';
 import { cardVerbDataKeys } from '../../cards/card-verbs.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import type {
   CardActionResult,
   CardActionService,

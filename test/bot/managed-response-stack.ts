@@ -19,7 +19,7 @@ import {
 } from '../../src/emulator/demo-data.ts';
 import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { closeServer, createServer, listen } from '../../src/server.ts';
 import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
 import { IncidentDirectory } from '../../src/services/incident-directory.ts';

@@ -6,7 +6,7 @@ import { awaitingCommand } from '../../bot/commands/awaiting-command.ts';
 import { contactsCommand } from '../../bot/commands/contacts-command.ts';
 import { helpCommand } from '../../bot/commands/help-command.ts';
 import { socChannelCommand } from '../../bot/commands/soc-channel-command.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { DEMO_EXPERTS_SIDE } from '../../src/services/chat/experts-side.ts';
 import { IncidentDirectory } from '../../src/services/incident-directory.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';

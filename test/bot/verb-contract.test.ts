@@ -6,7 +6,7 @@ import { createChatFeature } from '../../bot/chat/create-chat-feature.ts';
 import { createBot } from '../../bot/create-bot.ts';
 import { cardVerbs } from '../../cards/card-verbs.ts';
 import { templateExecuteActions } from '../../cards/template-execute-actions.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { DEMO_EXPERTS_SIDE } from '../../src/services/chat/experts-side.ts';
 import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
 import { IncidentDirectory } from '../../src/services/incident-directory.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'restify';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { closeServer, createServer, listen } from '../../src/server.ts';
 import { harness, TENANT, type Harness } from '../services/managed-response/harness.ts';
 import { publication } from '../services/managed-response/fixtures.ts';

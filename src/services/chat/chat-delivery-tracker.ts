@@ -6,9 +6,9 @@
 //
 // The pending records are durable and every notice's job id derives from the relay job's id, so a
 // restart neither loses a confirmation nor sends one twice.
+import type { Logger } from '../../platform/logger.ts';
 import type { DeliveryJob, DeliveryRecord } from '../../delivery/delivery-job.ts';
 import type { JobRecord } from '../../delivery/delivery-schemas.ts';
-import type { ChatLogger } from './chat-types.ts';
 import { StoreConflictError, type WriteOp } from '../../store/store.ts';
 import { customerNoticeJob, expertsNoticeJob, type ExpertsSide } from './chat-jobs.ts';
 import type { PendingRelay } from './chat-records.ts';
@@ -26,7 +26,7 @@ export interface ChatDeliveryTrackerDeps {
   store: ChatStore;
   delivery: TrackerDelivery;
   experts: ExpertsSide;
-  logger: ChatLogger;
+  logger: Logger;
   now: () => Date;
   /** How often start() looks (default 1000 ms). */
   intervalMs?: number;

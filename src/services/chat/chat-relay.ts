@@ -4,6 +4,7 @@
 // incident. Every message is bound to one incident of one customer tenant; everything else is
 // refused with an explanation and audited. This class decides; ChatWrites writes (see there for
 // why a message is relayed exactly once, even across a restart).
+import type { Logger } from '../../platform/logger.ts';
 import type { DeliveryJob, DeliveryRecord } from '../../delivery/delivery-job.ts';
 import { baseConversationId } from '../../delivery/delivery-job.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
@@ -16,13 +17,7 @@ import { customerConversationOf, firstName } from './chat-people.ts';
 import type { ThreadRoot } from './chat-records.ts';
 import { ChatStore } from './chat-store.ts';
 import { prepareChatText, sanitize } from './chat-text.ts';
-import type {
-  ChatLogger,
-  ChatMessage,
-  ChatOutcome,
-  ChatRefusalCode,
-  ChatSender,
-} from './chat-types.ts';
+import type { ChatMessage, ChatOutcome, ChatRefusalCode, ChatSender } from './chat-types.ts';
 import { ChatWrites } from './chat-writes.ts';
 import { words } from './chat-words.ts';
 import type { FindIncident } from './incident-finder.ts';
@@ -48,7 +43,7 @@ export interface ChatRelayDeps {
   /** The bot's display names as they appear in <at> mentions. */
   botNames?: readonly string[];
   maxChars?: number;
-  logger: ChatLogger;
+  logger: Logger;
   now: () => Date;
 }
 

@@ -44,10 +44,3 @@ export type ChatOutcome =
   | { kind: 'duplicate' }
   /** Something to tell the sender now: a refusal, a hint, a confirmation or a transcript. */
   | { kind: 'reply'; text: string; card?: AdaptiveCard; refused?: ChatRefusalCode };
-
-/** The slice of a pino logger the chat code uses (tests pass a quiet one). */
-export interface ChatLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}

@@ -3,6 +3,7 @@
 // tracker's pending records and the delivery jobs (delivery.enqueueOps). A crash therefore either
 // relays a message, once (job ids come from the activity id), or leaves no trace of it; a
 // redelivered activity finds its marker and is not relayed again.
+import type { Logger } from '../../platform/logger.ts';
 import type { DeliveryJob, OutgoingActivity } from '../../delivery/delivery-job.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
@@ -12,7 +13,7 @@ import type { ExpertsSide } from './chat-jobs.ts';
 import { withCustomer } from './chat-people.ts';
 import type { ChatThread, CustomerConversation, ThreadRoot } from './chat-records.ts';
 import { incidentKey, type ChatStore } from './chat-store.ts';
-import type { ChatLogger, ChatMessage } from './chat-types.ts';
+import type { ChatMessage } from './chat-types.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { customerMessagePlan, expertReplyPlan, headerJob } from './relay-plans.ts';
 
@@ -23,7 +24,7 @@ export interface ChatWritesDeps {
   audit: ChatAudit;
   delivery: { enqueueOps(jobs: readonly DeliveryJob[]): WriteOp[]; wake(): void };
   experts: ExpertsSide;
-  logger: ChatLogger;
+  logger: Logger;
   now: () => Date;
 }
 

@@ -5,6 +5,7 @@
 // restart, resume() picks up each action still in progress: its machine action comment carries
 // the response action's id and attempt, so a start that reached Defender before the crash is
 // recognised (runAction/findPendingAction) instead of started twice.
+import type { Logger } from '../../platform/logger.ts';
 import { applyActionEvent, type OneClickEvent } from '../../domain/action-state-machine.ts';
 import { replaceAction } from '../../domain/managed-response.ts';
 import type { OneClickAction } from '../../domain/response-action.ts';
@@ -12,7 +13,7 @@ import { isOneClick } from '../../domain/response-action.ts';
 import type { ManagedResponseRepository } from '../managed-response-repository.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import { startMachineAction, type StartOptions } from './start-machine-action.ts';
-import { DEFENDER_ACTOR, type DefenderPort, type MrLogger, type Sleep } from './ports.ts';
+import { DEFENDER_ACTOR, type DefenderPort, type Sleep } from './ports.ts';
 import type { ResponseWriter } from './response-writer.ts';
 import { withAlreadyRunning, type AlreadyRunningNote } from './tracked-action.ts';
 import { pollMachineAction, type PollOptions } from './poll-machine-action.ts';
@@ -22,7 +23,7 @@ export interface ExecutorOptions {
   repository: ManagedResponseRepository;
   defender: DefenderPort;
   audit: AuditTrail;
-  logger: MrLogger;
+  logger: Logger;
   now: () => Date;
   sleep: Sleep;
   poll?: Partial<PollOptions>;

@@ -10,12 +10,13 @@
 // shows beside its Awaiting Customer Action tag). isAwaitingCustomer() counts an open incident
 // assigned to "Customer" as awaiting, so the watcher and every card see the hand-over. An
 // incident the experts already set to awaitingAction keeps its status.
+import type { Logger } from '../../platform/logger.ts';
 import { CUSTOMER_ASSIGNEE, EXPERTS_ASSIGNEE, sameValue } from '../../domain/incident.ts';
 import type { IncidentUpdate } from '../../defender/graph-incidents-client.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
 import type { IncidentDirectory } from '../incident-directory.ts';
 import type { AuditTrail } from './audit-trail.ts';
-import type { DefenderPort, MrLogger } from './ports.ts';
+import type { DefenderPort } from './ports.ts';
 
 export const TASKS_COLLECTION = 'managedResponseIncidentTasks';
 
@@ -40,7 +41,7 @@ export interface IncidentTasksOptions {
   defender: DefenderPort;
   incidents: Pick<IncidentDirectory, 'get'>;
   audit: AuditTrail;
-  logger: MrLogger;
+  logger: Logger;
   now: () => Date;
   maxAttempts?: number;
   baseDelayMs?: number;

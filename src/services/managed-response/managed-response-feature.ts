@@ -7,6 +7,7 @@
 // The feature reaches into bot/ for its card-action handlers and into src/experts-api/ for its
 // routes so that the composition root wires one object; both import botbuilder and restify only
 // as types, so nothing here loads an SDK.
+import type { Logger } from '../../platform/logger.ts';
 import type { Server } from 'restify';
 import { managedResponseCardActions } from '../../../bot/card-actions/managed-response-actions.ts';
 import type { CardActionHandler } from '../../../bot/card-actions/card-action-router.ts';
@@ -23,7 +24,7 @@ import { AuditTrail } from './audit-trail.ts';
 import { CardActionService } from './card-action-service.ts';
 import { CardCopies } from './card-copies.ts';
 import { IncidentTasks } from './incident-tasks.ts';
-import type { DefenderPort, DeliveryPort, MrLogger, Sleep } from './ports.ts';
+import type { DefenderPort, DeliveryPort, Sleep } from './ports.ts';
 import { PublishService } from './publish-service.ts';
 import { refreshCopies } from './refresh-copies.ts';
 import { ResponseWriter } from './response-writer.ts';
@@ -36,7 +37,7 @@ export interface ManagedResponseFeatureDeps {
   delivery: DeliveryPort;
   conversations: ConversationRegistry;
   incidents: IncidentDirectory;
-  logger: MrLogger;
+  logger: Logger;
   now: () => Date;
   expertsApi: ExpertsApiAuthOptions & { maxBodyBytes?: number };
   /** Not needed: publishing changes the incident in Graph, which the watcher reports. */

@@ -2,8 +2,9 @@
 // Succeeded, Failed, TimeOut or Cancelled. A poll that fails (throttling, a network fault) is
 // just tried again later; only an action Defender no longer knows ends the wait early. Devices
 // can be offline for long, so the wait is bounded by `timeoutMs` (then Failed, with the reason).
+import type { Logger } from '../../platform/logger.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { MachineActionsPort, MrLogger, Sleep } from './ports.ts';
+import type { MachineActionsPort, Sleep } from './ports.ts';
 
 export interface PollOptions {
   initialMs: number;
@@ -13,7 +14,7 @@ export interface PollOptions {
   sleep: Sleep;
   signal?: AbortSignal;
   now: () => Date;
-  logger?: MrLogger;
+  logger?: Logger;
 }
 
 export const defaultPollOptions = {

@@ -28,14 +28,6 @@ export interface DefenderPort {
 
 export type DeliveryPort = Pick<DeliveryEngine, 'enqueueOps' | 'wake' | 'findDelivery'>;
 
-/** The slice of a pino logger used here. */
-export interface MrLogger {
-  debug(details: object, message: string): void;
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** The actor recorded when the experts act (publish, complete on the customer's behalf). */

@@ -3,6 +3,7 @@
 // and in the same store batch the audit entries, the edits of every card copy, and, when the
 // change finishes the last customer action, the hand-back to the experts (incident task, SOC
 // thread reply). After the batch the delivery engine is woken and the hand-back started.
+import type { Logger } from '../../platform/logger.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
@@ -16,7 +17,7 @@ import type { CardCopies } from './card-copies.ts';
 import { updateCopyJobs, type CardsToSend } from './copy-jobs.ts';
 import { handBackComment, handBackSocText, socReplyJobs } from './incident-messages.ts';
 import type { IncidentTasks } from './incident-tasks.ts';
-import type { DefenderPort, DeliveryPort, MrLogger } from './ports.ts';
+import type { DefenderPort, DeliveryPort } from './ports.ts';
 import { refreshAudience } from './refresh-audience.ts';
 
 export interface StoredResponse {
@@ -45,7 +46,7 @@ export interface WriterDeps {
   tasks: IncidentTasks;
   audit: AuditTrail;
   now: () => Date;
-  logger: MrLogger;
+  logger: Logger;
   /** Work started after a write (hand-back); the feature awaits it on stop. */
   background: (work: Promise<unknown>) => void;
 }

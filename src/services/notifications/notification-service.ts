@@ -3,7 +3,7 @@
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
 import type { Outbox, OutboxEvent } from '../../watcher/outbox.ts';

@@ -6,7 +6,7 @@
 import { allCustomerActionsDone } from '../../domain/actions-summary.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../../store/store.ts';
 import type { ManagedResponseRepository } from '../managed-response-repository.ts';
 import {
@@ -27,7 +27,7 @@ export interface ReminderOptions {
   tenants: () => readonly CustomerTenant[];
   awaiting: Pick<AwaitingTracker, 'list'>;
   responses: Pick<ManagedResponseRepository, 'get'>;
-  logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  logger: Logger;
   now: () => Date;
   /** REMINDER_AFTER_MINUTES; default 4 hours. */
   remindAfterMs?: number;

@@ -2,7 +2,7 @@
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import type { DeliveryTarget } from '../../delivery/delivery-job.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError } from '../../store/store.ts';
 import type { ConversationRecord } from '../conversation-registry.ts';
 

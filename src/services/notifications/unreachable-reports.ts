@@ -5,7 +5,7 @@
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import { deliveryTargetKey, type DeliveryTarget } from '../../delivery/delivery-job.ts';
-import type { Logger } from '../../logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError, type Store } from '../../store/store.ts';
 import type { ConversationRecord, ConversationRegistry } from '../conversation-registry.ts';
 import { unreachableNoticeJobs } from './unreachable-notice.ts';

@@ -11,6 +11,7 @@ import {
   type CustomerTenant,
   type SocChannel,
 } from '../../domain/tenant.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError, type Store } from '../../store/store.ts';
 import {
   auditOp,
@@ -39,7 +40,7 @@ export interface TenantDirectoryOptions {
   /** The tenants from the tenant configuration (file or environment). */
   configured: readonly CustomerTenant[];
   now: () => Date;
-  logger?: { warn(details: object, message: string): void };
+  logger?: Logger;
   /** Unique suffix of audit keys (tests pin it). */
   newId?: () => string;
 }

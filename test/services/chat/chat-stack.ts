@@ -9,7 +9,7 @@ import { DeliveryEngine } from '../../../src/delivery/delivery-engine.ts';
 import { TeamsRateGate } from '../../../src/delivery/teams-rate-gate.ts';
 import { NotFoundError } from '../../../src/domain/errors.ts';
 import type { Incident } from '../../../src/domain/incident.ts';
-import { createLogger } from '../../../src/logger.ts';
+import { createLogger } from '../../../src/platform/logger.ts';
 import { closeServer, createServer, listen } from '../../../src/server.ts';
 import type { ConversationRegistry } from '../../../src/services/conversation-registry.ts';
 import { openLowdbStore, type LowdbStore } from '../../../src/store/lowdb-store.ts';

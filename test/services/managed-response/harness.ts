@@ -1,5 +1,6 @@
 // A managed-response feature on fakes: memory store, scriptable Defender (incidents and machine
 // actions), the real delivery engine with a recording messenger, an instant clock.
+import { silentLogger, type Logger } from '../../../src/platform/logger.ts';
 import type { DeviceActionState } from '../../../src/defender/machine-action-mapper.ts';
 import type { RunDeviceActionRequest } from '../../../src/defender/machine-actions-client.ts';
 import type { IncidentUpdate } from '../../../src/defender/graph-incidents-client.ts';
@@ -21,7 +22,6 @@ import type {
   DefenderPort,
   IncidentsPort,
   MachineActionsPort,
-  MrLogger,
 } from '../../../src/services/managed-response/ports.ts';
 import { socMessageKey } from '../../../src/services/notifications/plan-notifications.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';
@@ -34,7 +34,7 @@ export const READER = '5c9a1d2f-7b3e-4f4a-9cad-1e2f3a4b5c6d';
 export const SOC_CHANNEL = '19:contoso-soc@thread.tacv2';
 export const DEVICE = '1e5bc9d7e413ddd7902c2932e418702b84d0cc07';
 
-export const quiet: MrLogger = { debug() {}, info() {}, warn() {}, error() {} };
+export const quiet: Logger = silentLogger;
 
 export function contoso(overrides: Partial<CustomerTenant> = {}): CustomerTenant {
   return {

@@ -16,7 +16,7 @@ import {
 import { ensureDevCertificate } from '../../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/emulator.ts';
 import { DEMO_TENANTS_FILE } from '../../../src/defender-setup.ts';
-import { createLogger } from '../../../src/logger.ts';
+import { createLogger } from '../../../src/platform/logger.ts';
 import { IncidentDirectory } from '../../../src/services/incident-directory.ts';
 import { ManagedResponseRepository } from '../../../src/services/managed-response-repository.ts';
 import { NotificationService } from '../../../src/services/notifications/notification-service.ts';

@@ -5,7 +5,7 @@ import type { ResponseAction } from '../../../src/domain/response-action.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
 import { DeliveryEngine } from '../../../src/delivery/delivery-engine.ts';
 import type { DeliveryJob } from '../../../src/delivery/delivery-job.ts';
-import { createLogger } from '../../../src/logger.ts';
+import { createLogger } from '../../../src/platform/logger.ts';
 import { IncidentDirectory } from '../../../src/services/incident-directory.ts';
 import { ManagedResponseRepository } from '../../../src/services/managed-response-repository.ts';
 import {

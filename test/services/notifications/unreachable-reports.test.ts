@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
 import type { DeliveryJob } from '../../../src/delivery/delivery-job.ts';
-import { createLogger } from '../../../src/logger.ts';
+import { createLogger } from '../../../src/platform/logger.ts';
 import {
   ConversationRegistry,
   type ConversationRecord,

@@ -1,3 +1,4 @@
+import { silentLogger } from '../../../src/platform/logger.ts';
 import assert from 'node:assert/strict';
 import { isDomainError } from '../../../src/domain/errors.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
@@ -38,7 +39,10 @@ function setup(configured: CustomerTenant[] = [contoso()], store = new MemorySto
       configured: tenants,
       now: () => new Date(ms),
       newId: () => `id${++n}`,
-      logger: { warn: (_details: object, message: string) => warnings.push(message) },
+      logger: {
+        ...silentLogger,
+        warn: (_details: object, message?: string) => void warnings.push(message ?? ''),
+      },
     });
   return { store, open, warnings, tick: (minutes = 1) => (ms += minutes * 60_000) };
 }
