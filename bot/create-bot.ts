@@ -1,4 +1,5 @@
 // Builds the bot's command table and card-action routes from the services it is given.
+import type { Clock } from '../src/platform/clock.ts';
 import type { Logger } from '../src/platform/logger.ts';
 import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
 import {
@@ -13,7 +14,7 @@ import { ManagedResponseBot, type BotDeps } from './managed-response-bot.ts';
 export interface CreateBotDeps {
   logger: Logger;
   conversations: ConversationRegistry;
-  now: () => Date;
+  now: Clock;
   organizationName: (tenantId: string) => Promise<string | undefined>;
   /** Commands added by features (awaiting queue, contacts, chat...). */
   extraCommands?: Command[];

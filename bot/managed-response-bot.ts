@@ -1,5 +1,6 @@
 // The Teams activity handler: transport only. It captures where people can be reached, routes
 // text to the command table and card actions to their verb handlers, and says hello on install.
+import type { Clock } from '../src/platform/clock.ts';
 import {
   CardFactory,
   TeamsActivityHandler,
@@ -29,7 +30,7 @@ export interface BotDeps {
   onInstalled?: (record: ConversationRecord) => Promise<void>;
   /** Free text that is not a command (e.g. chat relay); returns true when it took the message. */
   onFreeText?: (context: TurnContext, text: string) => Promise<boolean>;
-  now: () => Date;
+  now: Clock;
 }
 
 export class ManagedResponseBot extends TeamsActivityHandler {

@@ -8,6 +8,7 @@
 //   three silent retries on 429/5xx/network errors) is removed for the calls made here. The
 //   engine owns retries: it counts them, keeps them durable, and frees the slot while it waits.
 //   (createConversationAsync makes its call before our code runs, so that one call keeps them.)
+import { systemClock, type Clock } from '../src/platform/clock.ts';
 import type { Logger } from '../src/platform/logger.ts';
 import {
   TurnContext,
@@ -40,7 +41,7 @@ export interface ProactiveMessengerOptions {
   logger: Logger;
   /** Share one gate per process: Teams counts every call of the app in a tenant. */
   rateGate?: TeamsRateGate;
-  now?: () => Date;
+  now?: Clock;
 }
 
 const referenceSchema = z.looseObject({
@@ -61,7 +62,7 @@ export class ProactiveMessenger implements Messenger {
   private readonly registry: ConversationRegistry;
   private readonly logger: Logger;
   private readonly gate: TeamsRateGate;
-  private readonly now: () => Date;
+  private readonly now: Clock;
   private warnedRetryPolicy = false;
 
   constructor(options: ProactiveMessengerOptions) {
@@ -70,7 +71,7 @@ export class ProactiveMessenger implements Messenger {
     this.registry = options.registry;
     this.logger = options.logger;
     this.gate = options.rateGate ?? new TeamsRateGate();
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? systemClock;
   }
 
   async send(

@@ -1,5 +1,6 @@
 // The chat relay as a bot feature: free text, the chatWithExperts card action, the chat commands,
 // and the delivery tracker to start and stop with the app. src/main.ts wires it (see the report).
+import type { Clock } from '../../src/platform/clock.ts';
 import type { TurnContext } from 'botbuilder';
 import type { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
 import type { Incident } from '../../src/domain/incident.ts';
@@ -43,7 +44,7 @@ export interface ChatFeatureDeps {
   responses?: Pick<ManagedResponseRepository, 'get'>;
   defender: ChatDefender;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   /** Message size limit in characters (default 4,000). */
   maxChars?: number;
   /** How often the delivery tracker looks (default 1000 ms). */

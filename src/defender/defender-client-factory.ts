@@ -1,5 +1,6 @@
 // Builds the Defender XDR clients of every customer tenant from the tenants file and the
 // configured endpoints. The emulator is only other base URLs and authority host: same code path.
+import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { TokenCredential } from '@azure/identity';
 import { NotFoundError } from '../domain/errors.ts';
@@ -18,8 +19,8 @@ import {
   mdeRateWindows,
   RateLimitGate,
   type RateWindow,
-  type Sleep,
 } from './rate-limit-gate.ts';
+import type { Sleep } from '../platform/sleep.ts';
 import type { RetrySettings } from './retry-settings.ts';
 import type { TenantDefenderConfig } from './tenant-config.ts';
 
@@ -43,7 +44,7 @@ export interface DefenderClientFactoryOptions {
   /** Waits between retries (Retry-After, backoff); the rate limits always use timers. */
   sleep?: Sleep;
   random?: () => number;
-  now?: () => Date;
+  now?: Clock;
   logger?: Logger;
   /** Client-side quotas per tenant; defaults are Defender's documented limits. */
   rateWindows?: { graph?: readonly RateWindow[]; mde?: readonly RateWindow[] };

@@ -2,6 +2,7 @@
 // bearer token (cached by @azure/identity), per-tenant client-side rate limit, per-attempt
 // timeout, 429 honouring Retry-After, 5xx/timeouts retried with backoff + jitter (p-retry bounds
 // the attempts), JSON parsed with zod, and typed errors. Tokens and secrets are never logged.
+import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { TokenCredential } from '@azure/identity';
 import pRetry, { AbortError } from 'p-retry';
@@ -14,7 +15,8 @@ import {
   DefenderTimeoutError,
   type DefenderApi,
 } from './errors.ts';
-import { realSleep, type RateLimitGate, type Sleep } from './rate-limit-gate.ts';
+import { sleep, type Sleep } from '../platform/sleep.ts';
+import type { RateLimitGate } from './rate-limit-gate.ts';
 import {
   backoffDelayMs,
   defaultRetrySettings,
@@ -38,7 +40,7 @@ export interface DefenderHttpClientOptions {
   retry?: Partial<RetrySettings>;
   sleep?: Sleep;
   random?: () => number;
-  now?: () => Date;
+  now?: Clock;
   logger?: Logger;
 }
 
@@ -90,7 +92,7 @@ export class DefenderHttpClient {
   private readonly fetchFn: FetchLike;
   private readonly sleep: Sleep;
   private readonly random: () => number;
-  private readonly now: () => Date;
+  private readonly now: Clock;
   private readonly baseUrl: string;
 
   constructor(private readonly options: DefenderHttpClientOptions) {
@@ -98,9 +100,9 @@ export class DefenderHttpClient {
     this.tenantId = options.tenantId;
     this.settings = { ...defaultRetrySettings, ...options.retry };
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
-    this.sleep = options.sleep ?? realSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? systemClock;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
   }
 

@@ -2,6 +2,7 @@
 // caller ops for its own batch, which land in an inbox taken in on the next poll; a start loads
 // what the store holds. Every route drops ids already known (queued or delivered), and gives
 // each job its place in enqueue order.
+import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { StoreConflictError, type WriteOp } from '../store/store.ts';
 import type { DeliveryJob } from './delivery-job.ts';
@@ -21,7 +22,7 @@ export class JobIntake {
     private readonly queue: JobQueue,
     private readonly unreachable: UnreachableTargets,
     private readonly logger: Logger,
-    private readonly now: () => Date,
+    private readonly now: Clock,
   ) {}
 
   /** Fills the queue from the store (jobs left by an earlier run, unreachable targets). */

@@ -9,7 +9,7 @@ import { createBot } from '../../bot/create-bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO_TENANTS_FILE } from '../../src/defender-setup.ts';
 import { DefenderClientFactory } from '../../src/defender/defender-client-factory.ts';
-import { realSleep } from '../../src/defender/rate-limit-gate.ts';
+import { sleep as realSleep } from '../../src/platform/sleep.ts';
 import { parseTenantsConfig } from '../../src/defender/tenant-config.ts';
 import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
 import {

@@ -1,6 +1,7 @@
 // The chat relay's audit trail: every refusal (who, from which tenant and conversation, about
 // which incident, why), every binding and every expert comment. Append-only; keys start with the
 // ISO time so a list comes back in time order.
+import type { Clock } from '../../platform/clock.ts';
 import { randomBytes } from 'node:crypto';
 import type { Store, WriteOp } from '../../store/store.ts';
 
@@ -34,7 +35,7 @@ export class ChatAudit {
 
   constructor(
     private readonly store: Store,
-    private readonly now: () => Date,
+    private readonly now: Clock,
   ) {}
 
   entryOp(entry: NewChatAuditEntry): WriteOp {

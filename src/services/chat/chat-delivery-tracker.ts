@@ -6,6 +6,7 @@
 //
 // The pending records are durable and every notice's job id derives from the relay job's id, so a
 // restart neither loses a confirmation nor sends one twice.
+import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { DeliveryJob, DeliveryRecord } from '../../delivery/delivery-job.ts';
 import type { JobRecord } from '../../delivery/delivery-schemas.ts';
@@ -27,7 +28,7 @@ export interface ChatDeliveryTrackerDeps {
   delivery: TrackerDelivery;
   experts: ExpertsSide;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   /** How often start() looks (default 1000 ms). */
   intervalMs?: number;
 }

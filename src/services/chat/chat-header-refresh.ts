@@ -1,5 +1,6 @@
 // Keeps the header card that opens an incident's thread in the experts' channel current: when the
 // incident changes (status, pending actions), the header is edited in place.
+import type { Clock } from '../../platform/clock.ts';
 import type { DeliveryJob } from '../../delivery/delivery-job.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
@@ -22,7 +23,7 @@ export async function chatHeaderRefreshJobs(
     responses: ManagedResponseRepository;
     /** Whether the thread exists (its header was delivered). */
     threadExists: (messageKey: string) => Promise<boolean>;
-    now: () => Date;
+    now: Clock;
   },
 ): Promise<DeliveryJob[]> {
   const key = threadMessageKey(event.tenantId, event.incidentId);

@@ -4,6 +4,7 @@
 // incident. Every message is bound to one incident of one customer tenant; everything else is
 // refused with an explanation and audited. This class decides; ChatWrites writes (see there for
 // why a message is relayed exactly once, even across a restart).
+import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { DeliveryJob, DeliveryRecord } from '../../delivery/delivery-job.ts';
 import { baseConversationId } from '../../delivery/delivery-job.ts';
@@ -44,7 +45,7 @@ export interface ChatRelayDeps {
   botNames?: readonly string[];
   maxChars?: number;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
 }
 
 const INCIDENT_ID = /^[A-Za-z0-9-]{1,64}$/;

@@ -3,6 +3,7 @@
 // tracker's pending records and the delivery jobs (delivery.enqueueOps). A crash therefore either
 // relays a message, once (job ids come from the activity id), or leaves no trace of it; a
 // redelivered activity finds its marker and is not relayed again.
+import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { DeliveryJob, OutgoingActivity } from '../../delivery/delivery-job.ts';
 import type { Incident } from '../../domain/incident.ts';
@@ -25,7 +26,7 @@ export interface ChatWritesDeps {
   delivery: { enqueueOps(jobs: readonly DeliveryJob[]): WriteOp[]; wake(): void };
   experts: ExpertsSide;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
 }
 
 export type WriteResult = 'written' | 'duplicate';

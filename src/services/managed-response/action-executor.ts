@@ -5,6 +5,7 @@
 // restart, resume() picks up each action still in progress: its machine action comment carries
 // the response action's id and attempt, so a start that reached Defender before the crash is
 // recognised (runAction/findPendingAction) instead of started twice.
+import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { applyActionEvent, type OneClickEvent } from '../../domain/action-state-machine.ts';
 import { replaceAction } from '../../domain/managed-response.ts';
@@ -24,7 +25,7 @@ export interface ExecutorOptions {
   defender: DefenderPort;
   audit: AuditTrail;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   sleep: Sleep;
   poll?: Partial<PollOptions>;
   start?: Partial<StartOptions>;

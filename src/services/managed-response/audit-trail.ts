@@ -2,6 +2,7 @@
 // attempt, confirmation, refusal and outcome. Keys start with the ISO time and a per-process
 // sequence, so `list` returns entries in time order; a random suffix keeps keys written by two
 // instances in the same millisecond apart. Entries are created (expectedVersion 0), never changed.
+import type { Clock } from '../../platform/clock.ts';
 import { randomBytes } from 'node:crypto';
 import type { Store, WriteOp } from '../../store/store.ts';
 
@@ -60,7 +61,7 @@ export class AuditTrail {
 
   constructor(
     private readonly store: Store,
-    private readonly now: () => Date,
+    private readonly now: Clock,
   ) {}
 
   /** The create op for an entry, for the caller's own batch (beside the change it records). */

@@ -2,6 +2,7 @@
 // action (run, retry, the manual confirmation steps), refresh one's own view, view the response
 // in a conversation. Answers are the clicker's own view of the Actions card; changes reach every
 // other copy through the response writer. Nothing from the card is trusted (card-action-guard).
+import type { Clock } from '../../platform/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { applyActionEvent, type ActionEvent } from '../../domain/action-state-machine.ts';
 import { assertSameTenant, DomainError, isDomainError } from '../../domain/errors.ts';
@@ -37,7 +38,7 @@ export interface CardActionDeps extends CallerContextDeps {
   delivery: DeliveryPort;
   audit: AuditTrail;
   store: { batch(ops: WriteOp[]): Promise<void> };
-  now: () => Date;
+  now: Clock;
   /** Starts the Defender side of a one-click action in the background. */
   launch: (tenantId: string, incidentId: string, actionId: string) => void;
 }

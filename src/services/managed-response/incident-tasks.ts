@@ -10,6 +10,7 @@
 // shows beside its Awaiting Customer Action tag). isAwaitingCustomer() counts an open incident
 // assigned to "Customer" as awaiting, so the watcher and every card see the hand-over. An
 // incident the experts already set to awaitingAction keeps its status.
+import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { CUSTOMER_ASSIGNEE, EXPERTS_ASSIGNEE, sameValue } from '../../domain/incident.ts';
 import type { IncidentUpdate } from '../../defender/graph-incidents-client.ts';
@@ -42,7 +43,7 @@ export interface IncidentTasksOptions {
   incidents: Pick<IncidentDirectory, 'get'>;
   audit: AuditTrail;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   maxAttempts?: number;
   baseDelayMs?: number;
 }

@@ -7,13 +7,14 @@
 // The feature reaches into bot/ for its card-action handlers and into src/experts-api/ for its
 // routes so that the composition root wires one object; both import botbuilder and restify only
 // as types, so nothing here loads an SDK.
+import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Server } from 'restify';
 import { managedResponseCardActions } from '../../../bot/card-actions/managed-response-actions.ts';
 import type { CardActionHandler } from '../../../bot/card-actions/card-action-router.ts';
 import { ExpertAuthenticator, type ExpertsApiAuthOptions } from '../../experts-api/expert-auth.ts';
 import { registerExpertsApi } from '../../experts-api/experts-routes.ts';
-import { abortableSleep } from '../../delivery/abortable-sleep.ts';
+import { sleep as defaultSleep } from '../../platform/sleep.ts';
 import type { Store } from '../../store/store.ts';
 import type { Outbox } from '../../watcher/outbox.ts';
 import type { ConversationRegistry } from '../conversation-registry.ts';
@@ -38,7 +39,7 @@ export interface ManagedResponseFeatureDeps {
   conversations: ConversationRegistry;
   incidents: IncidentDirectory;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   expertsApi: ExpertsApiAuthOptions & { maxBodyBytes?: number };
   /** Not needed: publishing changes the incident in Graph, which the watcher reports. */
   outbox?: Outbox;
@@ -76,7 +77,7 @@ export function createManagedResponseFeature(
 ): ManagedResponseFeature {
   const { store, defender, delivery, conversations, incidents, logger, now } = deps;
   const timings = deps.timings ?? {};
-  const sleep = deps.sleep ?? abortableSleep;
+  const sleep = deps.sleep ?? defaultSleep;
   const repository = new ManagedResponseRepository(store);
   const audit = new AuditTrail(store, now);
   const copies = new CardCopies(store);

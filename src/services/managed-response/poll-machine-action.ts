@@ -2,6 +2,7 @@
 // Succeeded, Failed, TimeOut or Cancelled. A poll that fails (throttling, a network fault) is
 // just tried again later; only an action Defender no longer knows ends the wait early. Devices
 // can be offline for long, so the wait is bounded by `timeoutMs` (then Failed, with the reason).
+import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { MachineActionsPort, Sleep } from './ports.ts';
@@ -13,7 +14,7 @@ export interface PollOptions {
   timeoutMs: number;
   sleep: Sleep;
   signal?: AbortSignal;
-  now: () => Date;
+  now: Clock;
   logger?: Logger;
 }
 

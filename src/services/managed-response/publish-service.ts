@@ -2,6 +2,7 @@
 // updates. Publishing stores the response first, so that the notification the watcher triggers
 // can already show its headline and pending count, then hands the incident to the customer
 // (see incident-tasks.ts) and posts the SOC channel's copy under its incident card.
+import type { Clock } from '../../platform/clock.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import { isFinished } from '../../domain/response-action.ts';
@@ -42,7 +43,7 @@ export interface PublishDeps {
   tasks: IncidentTasks;
   audit: AuditTrail;
   store: { batch(ops: WriteOp[]): Promise<void> };
-  now: () => Date;
+  now: Clock;
   /** How long a request waits for Graph before answering "queued" (default 8000 ms). */
   incidentUpdateWaitMs?: number;
 }

@@ -2,6 +2,7 @@
 // (status, hand-back, resolution with classification and determination): the notification
 // service calls this after each incident event it planned. It also sends SOC copies that were
 // waiting for their parent card.
+import type { Clock } from '../../platform/clock.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import type { ConversationRegistry } from '../conversation-registry.ts';
@@ -21,7 +22,7 @@ export interface RefreshCopiesDeps {
   copies: CardCopies;
   delivery: DeliveryPort;
   store: { batch(ops: WriteOp[]): Promise<void> };
-  now: () => Date;
+  now: Clock;
 }
 
 export async function refreshCopies(

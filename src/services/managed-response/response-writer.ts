@@ -3,6 +3,7 @@
 // and in the same store batch the audit entries, the edits of every card copy, and, when the
 // change finishes the last customer action, the hand-back to the experts (incident task, SOC
 // thread reply). After the batch the delivery engine is woken and the hand-back started.
+import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
@@ -45,7 +46,7 @@ export interface WriterDeps {
   defender: DefenderPort;
   tasks: IncidentTasks;
   audit: AuditTrail;
-  now: () => Date;
+  now: Clock;
   logger: Logger;
   /** Work started after a write (hand-back); the feature awaits it on stop. */
   background: (work: Promise<unknown>) => void;

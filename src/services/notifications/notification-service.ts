@@ -1,5 +1,6 @@
 // Drains the watcher's outbox into delivery jobs. Each event is consumed in the same store batch
 // that enqueues its jobs, so a restart neither loses an event nor plans it twice.
+import type { Clock } from '../../platform/clock.ts';
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
@@ -20,7 +21,7 @@ export interface NotificationServiceOptions {
   incidents: IncidentDirectory;
   responses: ManagedResponseRepository;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   pollIntervalMs?: number;
   /** Called after an event is planned (e.g. to refresh managed-response cards). */
   onIncidentEvent?: (event: OutboxEvent) => Promise<void>;

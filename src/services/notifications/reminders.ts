@@ -3,6 +3,7 @@
 // get it, each once per awaiting period. An optional daily digest sends each primary contact the
 // awaiting queue. The jobs are enqueued in the same store batch that records them as sent (CAS on
 // the awaiting record), so a restart or a second instance never plans them twice.
+import type { Clock } from '../../platform/clock.ts';
 import { allCustomerActionsDone } from '../../domain/actions-summary.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
@@ -28,7 +29,7 @@ export interface ReminderOptions {
   awaiting: Pick<AwaitingTracker, 'list'>;
   responses: Pick<ManagedResponseRepository, 'get'>;
   logger: Logger;
-  now: () => Date;
+  now: Clock;
   /** REMINDER_AFTER_MINUTES; default 4 hours. */
   remindAfterMs?: number;
   /** ESCALATE_AFTER_MINUTES; default 24 hours. */

@@ -2,6 +2,7 @@
 // installed anywhere in the tenant there is nobody to tell (and, right after a first start, the
 // contact may be about to open Teams): the report waits, and on the first install it goes out for
 // the targets that are still unreachable then, never for the one that was just installed.
+import type { Clock } from '../../platform/clock.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import { deliveryTargetKey, type DeliveryTarget } from '../../delivery/delivery-job.ts';
@@ -24,7 +25,7 @@ export class UnreachableReports {
       conversations: ConversationRegistry;
       delivery: Pick<DeliveryEngine, 'enqueue'>;
       tenantOf: (tenantId: string) => CustomerTenant | undefined;
-      now: () => Date;
+      now: Clock;
       logger: Logger;
     },
   ) {}

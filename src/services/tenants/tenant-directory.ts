@@ -2,6 +2,7 @@
 // admins made from Teams (contacts, SOC channels). Reads are synchronous from memory, because
 // notification planning asks for a tenant on every event; changes go to the store first, with
 // compare-and-set and an audit record in the same batch, and only then to memory.
+import type { Clock } from '../../platform/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError, InvalidInputError, NotPermittedError } from '../../domain/errors.ts';
@@ -39,7 +40,7 @@ export interface TenantDirectoryOptions {
   store: Store;
   /** The tenants from the tenant configuration (file or environment). */
   configured: readonly CustomerTenant[];
-  now: () => Date;
+  now: Clock;
   logger?: Logger;
   /** Unique suffix of audit keys (tests pin it). */
   newId?: () => string;

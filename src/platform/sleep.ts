@@ -1,8 +1,10 @@
-// A timer that an AbortSignal can cut short (the engine's stop() must not wait out a backoff).
+// The one sleep: a timer that an AbortSignal cuts short, so stop() never waits out a backoff or a
+// poll interval. An aborted sleep rejects with the signal's reason (callers that only want to
+// wake up early catch it and look at the signal).
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-export const abortableSleep: Sleep = (ms, signal) =>
+export const sleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortReason(signal));
