@@ -31,6 +31,7 @@ import {
   type SendOptions,
 } from '../src/delivery/messenger.ts';
 import { TeamsRateGate, type RateScope } from '../src/delivery/teams-rate-gate.ts';
+import { parseRetryAfterMs } from '../src/platform/retry.ts';
 import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
 
 export interface ProactiveMessengerOptions {
@@ -282,10 +283,11 @@ export class ProactiveMessenger implements Messenger {
     };
     const status = typeof failure.statusCode === 'number' ? failure.statusCode : 0;
     const code = typeof failure.code === 'string' ? failure.code : undefined;
-    const retryAfterSeconds = parseRetryAfter(
+    const retryAfterMs = parseRetryAfterMs(
       header(failure.response?.headers, 'retry-after'),
       this.now(),
     );
+    const retryAfterSeconds = retryAfterMs === undefined ? undefined : retryAfterMs / 1000;
     if (status === 429 && retryAfterSeconds !== undefined) {
       await this.gate.block(scope.conversationKey, retryAfterSeconds * 1000);
     }
@@ -352,13 +354,4 @@ function header(headers: unknown, name: string): string | undefined {
   }
   const value = (headers as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** Retry-After in seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now.getTime()) / 1000);
 }

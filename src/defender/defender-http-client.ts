@@ -17,12 +17,8 @@ import {
 } from './errors.ts';
 import { sleep, type Sleep } from '../platform/sleep.ts';
 import type { RateLimitGate } from './rate-limit-gate.ts';
-import {
-  backoffDelayMs,
-  defaultRetrySettings,
-  parseRetryAfterMs,
-  type RetrySettings,
-} from './retry-settings.ts';
+import { parseRetryAfterMs, retryDelayMs } from '../platform/retry.ts';
+import { defaultRetrySettings, defenderBackoff, type RetrySettings } from './retry-settings.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -163,10 +159,8 @@ export class DefenderHttpClient {
   }
 
   private waitBeforeRetry(failure: RetryableFailure, attemptNumber: number): number {
-    if (failure.kind === 'throttled' && failure.retryAfterMs !== undefined) {
-      return failure.retryAfterMs;
-    }
-    return backoffDelayMs(attemptNumber, this.settings, this.random);
+    const retryAfterMs = failure.kind === 'throttled' ? failure.retryAfterMs : undefined;
+    return retryDelayMs(attemptNumber, retryAfterMs, defenderBackoff(this.settings), this.random);
   }
 
   private finalError(failure: RetryableFailure): Error {
