@@ -111,7 +111,7 @@ export async function startStack(
     logger,
     now: () => new Date(),
     expertsApi: { apiKey: API_KEY, localMode: true },
-    timings: { poll: { initialMs: 20, maxMs: 100 }, start: { delayMs: 20 } },
+    timings: { poll: { initialMs: 20, maxMs: 100 } },
   });
   const bot = createBot({
     logger,

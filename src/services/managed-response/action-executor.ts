@@ -13,7 +13,7 @@ import type { OneClickAction } from '../../domain/response-action.ts';
 import { isOneClick } from '../../domain/response-action.ts';
 import type { ManagedResponseRepository } from '../managed-response-repository.ts';
 import type { AuditTrail } from './audit-trail.ts';
-import { startMachineAction, type StartOptions } from './start-machine-action.ts';
+import { startMachineAction } from './start-machine-action.ts';
 import { DEFENDER_ACTOR, type DefenderPort, type Sleep } from './ports.ts';
 import type { ResponseWriter } from './response-writer.ts';
 import { withAlreadyRunning, type AlreadyRunningNote } from './tracked-action.ts';
@@ -28,7 +28,6 @@ export interface ExecutorOptions {
   now: Clock;
   sleep: Sleep;
   poll?: Partial<PollOptions>;
-  start?: Partial<StartOptions>;
 }
 
 export class ActionExecutor {
@@ -89,11 +88,7 @@ export class ActionExecutor {
     const signal = this.#abort.signal;
     let machineActionId = action.machineActionId;
     if (!machineActionId) {
-      const started = await startMachineAction(client, action, incidentId, {
-        sleep,
-        signal,
-        ...this.options.start,
-      });
+      const started = await startMachineAction(client, action, incidentId);
       if (started.kind === 'failed') {
         await this.#record(tenantId, incidentId, action, { type: 'fail', reason: started.reason });
         return;

@@ -46,7 +46,6 @@ export interface ManagedResponseFeatureDeps {
   sleep?: Sleep;
   timings?: {
     poll?: ExecutorOptions['poll'];
-    start?: ExecutorOptions['start'];
     /** How often failed incident updates are retried and late SOC copies sent (30 s). */
     sweepIntervalMs?: number;
     /** How long a SOC copy waits for the SOC incident card before posting alone (2 min). */
@@ -111,7 +110,6 @@ export function createManagedResponseFeature(
     now,
     sleep,
     ...(timings.poll ? { poll: timings.poll } : {}),
-    ...(timings.start ? { start: timings.start } : {}),
   });
   const shared = {
     repository,

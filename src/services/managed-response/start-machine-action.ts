@@ -2,26 +2,14 @@
 // machine action, look for one of the same kind already running on the device: ours from before
 // a restart (same comment) is simply followed; anyone else's (automated investigation and
 // response, an analyst in the portal) is followed too and the card says so, rather than
-// starting a second one. Throttling and transient faults are retried with backoff (a 429 means
-// nothing started); anything else is the attempt's failure, in Defender's words.
-import {
-  ActionAlreadyPendingError,
-  DefenderRequestError,
-  DefenderThrottledError,
-} from '../../defender/errors.ts';
+// starting a second one. Throttling and transient faults are retried by the Defender HTTP
+// client (src/defender/defender-http-client.ts: Retry-After, backoff), not again here; what it
+// gives up on is the attempt's failure, in Defender's words.
+import { ActionAlreadyPendingError } from '../../defender/errors.ts';
 import type { DeviceActionState } from '../../defender/machine-action-mapper.ts';
 import type { OneClickAction } from '../../domain/response-action.ts';
-import type { MachineActionsPort, Sleep } from './ports.ts';
+import type { MachineActionsPort } from './ports.ts';
 import type { AlreadyRunningNote } from './tracked-action.ts';
-
-export interface StartOptions {
-  /** Tries in all when Defender throttles or fails transiently (default 5). */
-  attempts: number;
-  /** First wait between tries; doubles each time (default 2000 ms). */
-  delayMs: number;
-  sleep: Sleep;
-  signal?: AbortSignal;
-}
 
 export type StartResult =
   | { kind: 'started'; state: DeviceActionState; alreadyRunning?: AlreadyRunningNote }
@@ -37,41 +25,30 @@ export async function startMachineAction(
   client: MachineActionsPort,
   action: OneClickAction,
   incidentId: string,
-  options: Partial<StartOptions> & Pick<StartOptions, 'sleep'>,
 ): Promise<StartResult> {
   if (action.target.kind === 'none') {
     return { kind: 'failed', reason: 'The action names no device, so Defender cannot run it.' };
   }
   const target = action.target;
   const comment = machineActionComment(action, incidentId);
-  const attempts = options.attempts ?? 5;
-  let delay = options.delayMs ?? 2_000;
-  let last = '';
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      const running = await client.findPendingAction(target.deviceId, action.kind);
-      if (running) return followed(running, comment);
-      const state = await client.runAction({
-        kind: action.kind,
-        deviceId: target.deviceId,
-        comment,
-        ...(action.kind === 'isolateDevice'
-          ? { isolationType: action.isolationType ?? 'full' }
-          : {}),
-        ...(target.kind === 'file' ? { sha1: target.sha1 } : {}),
-      });
-      return { kind: 'started', state };
-    } catch (err) {
-      if (err instanceof ActionAlreadyPendingError && err.pendingActionId) {
-        return followed(await client.getAction(err.pendingActionId), comment);
-      }
-      last = err instanceof Error ? err.message : String(err);
-      if (!isTransient(err) || attempt === attempts) break;
-      await options.sleep(delay, options.signal);
-      delay *= 2;
+  try {
+    const running = await client.findPendingAction(target.deviceId, action.kind);
+    if (running) return followed(running, comment);
+    const state = await client.runAction({
+      kind: action.kind,
+      deviceId: target.deviceId,
+      comment,
+      ...(action.kind === 'isolateDevice' ? { isolationType: action.isolationType ?? 'full' } : {}),
+      ...(target.kind === 'file' ? { sha1: target.sha1 } : {}),
+    });
+    return { kind: 'started', state };
+  } catch (err) {
+    if (err instanceof ActionAlreadyPendingError && err.pendingActionId) {
+      return followed(await client.getAction(err.pendingActionId), comment);
     }
+    const reason = err instanceof Error ? err.message : String(err);
+    return { kind: 'failed', reason: reason || 'Defender did not accept the action.' };
   }
-  return { kind: 'failed', reason: last || 'Defender did not accept the action.' };
 }
 
 function followed(state: DeviceActionState, comment: string): StartResult {
@@ -81,12 +58,4 @@ function followed(state: DeviceActionState, comment: string): StartResult {
     ...(state.requestedBy ? { requestedBy: state.requestedBy } : {}),
   };
   return { kind: 'started', state, alreadyRunning: note };
-}
-
-function isTransient(err: unknown): boolean {
-  if (err instanceof DefenderThrottledError) return true;
-  if (err instanceof DefenderRequestError) {
-    return err.status === undefined || err.status === 429 || err.status >= 500;
-  }
-  return false;
 }

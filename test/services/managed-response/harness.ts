@@ -262,7 +262,6 @@ export async function harness(
     expertsApi: options.expertsApi ?? { apiKey: 'local-key', localMode: true },
     timings: {
       poll: { initialMs: 10 },
-      start: { delayMs: 10 },
       incidentUpdateWaitMs: 2_000,
       ...(options.sweepIntervalMs ? { sweepIntervalMs: options.sweepIntervalMs } : {}),
     },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DefenderRequestError } from '../../../src/defender/errors.ts';
+import { DefenderRequestError, DefenderThrottledError } from '../../../src/defender/errors.ts';
 import { caller } from './fixtures.ts';
 import { isolate, release, resetPassword } from './fixtures.ts';
 import { action, actionsCards, oneClick, buttons, cardOf, publish, texts } from './card-helpers.ts';
@@ -117,15 +117,20 @@ describe('managed response: one-click actions', () => {
     assert.match(failed.failureReason ?? '', /not supported/);
   });
 
-  it('retries the start when Defender throttles, without a second action', async () => {
+  // Throttling and outages are retried once, by the Defender HTTP client (see the emulator test
+  // "retries a throttled start in the Defender client"); the executor does not retry on top.
+  it('fails the attempt once the Defender client gave up, without retrying on top of it', async () => {
     h.defender.machineActions.runFailures.push(
-      new DefenderRequestError('mde', 429, 'TooManyRequests', 'throttled'),
+      new DefenderThrottledError('mde', 30),
       new DefenderRequestError('mde', 503, 'ServiceUnavailable', 'busy'),
     );
     await h.feature.cards.act('runAction', caller(), ids('act-isolate'));
     await h.settle();
-    assert.equal(h.defender.machineActions.runs.length, 1);
-    assert.equal((await action(h, 'act-isolate')).status, 'completed');
+    assert.equal(h.defender.machineActions.runFailures.length, 1, 'asked Defender once');
+    assert.equal(h.defender.machineActions.runs.length, 0);
+    const failed = await oneClick(h, 'act-isolate');
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.failureReason ?? '', /throttl/i);
   });
 
   it('follows an action Defender already runs on the device and says so', async () => {
