@@ -1,7 +1,7 @@
 // Builds the bot's command table and card-action routes from the services it is given.
 import type { Clock } from '../src/platform/clock.ts';
 import type { Logger } from '../src/platform/logger.ts';
-import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
+import type { ConversationRegistry } from '../src/shared/conversation-registry.ts';
 import {
   CardActionRouter,
   cardResponse,

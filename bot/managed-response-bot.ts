@@ -13,7 +13,7 @@ import type { Logger } from '../src/platform/logger.ts';
 import type {
   ConversationRecord,
   ConversationRegistry,
-} from '../src/services/conversation-registry.ts';
+} from '../src/shared/conversation-registry.ts';
 import type { CardActionRouter } from './card-actions/card-action-router.ts';
 import type { CommandTable } from './commands/command-table.ts';
 import { conversationRecord, turnOrigin } from './teams-context.ts';

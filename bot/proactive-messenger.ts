@@ -32,7 +32,7 @@ import {
 } from '../src/delivery/messenger.ts';
 import { TeamsRateGate, type RateScope } from '../src/delivery/teams-rate-gate.ts';
 import { parseRetryAfterMs } from '../src/platform/retry.ts';
-import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
+import type { ConversationRegistry } from '../src/shared/conversation-registry.ts';
 
 export interface ProactiveMessengerOptions {
   adapter: CloudAdapter;

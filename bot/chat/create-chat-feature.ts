@@ -1,14 +1,14 @@
 // The chat relay as a bot feature: free text, the chatWithExperts card action, the chat commands,
 // and the delivery tracker to start and stop with the app. src/main.ts wires it (see the report).
+import type { Delivery } from '../../src/shared/delivery.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import type { TurnContext } from 'botbuilder';
-import type { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
 import type { Incident } from '../../src/domain/incident.ts';
 import type { CustomerTenant } from '../../src/domain/tenant.ts';
 import type { Logger } from '../../src/platform/logger.ts';
-import type { ConversationRecord } from '../../src/services/conversation-registry.ts';
-import type { IncidentDirectory } from '../../src/services/incident-directory.ts';
-import type { ManagedResponseRepository } from '../../src/services/managed-response-repository.ts';
+import type { ConversationRecord } from '../../src/shared/conversation-registry.ts';
+import type { IncidentDirectory } from '../../src/shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../src/shared/managed-response-repository.ts';
 import { ChatDeliveryTracker } from '../../src/services/chat/chat-delivery-tracker.ts';
 import { expertsTarget, type ExpertsSide } from '../../src/services/chat/chat-jobs.ts';
 import { ChatRelay } from '../../src/services/chat/chat-relay.ts';
@@ -34,10 +34,7 @@ export interface ChatDefender {
 
 export interface ChatFeatureDeps {
   store: Store;
-  delivery: Pick<
-    DeliveryEngine,
-    'enqueueOps' | 'wake' | 'findDelivery' | 'listJobs' | 'markReachable'
-  >;
+  delivery: Delivery;
   experts: ExpertsSide;
   tenantOf: (tenantId: string) => CustomerTenant | undefined;
   incidents: Pick<IncidentDirectory, 'get' | 'listForTenant'>;

@@ -5,7 +5,7 @@ import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { isDomainError } from '../../src/domain/errors.ts';
 import type { ContactRef } from '../../src/domain/tenant.ts';
-import type { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import type { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import { tenantAccess } from '../../src/services/tenants/admin-guard.ts';
 import {
   contactLabel,

@@ -1,7 +1,7 @@
 // With the embedded emulator, the demo incidents come with the experts' managed responses.
 import { demoManagedResponses } from '../emulator/demo-managed-responses.ts';
 import { StoreConflictError } from '../store/store.ts';
-import type { ManagedResponseRepository } from './managed-response-repository.ts';
+import type { ManagedResponseRepository } from '../shared/managed-response-repository.ts';
 
 export async function seedDemoManagedResponses(
   responses: ManagedResponseRepository,

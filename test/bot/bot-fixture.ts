@@ -3,7 +3,7 @@ import { TestAdapter, type Activity } from 'botbuilder';
 import { createBot } from '../../bot/create-bot.ts';
 import type { Command } from '../../bot/commands/command-table.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 
 export const TENANT = '7d1c5f54-2b7e-4c35-9a51-0c5b8f3e2a10';

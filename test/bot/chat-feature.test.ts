@@ -8,7 +8,7 @@ import { createBot } from '../../bot/create-bot.ts';
 import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
 import { NotFoundError } from '../../src/domain/errors.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import { FakeMessenger } from '../delivery/fake-messenger.ts';
 import { quietLogger } from '../delivery/teams-harness.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';

@@ -7,7 +7,7 @@ import {
 } from '../../bot/commands/contacts-command.ts';
 import { socChannelCommand } from '../../bot/commands/soc-channel-command.ts';
 import type { CustomerTenant } from '../../src/domain/tenant.ts';
-import type { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import type { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 import { botFixture, cardText, channel, personal, TENANT, USER_AAD } from './bot-fixture.ts';

@@ -8,7 +8,7 @@ import { createBot } from '../../bot/create-bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { closeServer, createServer, listen } from '../../src/server.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 
 describe('HTTP pipeline with CloudAdapter', () => {

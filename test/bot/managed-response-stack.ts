@@ -21,8 +21,8 @@ import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { closeServer, createServer, listen } from '../../src/server.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
-import { IncidentDirectory } from '../../src/services/incident-directory.ts';
+import { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
+import { IncidentDirectory } from '../../src/shared/incident-directory.ts';
 import {
   createManagedResponseFeature,
   type ManagedResponseFeature,

@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from '../../src/platform/logger.ts';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
 import { TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { FakeBotConnector, FakeConversation } from '../fakes/fake-bot-connector.ts';
 

@@ -6,9 +6,10 @@
 //
 // The pending records are durable and every notice's job id derives from the relay job's id, so a
 // restart neither loses a confirmation nor sends one twice.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { DeliveryJob, DeliveryRecord } from '../../delivery/delivery-job.ts';
+import type { DeliveryJob } from '../../delivery/delivery-job.ts';
 import type { JobRecord } from '../../delivery/delivery-schemas.ts';
 import { StoreConflictError, type WriteOp } from '../../store/store.ts';
 import { customerNoticeJob, expertsNoticeJob, type ExpertsSide } from './chat-jobs.ts';
@@ -16,16 +17,9 @@ import type { PendingRelay } from './chat-records.ts';
 import type { ChatStore } from './chat-store.ts';
 import { failureReason, words } from './chat-words.ts';
 
-export interface TrackerDelivery {
-  enqueueOps(jobs: readonly DeliveryJob[]): WriteOp[];
-  wake(): void;
-  findDelivery(messageKey: string): Promise<DeliveryRecord | undefined>;
-  listJobs(): Promise<JobRecord[]>;
-}
-
 export interface ChatDeliveryTrackerDeps {
   store: ChatStore;
-  delivery: TrackerDelivery;
+  delivery: Delivery;
   experts: ExpertsSide;
   logger: Logger;
   now: Clock;

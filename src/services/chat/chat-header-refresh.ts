@@ -4,8 +4,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { DeliveryJob } from '../../delivery/delivery-job.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { chatHeaderActivity, chatHeaderData } from './chat-cards.ts';
 import {
   expertsOrderingKey,

@@ -4,13 +4,13 @@
 // incident. Every message is bound to one incident of one customer tenant; everything else is
 // refused with an explanation and audited. This class decides; ChatWrites writes (see there for
 // why a message is relayed exactly once, even across a restart).
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { DeliveryJob, DeliveryRecord } from '../../delivery/delivery-job.ts';
 import { baseConversationId } from '../../delivery/delivery-job.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { Store, WriteOp } from '../../store/store.ts';
+import type { Store } from '../../store/store.ts';
 import { ChatAudit } from './chat-audit.ts';
 import { chatHeaderActivity, chatHeaderData, transcriptCard } from './chat-cards.ts';
 import { threadMessageKey, type ExpertsSide } from './chat-jobs.ts';
@@ -24,16 +24,9 @@ import { words } from './chat-words.ts';
 import type { FindIncident } from './incident-finder.ts';
 import { threadRootId, type SocThreadIncident } from './soc-thread-resolver.ts';
 
-/** The delivery engine as the relay uses it (DeliveryEngine satisfies it). */
-export interface ChatDelivery {
-  enqueueOps(jobs: readonly DeliveryJob[]): WriteOp[];
-  wake(): void;
-  findDelivery(messageKey: string): Promise<DeliveryRecord | undefined>;
-}
-
 export interface ChatRelayDeps {
   store: Store;
-  delivery: ChatDelivery;
+  delivery: Delivery;
   experts: ExpertsSide;
   tenantOf: (tenantId: string) => CustomerTenant | undefined;
   findIncident: FindIncident;

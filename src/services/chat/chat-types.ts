@@ -1,7 +1,7 @@
 // The chat relay's contract with the Teams glue (bot/chat/): who wrote what where, and what to
 // answer. Nothing here depends on botbuilder.
 import type { AdaptiveCard } from '../../../cards/render-card.ts';
-import type { ConversationKind } from '../conversation-registry.ts';
+import type { ConversationKind } from '../../shared/conversation-registry.ts';
 import type { IncomingAttachment } from './chat-text.ts';
 
 export interface ChatSender {

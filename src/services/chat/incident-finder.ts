@@ -3,7 +3,7 @@
 // tenant's own Defender means the tenant does not own it, whoever does.
 import { isDomainError } from '../../domain/errors.ts';
 import type { Incident } from '../../domain/incident.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 
 export type FindIncident = (tenantId: string, incidentId: string) => Promise<Incident | undefined>;
 

@@ -4,8 +4,8 @@
 import { baseConversationId } from '../../delivery/delivery-job.ts';
 import type { DeliveryRecord } from '../../delivery/delivery-job.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
-import { socMessageKey } from '../notifications/plan-notifications.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import { socMessageKey } from '../../shared/message-keys.ts';
 
 export type SocThreadIncident = (
   tenant: CustomerTenant,

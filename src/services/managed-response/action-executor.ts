@@ -11,7 +11,7 @@ import { applyActionEvent, type OneClickEvent } from '../../domain/action-state-
 import { replaceAction } from '../../domain/managed-response.ts';
 import type { OneClickAction } from '../../domain/response-action.ts';
 import { isOneClick } from '../../domain/response-action.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import { startMachineAction } from './start-machine-action.ts';
 import { DEFENDER_ACTOR, type DefenderPort, type Sleep } from './ports.ts';

@@ -2,13 +2,14 @@
 // action (run, retry, the manual confirmation steps), refresh one's own view, view the response
 // in a conversation. Answers are the clicker's own view of the Actions card; changes reach every
 // other copy through the response writer. Nothing from the card is trusted (card-action-guard).
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { applyActionEvent, type ActionEvent } from '../../domain/action-state-machine.ts';
 import { assertSameTenant, DomainError, isDomainError } from '../../domain/errors.ts';
 import { replaceAction, type ManagedResponse } from '../../domain/managed-response.ts';
 import type { WriteOp } from '../../store/store.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { AuditTrail, NewAuditEntry } from './audit-trail.ts';
 import { assertMayAct, findCardAction, refusalCode, type ActionVerb } from './card-action-guard.ts';
 import { refusalResult, type CardActionResult } from './card-action-result.ts';
@@ -23,7 +24,6 @@ import {
   type CardCaller,
 } from './caller-context.ts';
 import { sendCopyJobs } from './copy-jobs.ts';
-import type { DeliveryPort } from './ports.ts';
 import { refreshAudience } from './refresh-audience.ts';
 import type { ResponseWriter } from './response-writer.ts';
 import { clearAlreadyRunning } from './tracked-action.ts';
@@ -35,7 +35,7 @@ export interface CardActionDeps extends CallerContextDeps {
   writer: ResponseWriter;
   repository: ManagedResponseRepository;
   copies: CardCopies;
-  delivery: DeliveryPort;
+  delivery: Delivery;
   audit: AuditTrail;
   store: { batch(ops: WriteOp[]): Promise<void> };
   now: Clock;

@@ -5,7 +5,7 @@ import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { ResponseAction } from '../../domain/response-action.ts';
 import { isFinished, isOneClick } from '../../domain/response-action.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import { socMessageKey } from '../notifications/plan-notifications.ts';
+import { socMessageKey } from '../../shared/message-keys.ts';
 import { plural, truncate } from '../notifications/incident-labels.ts';
 import { EXPERTS_ACTOR } from './ports.ts';
 

@@ -15,7 +15,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { CUSTOMER_ASSIGNEE, EXPERTS_ASSIGNEE, sameValue } from '../../domain/incident.ts';
 import type { IncidentUpdate } from '../../defender/graph-incidents-client.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import type { DefenderPort } from './ports.ts';
 

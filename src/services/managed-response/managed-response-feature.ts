@@ -7,6 +7,7 @@
 // The feature reaches into bot/ for its card-action handlers and into src/experts-api/ for its
 // routes so that the composition root wires one object; both import botbuilder and restify only
 // as types, so nothing here loads an SDK.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Server } from 'restify';
@@ -17,15 +18,15 @@ import { registerExpertsApi } from '../../experts-api/experts-routes.ts';
 import { sleep as defaultSleep } from '../../platform/sleep.ts';
 import type { Store } from '../../store/store.ts';
 import type { Outbox } from '../../watcher/outbox.ts';
-import type { ConversationRegistry } from '../conversation-registry.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
-import { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { ActionExecutor, type ExecutorOptions } from './action-executor.ts';
 import { AuditTrail } from './audit-trail.ts';
 import { CardActionService } from './card-action-service.ts';
 import { CardCopies } from './card-copies.ts';
 import { IncidentTasks } from './incident-tasks.ts';
-import type { DefenderPort, DeliveryPort, Sleep } from './ports.ts';
+import type { DefenderPort, Sleep } from './ports.ts';
 import { PublishService } from './publish-service.ts';
 import { refreshCopies } from './refresh-copies.ts';
 import { ResponseWriter } from './response-writer.ts';
@@ -35,7 +36,7 @@ export interface ManagedResponseFeatureDeps {
   /** DefenderClientFactory. */
   defender: DefenderPort;
   /** DeliveryEngine. */
-  delivery: DeliveryPort;
+  delivery: Delivery;
   conversations: ConversationRegistry;
   incidents: IncidentDirectory;
   logger: Logger;

@@ -2,7 +2,6 @@
 // DeliveryEngine satisfy them as they are; tests pass small fakes.
 import type { GraphIncidentsClient } from '../../defender/graph-incidents-client.ts';
 import type { MachineActionsClient } from '../../defender/machine-actions-client.ts';
-import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 
 export type IncidentsPort = Pick<
@@ -25,8 +24,6 @@ export interface DefenderPort {
   forTenant(tenantId: string): TenantDefender;
   tenants(): CustomerTenant[];
 }
-
-export type DeliveryPort = Pick<DeliveryEngine, 'enqueueOps' | 'wake' | 'findDelivery'>;
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 

@@ -3,7 +3,7 @@
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { NewAuditEntry } from './audit-trail.ts';
 import type { IncidentTasks } from './incident-tasks.ts';
 import type { DefenderPort } from './ports.ts';

@@ -2,6 +2,7 @@
 // updates. Publishing stores the response first, so that the notification the watcher triggers
 // can already show its headline and pending count, then hands the incident to the customer
 // (see incident-tasks.ts) and posts the SOC channel's copy under its incident card.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
@@ -9,14 +10,14 @@ import { isFinished } from '../../domain/response-action.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
-import type { ConversationRegistry } from '../conversation-registry.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { AuditTrail, NewAuditEntry } from './audit-trail.ts';
 import type { CardCopies } from './card-copies.ts';
 import { expertUpdateSocText, publishComment, socReplyJobs } from './incident-messages.ts';
 import type { IncidentTasks } from './incident-tasks.ts';
-import type { DefenderPort, DeliveryPort } from './ports.ts';
+import type { DefenderPort } from './ports.ts';
 import { mergeActions, newAction, type ActionInput, type PublishInput } from './publish-input.ts';
 import {
   assertUniqueIds,
@@ -39,7 +40,7 @@ export interface PublishDeps {
   incidents: Pick<IncidentDirectory, 'get'>;
   copies: CardCopies;
   conversations: Pick<ConversationRegistry, 'list'>;
-  delivery: DeliveryPort;
+  delivery: Delivery;
   tasks: IncidentTasks;
   audit: AuditTrail;
   store: { batch(ops: WriteOp[]): Promise<void> };

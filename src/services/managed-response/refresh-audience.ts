@@ -4,7 +4,7 @@
 // conversation reference carries as user.id; references the bot made itself before the user
 // ever wrote hold only the Entra id there and are left out.
 import { incidentContacts, type CustomerTenant } from '../../domain/tenant.ts';
-import type { ConversationRegistry } from '../conversation-registry.ts';
+import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
 
 export const MAX_REFRESH_USERS = 60;
 

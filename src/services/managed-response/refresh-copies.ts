@@ -2,15 +2,16 @@
 // (status, hand-back, resolution with classification and determination): the notification
 // service calls this after each incident event it planned. It also sends SOC copies that were
 // waiting for their parent card.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { isDomainError } from '../../domain/errors.ts';
-import type { ConversationRegistry } from '../conversation-registry.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { CardCopies } from './card-copies.ts';
 import { updateCopyJobs } from './copy-jobs.ts';
-import type { DefenderPort, DeliveryPort } from './ports.ts';
+import type { DefenderPort } from './ports.ts';
 import { refreshAudience } from './refresh-audience.ts';
 import { deferredCopyOps } from './soc-copies.ts';
 
@@ -20,7 +21,7 @@ export interface RefreshCopiesDeps {
   incidents: Pick<IncidentDirectory, 'get'>;
   conversations: Pick<ConversationRegistry, 'list'>;
   copies: CardCopies;
-  delivery: DeliveryPort;
+  delivery: Delivery;
   store: { batch(ops: WriteOp[]): Promise<void> };
   now: Clock;
 }

@@ -3,22 +3,23 @@
 // and in the same store batch the audit entries, the edits of every card copy, and, when the
 // change finishes the last customer action, the hand-back to the experts (incident task, SOC
 // thread reply). After the batch the delivery engine is woken and the hand-back started.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { ConversationRegistry } from '../conversation-registry.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { isHandedBack } from './actions-card-data.ts';
 import type { AuditTrail, NewAuditEntry } from './audit-trail.ts';
 import type { CardCopies } from './card-copies.ts';
 import { updateCopyJobs, type CardsToSend } from './copy-jobs.ts';
 import { handBackComment, handBackSocText, socReplyJobs } from './incident-messages.ts';
 import type { IncidentTasks } from './incident-tasks.ts';
-import type { DefenderPort, DeliveryPort } from './ports.ts';
+import type { DefenderPort } from './ports.ts';
 import { refreshAudience } from './refresh-audience.ts';
 
 export interface StoredResponse {
@@ -39,7 +40,7 @@ export type Decision<R> =
 export interface WriterDeps {
   repository: ManagedResponseRepository;
   store: { batch(ops: WriteOp[]): Promise<void> };
-  delivery: DeliveryPort;
+  delivery: Delivery;
   copies: CardCopies;
   conversations: Pick<ConversationRegistry, 'list'>;
   incidents: Pick<IncidentDirectory, 'get'>;

@@ -3,21 +3,21 @@
 // response is published before that card exists, the copy waits ("deferred") and is sent by
 // refreshCopies, which the notification service calls after it planned the incident's card
 // (same ordering key, so the reply follows the card), or after a grace period without a parent.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { WriteOp } from '../../store/store.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { ConversationRegistry } from '../conversation-registry.ts';
-import { socMessageKey } from '../notifications/plan-notifications.ts';
+import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import { socMessageKey } from '../../shared/message-keys.ts';
 import type { CardCopies, CardCopy } from './card-copies.ts';
 import { sendCopyJobs } from './copy-jobs.ts';
-import type { DeliveryPort } from './ports.ts';
 import { refreshAudience } from './refresh-audience.ts';
 
 export interface SocCopyDeps {
   copies: CardCopies;
   conversations: Pick<ConversationRegistry, 'list'>;
-  delivery: DeliveryPort;
+  delivery: Delivery;
 }
 
 /** Ops that create the SOC copies a tenant's channels do not have yet (sent or deferred). */

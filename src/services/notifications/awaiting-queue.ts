@@ -2,7 +2,7 @@
 import { renderCard } from '../../../cards/render-card.ts';
 import type { AdaptiveCard } from '../../../cards/adaptive-card.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { AwaitingTracker } from './awaiting-tracker.ts';
 import { awaitingQueueCardData } from './incident-cards.ts';
 

@@ -3,7 +3,7 @@
 import { isAwaitingCustomer, isHandledByExperts, type Incident } from '../../domain/incident.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 
 export const AWAITING = 'awaiting';
 

@@ -1,22 +1,22 @@
 // Drains the watcher's outbox into delivery jobs. Each event is consumed in the same store batch
 // that enqueues its jobs, so a restart neither loses an event nor plans it twice.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
 import type { Outbox, OutboxEvent } from '../../watcher/outbox.ts';
-import type { IncidentDirectory } from '../incident-directory.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { AwaitingTracker } from './awaiting-tracker.ts';
 import { planNotifications } from './plan-notifications.ts';
 
 export interface NotificationServiceOptions {
   store: Store;
   outbox: Outbox;
-  delivery: DeliveryEngine;
+  delivery: Delivery;
   tenants: () => readonly CustomerTenant[];
   incidents: IncidentDirectory;
   responses: ManagedResponseRepository;

@@ -7,6 +7,7 @@ import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryJob, OutgoingActivity } from '../../delivery/delivery-job.ts';
+import { contactMessageKey, socMessageKey } from '../../shared/message-keys.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
 import { notificationCardData, socIncidentCardData, stepCardData } from './incident-cards.ts';
 import { truncate } from './incident-labels.ts';
@@ -20,14 +21,6 @@ export interface PlanContext {
   /** Whether a contact already got this incident's card (then it is kept current too). */
   contactHasCard: (messageKey: string) => Promise<boolean>;
   now: string;
-}
-
-export function socMessageKey(tenantId: string, incidentId: string, channelId: string): string {
-  return `soc:${tenantId.toLowerCase()}:${incidentId}:${channelId}`;
-}
-
-export function contactMessageKey(tenantId: string, incidentId: string, userId: string): string {
-  return `contact:${tenantId.toLowerCase()}:${incidentId}:${userId.toLowerCase()}`;
 }
 
 export function cardActivity(card: object, summary: string): OutgoingActivity {

@@ -9,7 +9,8 @@ import type { ContactRef, CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryJob } from '../../delivery/delivery-job.ts';
 import { awaitingQueueCardData, notificationCardData } from './incident-cards.ts';
 import { plural } from './incident-labels.ts';
-import { cardActivity, contactMessageKey } from './plan-notifications.ts';
+import { contactMessageKey } from '../../shared/message-keys.ts';
+import { cardActivity } from './plan-notifications.ts';
 
 export interface AwaitingIncident {
   incident: Incident;

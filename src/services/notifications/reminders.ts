@@ -3,13 +3,13 @@
 // get it, each once per awaiting period. An optional daily digest sends each primary contact the
 // awaiting queue. The jobs are enqueued in the same store batch that records them as sent (CAS on
 // the awaiting record), so a restart or a second instance never plans them twice.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { allCustomerActionsDone } from '../../domain/actions-summary.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../../store/store.ts';
-import type { ManagedResponseRepository } from '../managed-response-repository.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import {
   AWAITING,
   awaitingKey,
@@ -24,7 +24,7 @@ export const DIGESTS = 'reminderDigests';
 
 export interface ReminderOptions {
   store: Store;
-  delivery: Pick<DeliveryEngine, 'enqueueOps' | 'wake'>;
+  delivery: Pick<Delivery, 'enqueueOps' | 'wake'>;
   tenants: () => readonly CustomerTenant[];
   awaiting: Pick<AwaitingTracker, 'list'>;
   responses: Pick<ManagedResponseRepository, 'get'>;

@@ -1,10 +1,10 @@
 // When the app is installed somewhere, deliveries parked for that place go out again.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import type { DeliveryTarget } from '../../delivery/delivery-job.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError } from '../../store/store.ts';
-import type { ConversationRecord } from '../conversation-registry.ts';
+import type { ConversationRecord } from '../../shared/conversation-registry.ts';
 
 /** A personal install reaches its user; a team install reaches every SOC channel of the tenant. */
 export function reachableTargets(
@@ -24,7 +24,7 @@ export function reachableTargets(
 }
 
 export async function resumeDeliveries(
-  delivery: DeliveryEngine,
+  delivery: Pick<Delivery, 'markReachable'>,
   targets: readonly DeliveryTarget[],
   logger: Logger,
 ): Promise<void> {

@@ -2,13 +2,16 @@
 // installed anywhere in the tenant there is nobody to tell (and, right after a first start, the
 // contact may be about to open Teams): the report waits, and on the first install it goes out for
 // the targets that are still unreachable then, never for the one that was just installed.
+import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { DeliveryEngine } from '../../delivery/delivery-engine.ts';
 import { deliveryTargetKey, type DeliveryTarget } from '../../delivery/delivery-job.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError, type Store } from '../../store/store.ts';
-import type { ConversationRecord, ConversationRegistry } from '../conversation-registry.ts';
+import type {
+  ConversationRecord,
+  ConversationRegistry,
+} from '../../shared/conversation-registry.ts';
 import { unreachableNoticeJobs } from './unreachable-notice.ts';
 
 const REPORTS = 'unreachableReports';
@@ -23,7 +26,7 @@ export class UnreachableReports {
     private readonly deps: {
       store: Store;
       conversations: ConversationRegistry;
-      delivery: Pick<DeliveryEngine, 'enqueue'>;
+      delivery: Pick<Delivery, 'enqueue'>;
       tenantOf: (tenantId: string) => CustomerTenant | undefined;
       now: Clock;
       logger: Logger;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Incident } from '../../../src/domain/incident.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
-import { IncidentDirectory } from '../../../src/services/incident-directory.ts';
-import { ManagedResponseRepository } from '../../../src/services/managed-response-repository.ts';
+import { IncidentDirectory } from '../../../src/shared/incident-directory.ts';
+import { ManagedResponseRepository } from '../../../src/shared/managed-response-repository.ts';
 import { chatHeaderRefreshJobs } from '../../../src/services/chat/chat-header-refresh.ts';
 import { DEMO_EXPERTS_SIDE } from '../../../src/services/chat/experts-side.ts';
 import { threadMessageKey } from '../../../src/services/chat/chat-jobs.ts';

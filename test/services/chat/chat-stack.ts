@@ -11,7 +11,7 @@ import { NotFoundError } from '../../../src/domain/errors.ts';
 import type { Incident } from '../../../src/domain/incident.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
 import { closeServer, createServer, listen } from '../../../src/server.ts';
-import type { ConversationRegistry } from '../../../src/services/conversation-registry.ts';
+import type { ConversationRegistry } from '../../../src/shared/conversation-registry.ts';
 import { openLowdbStore, type LowdbStore } from '../../../src/store/lowdb-store.ts';
 import type { FakeBotConnector, FakeConversation } from '../../fakes/fake-bot-connector.ts';
 import { localAdapter, quietLogger, teamsMessenger } from '../../delivery/teams-harness.ts';

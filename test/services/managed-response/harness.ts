@@ -12,8 +12,8 @@ import { NotFoundError } from '../../../src/domain/errors.ts';
 import type { Incident } from '../../../src/domain/incident.ts';
 import type { OneClickKind } from '../../../src/domain/response-action.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
-import { ConversationRegistry } from '../../../src/services/conversation-registry.ts';
-import { IncidentDirectory } from '../../../src/services/incident-directory.ts';
+import { ConversationRegistry } from '../../../src/shared/conversation-registry.ts';
+import { IncidentDirectory } from '../../../src/shared/incident-directory.ts';
 import {
   createManagedResponseFeature,
   type ManagedResponseFeatureDeps,
@@ -23,7 +23,7 @@ import type {
   IncidentsPort,
   MachineActionsPort,
 } from '../../../src/services/managed-response/ports.ts';
-import { socMessageKey } from '../../../src/services/notifications/plan-notifications.ts';
+import { socMessageKey } from '../../../src/shared/message-keys.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';
 import { MemoryStore } from '../../fakes/memory-store.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { DefenderRequestError } from '../../../src/defender/errors.ts';
 import { AuditTrail } from '../../../src/services/managed-response/audit-trail.ts';
 import { IncidentTasks } from '../../../src/services/managed-response/incident-tasks.ts';
-import { IncidentDirectory } from '../../../src/services/incident-directory.ts';
+import { IncidentDirectory } from '../../../src/shared/incident-directory.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';
 import { MemoryStore } from '../../fakes/memory-store.ts';
 import { contoso, FakeDefender, incident, quiet, TENANT } from './harness.ts';

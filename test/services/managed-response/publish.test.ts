@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { NotFoundError, NotPermittedError } from '../../../src/domain/errors.ts';
 import { ResponseConflictError } from '../../../src/services/managed-response/response-errors.ts';
-import { socMessageKey } from '../../../src/services/notifications/plan-notifications.ts';
+import { socMessageKey } from '../../../src/shared/message-keys.ts';
 import { blockDomain, expert, isolate, publication, resetPassword } from './fixtures.ts';
 import { actionsCards, publish, stored } from './card-helpers.ts';
 import { contoso, harness, incident, SOC_CHANNEL, TENANT, type Harness } from './harness.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { applyActionEvent } from '../../../src/domain/action-state-machine.ts';
 import { replaceAction } from '../../../src/domain/managed-response.ts';
-import { ManagedResponseRepository } from '../../../src/services/managed-response-repository.ts';
+import { ManagedResponseRepository } from '../../../src/shared/managed-response-repository.ts';
 import { machineActionComment } from '../../../src/services/managed-response/start-machine-action.ts';
 import { pollMachineAction } from '../../../src/services/managed-response/poll-machine-action.ts';
 import type { OneClickAction } from '../../../src/domain/response-action.ts';

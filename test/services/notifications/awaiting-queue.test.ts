@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Incident } from '../../../src/domain/incident.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
-import { IncidentDirectory } from '../../../src/services/incident-directory.ts';
-import { ManagedResponseRepository } from '../../../src/services/managed-response-repository.ts';
+import { IncidentDirectory } from '../../../src/shared/incident-directory.ts';
+import { ManagedResponseRepository } from '../../../src/shared/managed-response-repository.ts';
 import { awaitingQueueCard } from '../../../src/services/notifications/awaiting-queue.ts';
 import { AWAITING, AwaitingTracker } from '../../../src/services/notifications/awaiting-tracker.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';

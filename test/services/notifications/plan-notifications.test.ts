@@ -3,11 +3,10 @@ import type { Incident } from '../../../src/domain/incident.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
 import { demoManagedResponses } from '../../../src/emulator/demo-managed-responses.ts';
 import {
-  contactMessageKey,
   planNotifications,
-  socMessageKey,
   type PlanContext,
 } from '../../../src/services/notifications/plan-notifications.ts';
+import { contactMessageKey, socMessageKey } from '../../../src/shared/message-keys.ts';
 import type { OutboxEvent } from '../../../src/watcher/outbox.ts';
 
 const TENANT = '6f1c2a3e-4b5d-4e6f-8a9b-0c1d2e3f4a5b';

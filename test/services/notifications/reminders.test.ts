@@ -6,14 +6,14 @@ import type { CustomerTenant } from '../../../src/domain/tenant.ts';
 import { DeliveryEngine } from '../../../src/delivery/delivery-engine.ts';
 import type { DeliveryJob } from '../../../src/delivery/delivery-job.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
-import { IncidentDirectory } from '../../../src/services/incident-directory.ts';
-import { ManagedResponseRepository } from '../../../src/services/managed-response-repository.ts';
+import { IncidentDirectory } from '../../../src/shared/incident-directory.ts';
+import { ManagedResponseRepository } from '../../../src/shared/managed-response-repository.ts';
 import {
   AWAITING,
   AwaitingTracker,
   type AwaitingRecord,
 } from '../../../src/services/notifications/awaiting-tracker.ts';
-import { contactMessageKey } from '../../../src/services/notifications/plan-notifications.ts';
+import { contactMessageKey } from '../../../src/shared/message-keys.ts';
 import {
   HOUR_MS,
   ReminderScheduler,

@@ -5,7 +5,7 @@ import { createLogger } from '../../../src/platform/logger.ts';
 import {
   ConversationRegistry,
   type ConversationRecord,
-} from '../../../src/services/conversation-registry.ts';
+} from '../../../src/shared/conversation-registry.ts';
 import { UnreachableReports } from '../../../src/services/notifications/unreachable-reports.ts';
 import { MemoryStore } from '../../fakes/memory-store.ts';
 
