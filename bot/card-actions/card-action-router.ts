@@ -1,7 +1,7 @@
 // Universal Actions (Action.Execute): one handler per verb. Handlers never throw back to Teams;
 // the router turns any failure into a card that says what happened.
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import type { MessageStyle } from '../../cards/card-data.ts';
+import type { MessageStyle } from '../../cards/message.ts';
 import { renderCard } from '../../cards/render-card.ts';
 import type { Logger } from '../../src/platform/logger.ts';
 import type { TurnOrigin } from '../teams-context.ts';

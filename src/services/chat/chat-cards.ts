@@ -1,6 +1,7 @@
 // The chat relay's cards: the header that opens an incident's thread in the experts' channel,
 // and the transcript shown by `history`.
-import type { ChatHeaderCardData, MessageFact } from '../../../cards/card-data.ts';
+import type { ChatHeaderCardData } from '../../../cards/chat-header.ts';
+import type { MessageFact } from '../../../cards/message.ts';
 import { CardRenderError, renderCard, type AdaptiveCard } from '../../../cards/render-card.ts';
 import type { OutgoingActivity } from '../../delivery/delivery-job.ts';
 import type { Incident } from '../../domain/incident.ts';

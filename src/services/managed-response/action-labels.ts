@@ -1,5 +1,5 @@
 // How response actions read on cards and in comments: Defender portal words.
-import type { Badge } from '../../../cards/card-data.ts';
+import type { Badge } from '../../../cards/card-parts.ts';
 import type {
   ActionStatus,
   OneClickAction,

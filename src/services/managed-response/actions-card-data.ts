@@ -3,14 +3,11 @@
 // reader (buttons greyed, with the reason), and `shared` for the base card of a channel or group
 // chat, where nobody in particular looks: least privilege, so greyed buttons and a line telling
 // operators how to get theirs (their own view arrives through refresh).
-import type {
-  ActionButtons,
-  ActionTask,
-  MessageStyle,
-  ResponseActionsCardData,
-  ZeroOrOne,
-} from '../../../cards/card-data.ts';
-import { toCardTimestamp } from '../../../cards/card-data.ts';
+import type { ActionButtons, ActionTask } from '../../../cards/response-action-task.ts';
+import type { MessageStyle } from '../../../cards/message.ts';
+import type { ResponseActionsCardData } from '../../../cards/response-actions.ts';
+import type { ZeroOrOne } from '../../../cards/card-parts.ts';
+import { toCardTimestamp } from '../../../cards/card-parts.ts';
 import { allCustomerActionsDone } from '../../domain/actions-summary.ts';
 import { classifications, determinations, parseEnum } from '../../domain/incident.ts';
 import type { Incident } from '../../domain/incident.ts';

@@ -1,7 +1,7 @@
 // Who clicked, from where, and what they may see: the context every card click is decided in,
 // loaded from stored state only (tenant from the Teams origin, role from the tenant's role
 // mapping, response and incident by id), and the clicker's own view of the Actions card.
-import type { MessageStyle } from '../../../cards/card-data.ts';
+import type { MessageStyle } from '../../../cards/message.ts';
 import { DomainError, isDomainError } from '../../domain/errors.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';

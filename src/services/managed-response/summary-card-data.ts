@@ -1,14 +1,13 @@
 // Data of the Investigation summary card (cards/investigation-summary.json). Long content is
 // folded: the narrative's first paragraph-sized part is shown and the rest sits behind "Show
 // more"; timeline and indicator lists show their first rows and fold the others.
+import type { FoldedList, ZeroOrOne } from '../../../cards/card-parts.ts';
 import type {
-  FoldedList,
   IndicatorRow,
   InvestigationSummaryCardData,
   TimelineRow,
-  ZeroOrOne,
-} from '../../../cards/card-data.ts';
-import { toCardTimestamp } from '../../../cards/card-data.ts';
+} from '../../../cards/investigation-summary.ts';
+import { toCardTimestamp } from '../../../cards/card-parts.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { Indicator, ManagedResponse } from '../../domain/managed-response.ts';
 import { severityBadge, truncate } from '../notifications/incident-labels.ts';

@@ -1,13 +1,11 @@
 // Card data for the incident cards (notification, SOC channel card and its step replies, awaiting
 // queue), built from the incident as the watcher saw it and the experts' managed response.
-import type {
-  AwaitingQueueCardData,
-  IncidentNotificationCardData,
-  SocIncidentCardData,
-  SocIncidentStepCardData,
-  TextColor,
-} from '../../../cards/card-data.ts';
-import { toCardTimestamp } from '../../../cards/card-data.ts';
+import type { AwaitingQueueCardData } from '../../../cards/awaiting-queue.ts';
+import type { IncidentNotificationCardData } from '../../../cards/incident-notification.ts';
+import type { SocIncidentCardData } from '../../../cards/soc-incident.ts';
+import type { SocIncidentStepCardData } from '../../../cards/soc-incident-step.ts';
+import type { TextColor } from '../../../cards/card-parts.ts';
+import { toCardTimestamp } from '../../../cards/card-parts.ts';
 import { actionsSummary } from '../../domain/actions-summary.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { IncidentChange } from '../../domain/incident-lifecycle.ts';

@@ -1,5 +1,5 @@
 // How incidents read in cards: Defender's words for status, severity, classification.
-import type { Badge } from '../../../cards/card-data.ts';
+import type { Badge } from '../../../cards/card-parts.ts';
 import {
   isAwaitingCustomer,
   type Classification,

@@ -1,7 +1,7 @@
 // The delivery jobs of reminders, escalations and daily digests. Ids are deterministic (tenant,
 // incident, awaiting period, recipient; or day), so planning again after a restart or on a
 // second instance adds nothing: the delivery engine drops ids it already knows.
-import type { TextColor } from '../../../cards/card-data.ts';
+import type { TextColor } from '../../../cards/card-parts.ts';
 import { renderCard } from '../../../cards/render-card.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';

@@ -1,6 +1,6 @@
 // Who may read and who may change a tenant's contacts and SOC channels from Teams: anyone of the
 // tenant may look; only its configured admins may change. Answers are card data, ready to show.
-import type { MessageCardData } from '../../../cards/card-data.ts';
+import type { MessageCardData } from '../../../cards/message.ts';
 import { canManageContacts, type CustomerTenant } from '../../domain/tenant.ts';
 
 export type TenantAccess =

@@ -1,5 +1,5 @@
 // What the contacts and SOC channel commands show, as data for the `message` card.
-import type { MessageCardData, MessageFact } from '../../../cards/card-data.ts';
+import type { MessageCardData, MessageFact } from '../../../cards/message.ts';
 import type { ContactRef, CustomerTenant } from '../../domain/tenant.ts';
 
 export const INSTALL_HINT = 'Apps › Managed Response › Add';
