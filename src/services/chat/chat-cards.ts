@@ -7,7 +7,8 @@ import type { OutgoingActivity } from '../../delivery/delivery-job.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import { isFinished } from '../../domain/response-action.ts';
-import { severityBadge, statusBadge, truncate } from '../notifications/incident-labels.ts';
+import { severityBadge, statusBadge } from '../../../cards/incident-labels.ts';
+import { truncate } from '../../../cards/card-text.ts';
 import type { TranscriptEntry } from './chat-records.ts';
 
 export function chatHeaderData(

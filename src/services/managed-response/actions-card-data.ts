@@ -19,8 +19,8 @@ import {
   determinationLabel,
   severityBadge,
   statusBadge,
-  truncate,
-} from '../notifications/incident-labels.ts';
+} from '../../../cards/incident-labels.ts';
+import { truncate } from '../../../cards/card-text.ts';
 import { actionStatusBadge, kindLabel, kindNoun, runLabel, statusLine } from './action-labels.ts';
 import { EXPERTS_ACTOR } from './ports.ts';
 import { alreadyRunningOf } from './tracked-action.ts';

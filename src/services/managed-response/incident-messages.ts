@@ -6,7 +6,7 @@ import type { ResponseAction } from '../../domain/response-action.ts';
 import { isFinished, isOneClick } from '../../domain/response-action.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import { socMessageKey } from '../../shared/message-keys.ts';
-import { plural, truncate } from '../notifications/incident-labels.ts';
+import { plural, truncate } from '../../../cards/card-text.ts';
 import { EXPERTS_ACTOR } from './ports.ts';
 
 const PREFIX = 'Managed response';

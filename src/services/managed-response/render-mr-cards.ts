@@ -6,7 +6,7 @@ import { renderCard } from '../../../cards/render-card.ts';
 import type { OutgoingActivity } from '../../delivery/delivery-job.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
-import { truncate } from '../notifications/incident-labels.ts';
+import { truncate } from '../../../cards/card-text.ts';
 import { actionsCardData, defaultTextLimits, type ActionsCardInput } from './actions-card-data.ts';
 import type { TextLimits } from './actions-card-data.ts';
 import { defaultSummaryLimits, summaryCardData, type SummaryLimits } from './summary-card-data.ts';

@@ -10,7 +10,8 @@ import type {
 import { toCardTimestamp } from '../../../cards/card-parts.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { Indicator, ManagedResponse } from '../../domain/managed-response.ts';
-import { severityBadge, truncate } from '../notifications/incident-labels.ts';
+import { severityBadge } from '../../../cards/incident-labels.ts';
+import { truncate } from '../../../cards/card-text.ts';
 import { incidentWebUrl } from './actions-card-data.ts';
 
 export interface SummaryLimits {

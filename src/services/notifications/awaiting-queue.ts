@@ -1,10 +1,9 @@
 // The awaiting queue: incidents handled by the experts that await a tenant's action, newest first.
-import { renderCard } from '../../../cards/render-card.ts';
 import type { AdaptiveCard } from '../../../cards/adaptive-card.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { AwaitingTracker } from './awaiting-tracker.ts';
-import { awaitingQueueCardData } from './incident-cards.ts';
+import { awaitingQueueCard as renderQueue } from '../../../cards/awaiting-queue.ts';
 
 export async function awaitingQueueCard(
   tenant: CustomerTenant,
@@ -19,8 +18,5 @@ export async function awaitingQueueCard(
       response: (await responses.get(tenant.tenantId, incident.id))?.value,
     })),
   );
-  return renderCard(
-    'awaiting-queue',
-    awaitingQueueCardData({ tenantId: tenant.tenantId, organizationName: tenant.name, incidents }),
-  );
+  return renderQueue({ tenantId: tenant.tenantId, organizationName: tenant.name, incidents });
 }

@@ -1,7 +1,6 @@
 // Turns one outbox event into delivery jobs: the SOC channel card (edited in place) with a
 // threaded step line, and, when the incident moves to Awaiting Customer Action, a 1:1 card to
 // each primary incident contact. Job ids derive from the event id, so replanning is harmless.
-import { renderCard } from '../../../cards/render-card.ts';
 import type { Incident } from '../../domain/incident.ts';
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
@@ -9,8 +8,10 @@ import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryJob, OutgoingActivity } from '../../delivery/delivery-job.ts';
 import { contactMessageKey, socMessageKey } from '../../shared/message-keys.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
-import { notificationCardData, socIncidentCardData, stepCardData } from './incident-cards.ts';
-import { truncate } from './incident-labels.ts';
+import { notificationCard } from '../../../cards/incident-notification.ts';
+import { socIncidentCard } from '../../../cards/soc-incident.ts';
+import { stepCard, stepCardData } from '../../../cards/soc-incident-step.ts';
+import { truncate } from '../../../cards/card-text.ts';
 
 export interface PlanContext {
   tenant: CustomerTenant;
@@ -39,7 +40,7 @@ export async function planNotifications(
   const base = { createdAt: ctx.now };
 
   if (isHandledByExperts(current) || isHandledByExperts(event.incident)) {
-    const card = renderCard('soc-incident', socIncidentCardData(current, response));
+    const card = socIncidentCard(current, response);
     const step = stepCardData(event.change, event.incident, response, event.detectedAt);
     for (const channel of tenant.socChannels) {
       const key = socMessageKey(tenant.tenantId, event.incidentId, channel.channelId);
@@ -68,7 +69,7 @@ export async function planNotifications(
           operation: {
             kind: 'send',
             replyToMessageKey: key,
-            activity: cardActivity(renderCard('soc-incident-step', step), step.text),
+            activity: cardActivity(stepCard(step), step.text),
           },
         });
       }
@@ -76,15 +77,12 @@ export async function planNotifications(
   }
 
   const contactCard = () =>
-    renderCard(
-      'incident-notification',
-      notificationCardData({
-        incident: current,
-        organizationName: tenant.name,
-        response,
-        awaitingCount: ctx.awaitingCount,
-      }),
-    );
+    notificationCard({
+      incident: current,
+      organizationName: tenant.name,
+      response,
+      awaitingCount: ctx.awaitingCount,
+    });
   if (event.change.type === 'awaitingCustomer' && isAwaitingCustomer(current)) {
     const card = contactCard();
     for (const contact of tenant.contacts.primary) {

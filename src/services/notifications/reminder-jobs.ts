@@ -2,13 +2,13 @@
 // incident, awaiting period, recipient; or day), so planning again after a restart or on a
 // second instance adds nothing: the delivery engine drops ids it already knows.
 import type { TextColor } from '../../../cards/card-parts.ts';
-import { renderCard } from '../../../cards/render-card.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { ContactRef, CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryJob } from '../../delivery/delivery-job.ts';
-import { awaitingQueueCardData, notificationCardData } from './incident-cards.ts';
-import { plural } from './incident-labels.ts';
+import { awaitingQueueCard } from '../../../cards/awaiting-queue.ts';
+import { notificationCard } from '../../../cards/incident-notification.ts';
+import { plural } from '../../../cards/card-text.ts';
 import { contactMessageKey } from '../../shared/message-keys.ts';
 import { cardActivity } from './plan-notifications.ts';
 
@@ -49,16 +49,13 @@ function contactCardJobs(
   },
 ): DeliveryJob[] {
   const { incident } = item;
-  const card = renderCard(
-    'incident-notification',
-    notificationCardData({
-      incident,
-      organizationName: tenant.name,
-      response: item.response,
-      awaitingCount: options.awaitingCount,
-      kicker: options.kicker,
-    }),
-  );
+  const card = notificationCard({
+    incident,
+    organizationName: tenant.name,
+    response: item.response,
+    awaitingCount: options.awaitingCount,
+    kicker: options.kicker,
+  });
   const tenantKey = tenant.tenantId.toLowerCase();
   const period = periodOf(item.since);
   return recipients.map((contact) => {
@@ -117,18 +114,15 @@ export function digestJob(
   items: readonly AwaitingIncident[],
   now: string,
 ): DeliveryJob {
-  const card = renderCard(
-    'awaiting-queue',
-    awaitingQueueCardData({
-      tenantId: tenant.tenantId,
-      organizationName: tenant.name,
-      incidents: items.map((i) => ({
-        incident: i.incident,
-        awaitingSince: i.since,
-        response: i.response,
-      })),
-    }),
-  );
+  const card = awaitingQueueCard({
+    tenantId: tenant.tenantId,
+    organizationName: tenant.name,
+    incidents: items.map((i) => ({
+      incident: i.incident,
+      awaitingSince: i.since,
+      response: i.response,
+    })),
+  });
   const user = contact.userId.toLowerCase();
   const day = now.slice(0, 10);
   return {

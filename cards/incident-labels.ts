@@ -1,12 +1,15 @@
 // How incidents read in cards: Defender's words for status, severity, classification.
-import type { Badge } from '../../../cards/card-parts.ts';
+import { actionsSummary } from '../src/domain/actions-summary.ts';
+import type { ManagedResponse } from '../src/domain/managed-response.ts';
+import type { Badge } from './card-parts.ts';
+import { plural } from './card-text.ts';
 import {
   isAwaitingCustomer,
   type Classification,
   type Determination,
   type Incident,
   type Severity,
-} from '../../domain/incident.ts';
+} from '../src/domain/incident.ts';
 
 const severityBadges: Record<Severity, Badge> = {
   high: { label: 'High', color: 'attention' },
@@ -60,10 +63,9 @@ export function assignedToLabel(assignedTo: string | null): string {
   return assignedTo?.trim() ? assignedTo : 'Unassigned';
 }
 
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+export function pendingActionsLabel(response: ManagedResponse | undefined): string {
+  if (!response) return 'Pending actions';
+  const s = actionsSummary(response.actions);
+  const open = s.pending + s.inProgress + s.failed;
+  return open === 0 ? 'No pending actions' : plural(open, 'pending action');
 }
