@@ -69,3 +69,11 @@ export function pendingActionsLabel(response: ManagedResponse | undefined): stri
   const open = s.pending + s.inProgress + s.failed;
   return open === 0 ? 'No pending actions' : plural(open, 'pending action');
 }
+
+/** The incident in the Microsoft Defender portal (Graph gives its URL; a fallback by id). */
+export function incidentWebUrl(response: ManagedResponse, incident: Incident | undefined): string {
+  return (
+    incident?.webUrl ||
+    `https://security.microsoft.com/incidents/${encodeURIComponent(response.incidentId)}?tid=${response.tenantId}`
+  );
+}

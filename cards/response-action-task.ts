@@ -1,5 +1,9 @@
 // One response action as a task card inside response-actions.json, with its buttons.
-import type { Badge, CardTimestamp, ZeroOrOne } from './card-parts.ts';
+import type { ResponseAction } from '../src/domain/response-action.ts';
+import { isFinished, isOneClick } from '../src/domain/response-action.ts';
+import { toCardTimestamp, type Badge, type CardTimestamp, type ZeroOrOne } from './card-parts.ts';
+import { truncate } from './card-text.ts';
+import { actionStatusBadge, kindLabel, runLabel, statusLine } from './response-action-labels.ts';
 
 /** A button on one action's task card. `enabled: false` greys it out (Security Reader). */
 export interface ActionButton {
@@ -46,4 +50,58 @@ export interface ActionTask {
   confirmComplete: ZeroOrOne<ActionButton>;
   /** The step after "Skip": "Yes, skip this action" and "Cancel". */
   confirmSkip: ZeroOrOne<ActionButton>;
+}
+
+/** What a task card depends on besides its action: who looks, and a confirmation step asked for. */
+export interface TaskInput {
+  viewer: 'operator' | 'reader' | 'shared';
+  confirm?: { actionId: string; intent: 'complete' | 'skip' };
+}
+
+export interface TaskTextLimits {
+  title: number;
+  description: number;
+  impact: number;
+}
+
+export function actionTask(
+  action: ResponseAction,
+  input: TaskInput,
+  closed: boolean,
+  limits: TaskTextLimits,
+): ActionTask {
+  const confirming = input.confirm?.actionId === action.id ? input.confirm.intent : undefined;
+  const enabled = input.viewer === 'operator';
+  const button = { actionId: action.id, enabled };
+  const line = statusLine(action);
+  const target = isOneClick(action) ? action.target : { kind: 'none' as const };
+  const canAct = !closed && !isFinished(action) && action.status !== 'inProgress';
+  return {
+    id: action.id,
+    title: truncate(action.title, limits.title),
+    kindLabel: kindLabel(action),
+    status: actionStatusBadge(action.status),
+    description: truncate(action.description, limits.description),
+    device: target.kind === 'none' ? [] : [{ name: target.deviceName, id: target.deviceId }],
+    file: target.kind === 'file' ? [{ name: target.fileName, sha1: target.sha1 }] : [],
+    impact: action.impact ? [{ text: truncate(action.impact, limits.impact) }] : [],
+    statusLine: line ? [{ text: line.text, at: toCardTimestamp(line.at) }] : [],
+    failureReason:
+      isOneClick(action) && action.status === 'failed' && action.failureReason
+        ? [{ text: truncate(action.failureReason, limits.impact) }]
+        : [],
+    buttons: canAct && !confirming ? [buttonsOf(action, button)] : [],
+    confirmComplete: canAct && confirming === 'complete' ? [{ ...button, enabled: true }] : [],
+    confirmSkip: canAct && confirming === 'skip' ? [{ ...button, enabled: true }] : [],
+  };
+}
+
+function buttonsOf(
+  action: ResponseAction,
+  button: { actionId: string; enabled: boolean },
+): ActionButtons {
+  const none: ZeroOrOne<never> = [];
+  if (!isOneClick(action)) return { run: none, retry: none, complete: [button], skip: [button] };
+  if (action.status === 'failed') return { run: none, retry: [button], complete: none, skip: none };
+  return { run: [{ ...button, label: runLabel(action) }], retry: none, complete: none, skip: none };
 }

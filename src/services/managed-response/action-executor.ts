@@ -14,9 +14,11 @@ import { isOneClick } from '../../domain/response-action.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import { startMachineAction } from './start-machine-action.ts';
-import { DEFENDER_ACTOR, type DefenderPort, type Sleep } from './ports.ts';
+import { DEFENDER_ACTOR } from '../../domain/actors.ts';
+import type { DefenderPort } from './ports.ts';
+import type { Sleep } from '../../platform/sleep.ts';
 import type { ResponseWriter } from './response-writer.ts';
-import { withAlreadyRunning, type AlreadyRunningNote } from './tracked-action.ts';
+import { withAlreadyRunning, type AlreadyRunningNote } from '../../domain/tracked-action.ts';
 import { pollMachineAction, type PollOptions } from './poll-machine-action.ts';
 
 export interface ExecutorOptions {

@@ -15,7 +15,7 @@ import type { CardActionResult } from './card-action-result.ts';
 import { refusalCode } from './card-action-guard.ts';
 import type { DefenderPort } from './ports.ts';
 import { refreshAudience } from './refresh-audience.ts';
-import { renderActionsCard } from './render-mr-cards.ts';
+import { renderActionsCard } from '../../../cards/response-actions.ts';
 
 export interface CardCaller {
   tenantId: string;

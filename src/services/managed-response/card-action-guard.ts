@@ -13,7 +13,7 @@ import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { ResponseAction } from '../../domain/response-action.ts';
 import { isFinished, isOneClick } from '../../domain/response-action.ts';
 import { assertCanRunActions, type Role } from '../../domain/roles.ts';
-import { isClosed } from './actions-card-data.ts';
+import { isClosed } from '../../domain/incident.ts';
 import type { Incident } from '../../domain/incident.ts';
 
 export type ActionVerb =

@@ -26,7 +26,7 @@ import {
 import { sendCopyJobs } from './copy-jobs.ts';
 import { refreshAudience } from './refresh-audience.ts';
 import type { ResponseWriter } from './response-writer.ts';
-import { clearAlreadyRunning } from './tracked-action.ts';
+import { clearAlreadyRunning } from '../../domain/tracked-action.ts';
 
 export type { CardActionResult } from './card-action-result.ts';
 export type { CardCaller } from './caller-context.ts';

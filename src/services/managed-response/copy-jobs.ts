@@ -7,14 +7,16 @@ import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import { resolveRole } from '../../domain/roles.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { ViewerKind } from './actions-card-data.ts';
+import type { ViewerKind } from '../../../cards/response-actions.ts';
 import {
   actionsMessageKey,
   copyOrderingKey,
   summaryMessageKey,
   type CardCopy,
 } from './card-copies.ts';
-import { cardActivity, renderActionsCard, renderSummaryCard } from './render-mr-cards.ts';
+import { cardActivity } from '../../shared/card-activity.ts';
+import { renderActionsCard } from '../../../cards/response-actions.ts';
+import { renderSummaryCard } from '../../../cards/investigation-summary.ts';
 
 export interface CopyContext {
   tenant: CustomerTenant;

@@ -7,7 +7,7 @@ import { isFinished, isOneClick } from '../../domain/response-action.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import { socMessageKey } from '../../shared/message-keys.ts';
 import { plural, truncate } from '../../../cards/card-text.ts';
-import { EXPERTS_ACTOR } from './ports.ts';
+import { EXPERTS_ACTOR } from '../../domain/actors.ts';
 
 const PREFIX = 'Managed response';
 

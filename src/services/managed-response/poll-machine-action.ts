@@ -5,7 +5,8 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { MachineActionsPort, Sleep } from './ports.ts';
+import type { MachineActionsPort } from './ports.ts';
+import type { Sleep } from '../../platform/sleep.ts';
 
 export interface PollOptions {
   initialMs: number;

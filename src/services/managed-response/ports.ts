@@ -24,10 +24,3 @@ export interface DefenderPort {
   forTenant(tenantId: string): TenantDefender;
   tenants(): CustomerTenant[];
 }
-
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** The actor recorded when the experts act (publish, complete on the customer's behalf). */
-export const EXPERTS_ACTOR = { userId: 'experts', name: 'Defender Experts' } as const;
-/** The actor recorded for outcomes Defender reports (machine action finished). */
-export const DEFENDER_ACTOR = { userId: 'defender', name: 'Microsoft Defender' } as const;

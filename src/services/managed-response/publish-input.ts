@@ -10,7 +10,7 @@ import type {
   ResponseAction,
 } from '../../domain/response-action.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import { EXPERTS_ACTOR } from './ports.ts';
+import { EXPERTS_ACTOR } from '../../domain/actors.ts';
 import { ResponseConflictError } from './response-errors.ts';
 
 export interface ActionInput {

@@ -13,7 +13,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
-import { isHandedBack } from './actions-card-data.ts';
+import { isHandedBack } from '../../domain/managed-response.ts';
 import type { AuditTrail, NewAuditEntry } from './audit-trail.ts';
 import type { CardCopies } from './card-copies.ts';
 import { updateCopyJobs, type CardsToSend } from './copy-jobs.ts';

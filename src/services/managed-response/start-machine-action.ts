@@ -9,7 +9,7 @@ import { ActionAlreadyPendingError } from '../../defender/errors.ts';
 import type { DeviceActionState } from '../../defender/machine-action-mapper.ts';
 import type { OneClickAction } from '../../domain/response-action.ts';
 import type { MachineActionsPort } from './ports.ts';
-import type { AlreadyRunningNote } from './tracked-action.ts';
+import type { AlreadyRunningNote } from '../../domain/tracked-action.ts';
 
 export type StartResult =
   | { kind: 'started'; state: DeviceActionState; alreadyRunning?: AlreadyRunningNote }

@@ -1,17 +1,17 @@
 // Turns one outbox event into delivery jobs: the SOC channel card (edited in place) with a
 // threaded step line, and, when the incident moves to Awaiting Customer Action, a 1:1 card to
 // each primary incident contact. Job ids derive from the event id, so replanning is harmless.
+import { cardActivity } from '../../shared/card-activity.ts';
 import type { Incident } from '../../domain/incident.ts';
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { DeliveryJob, OutgoingActivity } from '../../delivery/delivery-job.ts';
+import type { DeliveryJob } from '../../delivery/delivery-job.ts';
 import { contactMessageKey, socMessageKey } from '../../shared/message-keys.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
 import { notificationCard } from '../../../cards/incident-notification.ts';
 import { socIncidentCard } from '../../../cards/soc-incident.ts';
 import { stepCard, stepCardData } from '../../../cards/soc-incident-step.ts';
-import { truncate } from '../../../cards/card-text.ts';
 
 export interface PlanContext {
   tenant: CustomerTenant;
@@ -22,13 +22,6 @@ export interface PlanContext {
   /** Whether a contact already got this incident's card (then it is kept current too). */
   contactHasCard: (messageKey: string) => Promise<boolean>;
   now: string;
-}
-
-export function cardActivity(card: object, summary: string): OutgoingActivity {
-  return {
-    summary: truncate(summary, 200),
-    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
-  };
 }
 
 export async function planNotifications(

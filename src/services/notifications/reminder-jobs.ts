@@ -10,7 +10,7 @@ import { awaitingQueueCard } from '../../../cards/awaiting-queue.ts';
 import { notificationCard } from '../../../cards/incident-notification.ts';
 import { plural } from '../../../cards/card-text.ts';
 import { contactMessageKey } from '../../shared/message-keys.ts';
-import { cardActivity } from './plan-notifications.ts';
+import { cardActivity } from '../../shared/card-activity.ts';
 
 export interface AwaitingIncident {
   incident: Incident;

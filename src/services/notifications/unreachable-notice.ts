@@ -3,7 +3,7 @@
 import { renderCard } from '../../../cards/render-card.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryJob, DeliveryTarget } from '../../delivery/delivery-job.ts';
-import { cardActivity } from './plan-notifications.ts';
+import { cardActivity } from '../../shared/card-activity.ts';
 
 export function unreachableNoticeJobs(
   tenant: CustomerTenant,

@@ -1,12 +1,12 @@
 // How response actions read on cards and in comments: Defender portal words.
-import type { Badge } from '../../../cards/card-parts.ts';
+import type { Badge } from './card-parts.ts';
 import type {
   ActionStatus,
   OneClickAction,
   OneClickKind,
   ResponseAction,
-} from '../../domain/response-action.ts';
-import { isOneClick } from '../../domain/response-action.ts';
+} from '../src/domain/response-action.ts';
+import { isOneClick } from '../src/domain/response-action.ts';
 
 const kindLabels: Record<OneClickKind, string> = {
   isolateDevice: 'Isolate device',

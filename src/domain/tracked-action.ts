@@ -3,8 +3,8 @@
 // response, or in the portal), the card says so and follows that action instead of starting a
 // second one. Extra fields survive the domain's transitions (they copy the action with spread);
 // `start` and `retry` clear this one (see clearAlreadyRunning).
-import type { OneClickAction, ResponseAction } from '../../domain/response-action.ts';
-import { isOneClick } from '../../domain/response-action.ts';
+import type { OneClickAction, ResponseAction } from './response-action.ts';
+import { isOneClick } from './response-action.ts';
 
 export interface AlreadyRunningNote {
   /** Defender's id of the action that was already running. */

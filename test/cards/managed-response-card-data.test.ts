@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { cardSizeBytes, maxCardBytes } from '../../../cards/card-size.ts';
-import type { ManagedResponse } from '../../../src/domain/managed-response.ts';
-import {
-  actionsCardData,
-  SHARED_HINT,
-} from '../../../src/services/managed-response/actions-card-data.ts';
-import { newAction } from '../../../src/services/managed-response/publish-input.ts';
-import {
-  renderActionsCard,
-  renderSummaryCard,
-} from '../../../src/services/managed-response/render-mr-cards.ts';
-import {
-  foldText,
-  summaryCardData,
-} from '../../../src/services/managed-response/summary-card-data.ts';
-import { assertValidCard } from '../../cards/validate-card.ts';
-import { buttons, texts } from './card-helpers.ts';
-import { isolate, publication, resetPassword } from './fixtures.ts';
-import { contoso, incident, TENANT } from './harness.ts';
+import { cardSizeBytes, maxCardBytes } from '../../cards/card-size.ts';
+import type { ManagedResponse } from '../../src/domain/managed-response.ts';
+import { actionsCardData, SHARED_HINT } from '../../cards/response-actions.ts';
+import { newAction } from '../../src/services/managed-response/publish-input.ts';
+import { renderActionsCard } from '../../cards/response-actions.ts';
+import { renderSummaryCard } from '../../cards/investigation-summary.ts';
+import { foldText, summaryCardData } from '../../cards/investigation-summary.ts';
+import { assertValidCard } from './validate-card.ts';
+import { buttons, texts } from '../services/managed-response/card-helpers.ts';
+import { isolate, publication, resetPassword } from '../services/managed-response/fixtures.ts';
+import { contoso, incident, TENANT } from '../services/managed-response/harness.ts';
 
 function response(actions = [isolate, resetPassword]): ManagedResponse {
   const at = '2026-03-02T09:30:00Z';
