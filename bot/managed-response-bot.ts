@@ -8,7 +8,7 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
-import { renderCard } from '../cards/render-card.ts';
+import { welcomeCard } from '../cards/welcome.ts';
 import type { Logger } from '../src/platform/logger.ts';
 import type {
   ConversationRecord,
@@ -155,7 +155,7 @@ export class ManagedResponseBot extends TeamsActivityHandler {
   private async sendWelcome(context: TurnContext): Promise<void> {
     const origin = turnOrigin(context.activity);
     const team = (context.activity.channelData as { team?: { name?: string } } | undefined)?.team;
-    const card = renderCard('welcome', {
+    const card = welcomeCard({
       recipientName: (origin.kind === 'personal' ? origin.userName : team?.name) ?? 'there',
       organizationName: (await this.deps.organizationName(origin.tenantId)) ?? 'your organisation',
     });

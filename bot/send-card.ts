@@ -1,12 +1,11 @@
 // Sends an Adaptive Card (or the generic message card) as a reply in the current turn.
 import { CardFactory, type TurnContext } from 'botbuilder';
-import type { MessageCardData } from '../cards/message.ts';
-import { renderCard } from '../cards/render-card.ts';
+import { messageCard, type MessageCardData } from '../cards/message.ts';
 
 export async function sendCard(turn: TurnContext, card: object): Promise<void> {
   await turn.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
 }
 
 export async function sendMessageCard(turn: TurnContext, data: MessageCardData): Promise<void> {
-  await sendCard(turn, renderCard('message', data));
+  await sendCard(turn, messageCard(data));
 }

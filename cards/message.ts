@@ -1,4 +1,7 @@
-// message.json: the generic card for outcomes, refusals and lists (a title, a text, facts).
+// message.json: the generic card for outcomes, refusals and lists (a title, a text, facts). The
+// views built on it are cards/message-*.ts.
+import type { AdaptiveCard } from './adaptive-card.ts';
+import { renderCard } from './render-card.ts';
 
 export interface MessageFact {
   title: string;
@@ -14,4 +17,8 @@ export interface MessageCardData {
   style: MessageStyle;
   /** Shown as a fact list under the text; pass [] for none. */
   facts: readonly MessageFact[];
+}
+
+export function messageCard(data: MessageCardData): AdaptiveCard {
+  return renderCard('message', data);
 }

@@ -9,10 +9,10 @@ import type { ConversationRegistry } from '../../src/shared/conversation-registr
 import { tenantAccess } from '../../src/services/tenants/admin-guard.ts';
 import {
   contactLabel,
-  contactsCardData,
   notInstalledAdvice,
   type InstallOutcome,
-} from '../../src/services/tenants/contacts-card-data.ts';
+} from '../../src/services/tenants/contacts-words.ts';
+import { contactsCardData } from '../../cards/message-tenant-lists.ts';
 import type { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
 import type { ContactList } from '../../src/services/tenants/tenant-overrides.ts';
 import { sendMessageCard } from '../send-card.ts';

@@ -1,6 +1,8 @@
 import { CardFactory } from 'botbuilder';
-import { renderCard } from '../../cards/render-card.ts';
+import { helpCard } from '../../cards/help.ts';
 import type { Command } from './command-table.ts';
+
+export { helpCard } from '../../cards/help.ts';
 
 /** `help`: a card listing every command of the table it is given. */
 export function helpCommand(listCommands: () => readonly Command[]): Command {
@@ -15,14 +17,4 @@ export function helpCommand(listCommands: () => readonly Command[]): Command {
       });
     },
   };
-}
-
-export function helpCard(commands: readonly Command[]): object {
-  return renderCard('help', {
-    commands: commands.map((c) => ({
-      name: c.name,
-      description: c.description,
-      example: c.example ?? c.name,
-    })),
-  });
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isDomainError } from '../../src/domain/errors.ts';
 import type { SocChannel } from '../../src/domain/tenant.ts';
 import { tenantAccess } from '../../src/services/tenants/admin-guard.ts';
-import { socChannelsCardData } from '../../src/services/tenants/contacts-card-data.ts';
+import { socChannelsCardData } from '../../cards/message-tenant-lists.ts';
 import type { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
 import { sendMessageCard } from '../send-card.ts';
 import type { Command, CommandContext } from './command-table.ts';

@@ -6,7 +6,8 @@ import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
-import { chatHeaderActivity, chatHeaderData } from './chat-cards.ts';
+import { chatHeaderActivity } from './chat-jobs.ts';
+import { chatHeaderData } from '../../../cards/chat-header.ts';
 import {
   expertsOrderingKey,
   expertsTarget,

@@ -6,7 +6,9 @@
 // - ordering keys are per incident and per destination, so one unreachable customer chat holds
 //   only its own messages, never the experts' thread or another customer conversation.
 import { createHash } from 'node:crypto';
-import type { DeliveryJob, DeliveryTarget } from '../../delivery/delivery-job.ts';
+import { chatHeaderCard, type ChatHeaderCardData } from '../../../cards/chat-header.ts';
+import type { DeliveryJob, DeliveryTarget, OutgoingActivity } from '../../delivery/delivery-job.ts';
+import { cardActivity } from '../../shared/card-activity.ts';
 import type { CustomerConversation } from './chat-records.ts';
 
 export interface ExpertsSide {
@@ -127,4 +129,12 @@ function plainSummary(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   return plain.length > 200 ? `${plain.slice(0, 199)}…` : plain;
+}
+
+/** The header card that opens an incident's thread, as the activity to send or edit. */
+export function chatHeaderActivity(data: ChatHeaderCardData): OutgoingActivity {
+  return cardActivity(
+    chatHeaderCard(data),
+    `${data.organizationName} · incident ${data.incidentId}: ${data.title}`,
+  );
 }

@@ -1,27 +1,9 @@
-// What the contacts and SOC channel commands show, as data for the `message` card.
-import type { MessageCardData, MessageFact } from '../../../cards/message.ts';
-import type { ContactRef, CustomerTenant } from '../../domain/tenant.ts';
+// What the contacts and SOC channel commands list, on the message card: a tenant's incident
+// contacts (with whether each has the app) and its SOC channels.
+import type { ContactRef, CustomerTenant } from '../src/domain/tenant.ts';
+import type { MessageCardData, MessageFact } from './message.ts';
 
 export const INSTALL_HINT = 'Apps › Managed Response › Add';
-
-export function contactLabel(contact: ContactRef): string {
-  return contact.name ? `${contact.name} (${contact.userId})` : contact.userId;
-}
-
-/** How a contact without the app is handled: by asking them, or by the service's proactive install. */
-export type InstallOutcome = 'askThem' | 'installed' | 'installFailed';
-
-/** What an admin should know (and do) about a contact the bot cannot message yet. */
-export function notInstalledAdvice(name: string, outcome: InstallOutcome): string {
-  switch (outcome) {
-    case 'installed':
-      return `${name} did not have the Managed Response app yet; the service has installed it for them, so notifications will reach them.`;
-    case 'installFailed':
-      return `${name} has not installed the Managed Response app yet, and installing it for them failed. Ask them to add it in Teams (${INSTALL_HINT}), or have your Teams admin install it for them.`;
-    case 'askThem':
-      return `${name} has not installed the Managed Response app yet, so notifications cannot reach them. Ask them to add it in Teams (${INSTALL_HINT}), or have your Teams admin install it for them.`;
-  }
-}
 
 export function contactsCardData(
   tenant: CustomerTenant,
