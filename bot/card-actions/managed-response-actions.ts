@@ -5,12 +5,12 @@
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import type { CardVerb } from '../../cards/card-verbs.ts';
-import type { ActionVerb } from '../../src/services/managed-response/card-action-guard.ts';
+import type { ActionVerb } from '../../src/features/managed-response/card-action-guard.ts';
 import type {
   CardActionResult,
   CardActionService,
   CardCaller,
-} from '../../src/services/managed-response/card-action-service.ts';
+} from '../../src/features/managed-response/card-action-service.ts';
 import {
   cardResponse,
   noticeResponse,

@@ -3,7 +3,7 @@
 // A customer's sentence that merely starts with one of these words ("Chat soon?") is relayed as
 // a message: the command only takes arguments shaped like its own.
 import type { TurnContext } from 'botbuilder';
-import type { ChatRelay } from '../../src/services/chat/chat-relay.ts';
+import type { ChatRelay } from '../../src/features/chat/chat-relay.ts';
 import type { Command } from '../commands/command-table.ts';
 import { chatMessage, chatSender } from './chat-turn.ts';
 import { sendOutcome } from './send-outcome.ts';

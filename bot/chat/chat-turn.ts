@@ -2,8 +2,8 @@
 // its thread root), the text with the bot's mention removed, and what is attached.
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import { stripMentions } from '../../src/services/chat/chat-text.ts';
-import type { ChatMessage, ChatSender } from '../../src/services/chat/chat-types.ts';
+import { stripMentions } from '../../src/features/chat/chat-text.ts';
+import type { ChatMessage, ChatSender } from '../../src/features/chat/chat-types.ts';
 import { turnOrigin } from '../teams-context.ts';
 
 export function chatSender(context: TurnContext): ChatSender {

@@ -3,7 +3,7 @@
 // invoke answers with a message, not a card, so the incident card the user clicked stays as it is.
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { z } from 'zod';
-import type { ChatRelay } from '../../src/services/chat/chat-relay.ts';
+import type { ChatRelay } from '../../src/features/chat/chat-relay.ts';
 import { noticeResponse, type CardActionHandler } from '../card-actions/card-action-router.ts';
 import { chatSender } from './chat-turn.ts';
 

@@ -1,6 +1,6 @@
 // Tells the sender what the relay answered (a refusal, a hint, a confirmation, a transcript).
 import { CardFactory, type TurnContext } from 'botbuilder';
-import type { ChatOutcome } from '../../src/services/chat/chat-types.ts';
+import type { ChatOutcome } from '../../src/features/chat/chat-types.ts';
 
 export async function sendOutcome(context: TurnContext, outcome: ChatOutcome): Promise<void> {
   if (outcome.kind !== 'reply') return;

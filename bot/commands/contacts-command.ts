@@ -6,15 +6,15 @@ import { z } from 'zod';
 import { isDomainError } from '../../src/domain/errors.ts';
 import type { ContactRef } from '../../src/domain/tenant.ts';
 import type { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
-import { tenantAccess } from '../../src/services/tenants/admin-guard.ts';
+import { tenantAccess } from '../../src/features/tenants/admin-guard.ts';
 import {
   contactLabel,
   notInstalledAdvice,
   type InstallOutcome,
-} from '../../src/services/tenants/contacts-words.ts';
+} from '../../src/features/tenants/contacts-words.ts';
 import { contactsCardData } from '../../cards/message-tenant-lists.ts';
-import type { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
-import type { ContactList } from '../../src/services/tenants/tenant-overrides.ts';
+import type { TenantDirectory } from '../../src/features/tenants/tenant-directory.ts';
+import type { ContactList } from '../../src/features/tenants/tenant-overrides.ts';
 import { sendMessageCard } from '../send-card.ts';
 import type { Command, CommandContext } from './command-table.ts';
 

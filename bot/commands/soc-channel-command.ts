@@ -4,9 +4,9 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { isDomainError } from '../../src/domain/errors.ts';
 import type { SocChannel } from '../../src/domain/tenant.ts';
-import { tenantAccess } from '../../src/services/tenants/admin-guard.ts';
+import { tenantAccess } from '../../src/features/tenants/admin-guard.ts';
 import { socChannelsCardData } from '../../cards/message-tenant-lists.ts';
-import type { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
+import type { TenantDirectory } from '../../src/features/tenants/tenant-directory.ts';
 import { sendMessageCard } from '../send-card.ts';
 import type { Command, CommandContext } from './command-table.ts';
 

@@ -22,7 +22,7 @@ import {
   expertsTarget,
   incidentOf,
   tenants,
-} from '../services/chat/chat-fixture.ts';
+} from '../features/chat/chat-fixture.ts';
 
 function setup() {
   const store = new MemoryStore();

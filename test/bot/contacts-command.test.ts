@@ -8,7 +8,7 @@ import {
 import { socChannelCommand } from '../../bot/commands/soc-channel-command.ts';
 import type { CustomerTenant } from '../../src/domain/tenant.ts';
 import type { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
-import { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
+import { TenantDirectory } from '../../src/features/tenants/tenant-directory.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 import { botFixture, cardText, channel, personal, TENANT, USER_AAD } from './bot-fixture.ts';
 

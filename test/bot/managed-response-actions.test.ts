@@ -8,7 +8,7 @@ import type {
   CardActionResult,
   CardActionService,
   CardCaller,
-} from '../../src/services/managed-response/card-action-service.ts';
+} from '../../src/features/managed-response/card-action-service.ts';
 
 class FakeService {
   readonly calls: { method: string; caller: CardCaller; args: unknown[] }[] = [];

@@ -26,11 +26,11 @@ import { IncidentDirectory } from '../../src/shared/incident-directory.ts';
 import {
   createManagedResponseFeature,
   type ManagedResponseFeature,
-} from '../../src/services/managed-response/managed-response-feature.ts';
+} from '../../src/features/managed-response/managed-response-feature.ts';
 import type { Store } from '../../src/store/store.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../src/watcher/incident-snapshots.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
-import { quiet, RecordingMessenger } from '../services/managed-response/harness.ts';
+import { quiet, RecordingMessenger } from '../features/managed-response/harness.ts';
 
 export const API_KEY = 'local-experts-key';
 export const OPERATOR = {

@@ -7,7 +7,7 @@ import { contactsCommand } from '../../bot/commands/contacts-command.ts';
 import { helpCommand } from '../../bot/commands/help-command.ts';
 import { socChannelCommand } from '../../bot/commands/soc-channel-command.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { DEMO_EXPERTS_SIDE } from '../../src/services/chat/experts-side.ts';
+import { DEMO_EXPERTS_SIDE } from '../../src/features/chat/experts-side.ts';
 import { IncidentDirectory } from '../../src/shared/incident-directory.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 

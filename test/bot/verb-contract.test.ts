@@ -7,10 +7,10 @@ import { createBot } from '../../bot/create-bot.ts';
 import { cardVerbs } from '../../cards/card-verbs.ts';
 import { templateExecuteActions } from '../../cards/template-execute-actions.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { DEMO_EXPERTS_SIDE } from '../../src/services/chat/experts-side.ts';
+import { DEMO_EXPERTS_SIDE } from '../../src/features/chat/experts-side.ts';
 import { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import { IncidentDirectory } from '../../src/shared/incident-directory.ts';
-import { createManagedResponseFeature } from '../../src/services/managed-response/managed-response-feature.ts';
+import { createManagedResponseFeature } from '../../src/features/managed-response/managed-response-feature.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 
 function appHandledVerbs(): string[] {

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { cardSizeBytes, maxCardBytes } from '../../cards/card-size.ts';
 import type { ManagedResponse } from '../../src/domain/managed-response.ts';
 import { actionsCardData, SHARED_HINT } from '../../cards/response-actions.ts';
-import { newAction } from '../../src/services/managed-response/publish-input.ts';
+import { newAction } from '../../src/features/managed-response/publish-input.ts';
 import { renderActionsCard } from '../../cards/response-actions.ts';
 import { renderSummaryCard } from '../../cards/investigation-summary.ts';
 import { foldText, summaryCardData } from '../../cards/investigation-summary.ts';
 import { assertValidCard } from './validate-card.ts';
-import { buttons, texts } from '../services/managed-response/card-helpers.ts';
-import { isolate, publication, resetPassword } from '../services/managed-response/fixtures.ts';
-import { contoso, incident, TENANT } from '../services/managed-response/harness.ts';
+import { buttons, texts } from '../features/managed-response/card-helpers.ts';
+import { isolate, publication, resetPassword } from '../features/managed-response/fixtures.ts';
+import { contoso, incident, TENANT } from '../features/managed-response/harness.ts';
 
 function response(actions = [isolate, resetPassword]): ManagedResponse {
   const at = '2026-03-02T09:30:00Z';
