@@ -3,7 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Config } from './config.ts';
-import { DefenderClientFactory } from './defender/defender-client-factory.ts';
+import {
+  DefenderClientFactory,
+  type DefenderClientFactoryOptions,
+} from './defender/defender-client-factory.ts';
 import { loadTenantsFile } from './defender/tenant-config.ts';
 import { DEMO_CLIENT_SECRET, FABRIKAM_CLIENT_SECRET } from './emulator/demo-data.ts';
 import { ensureDevCertificate } from './emulator/dev-certificate.ts';
@@ -20,10 +23,17 @@ export interface DefenderSetup {
   tenantsFile: string;
 }
 
+/** How the Defender clients retry and wait (buildApp configures them once for the whole app). */
+export type DefenderClientTuning = Pick<
+  DefenderClientFactoryOptions,
+  'retry' | 'sleep' | 'random' | 'now'
+>;
+
 export async function setUpDefender(
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
+  tuning: DefenderClientTuning = {},
 ): Promise<DefenderSetup> {
   let endpoints = config.defender;
   let secrets = env;
@@ -60,6 +70,7 @@ export async function setUpDefender(
   const factory = new DefenderClientFactory(tenants, {
     ...endpoints,
     env: secrets,
+    ...tuning,
     logger: logger.child({ component: 'defender' }),
   });
   return { factory, emulator, tenantsFile };

@@ -20,8 +20,8 @@ export async function chatHeaderRefreshJobs(
   deps: {
     experts: ExpertsSide;
     tenantOf: (tenantId: string) => CustomerTenant | undefined;
-    incidents: IncidentDirectory;
-    responses: ManagedResponseRepository;
+    incidents: Pick<IncidentDirectory, 'get'>;
+    responses: Pick<ManagedResponseRepository, 'get'>;
     /** Whether the thread exists (its header was delivered). */
     threadExists: (messageKey: string) => Promise<boolean>;
     now: Clock;

@@ -1,13 +1,10 @@
-// What a card click answers: the clicker's own card, a short message (Teams shows it and keeps
-// the card), or a notice card when there is no managed-response card to show (unknown
-// organisation, incident of another organisation, nothing published yet).
+// What a refused card click answers: the clicker's own card when there is one to show, else a
+// notice (unknown organisation, incident of another organisation, nothing published yet).
 import type { AdaptiveCard } from '../../../cards/adaptive-card.ts';
+import type { CardActionResult } from '../../app/feature.ts';
 import type { DomainError } from '../../domain/errors.ts';
 
-export type CardActionResult =
-  | { kind: 'card'; card: AdaptiveCard }
-  | { kind: 'message'; text: string }
-  | { kind: 'notice'; title: string; text: string };
+export type { CardActionResult } from '../../app/feature.ts';
 
 const titles: Partial<Record<DomainError['code'], string>> = {
   NOT_FOUND: 'Not available',

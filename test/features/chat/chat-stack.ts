@@ -1,20 +1,21 @@
-// The whole chat path for integration tests: restify → CloudAdapter → bot with the chat feature →
+// The whole chat path for integration tests, as buildApp assembles it: restify → CloudAdapter → bot →
 // DeliveryEngine → ProactiveMessenger → the fake Bot Connector (Teams' limits enforced), on a
 // lowdb store file that can be closed and reopened (a restart). Two tenants talk through it:
 // Contoso (a customer, Alex's personal chat) and the experts' tenant (its channel).
-import type { Server } from 'restify';
-import { createBot } from '../../../bot/create-bot.ts';
-import { createChatFeature, type ChatFeature } from '../../../bot/chat/create-chat-feature.ts';
-import { DeliveryEngine } from '../../../src/delivery/delivery-engine.ts';
+import { buildApp } from '../../../src/app/build-app.ts';
+import { loadConfig } from '../../../src/config.ts';
+import type { DeliveryEngine } from '../../../src/delivery/delivery-engine.ts';
 import { TeamsRateGate } from '../../../src/delivery/teams-rate-gate.ts';
-import { NotFoundError } from '../../../src/domain/errors.ts';
 import type { Incident } from '../../../src/domain/incident.ts';
+import type { ChatFeature } from '../../../src/features/chat/index.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
-import { closeServer, createServer, listen } from '../../../src/server.ts';
+import { closeServer, listen } from '../../../src/server.ts';
 import type { ConversationRegistry } from '../../../src/shared/conversation-registry.ts';
 import { openLowdbStore, type LowdbStore } from '../../../src/store/lowdb-store.ts';
+import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';
 import type { FakeBotConnector, FakeConversation } from '../../fakes/fake-bot-connector.ts';
-import { localAdapter, quietLogger, teamsMessenger } from '../../delivery/teams-harness.ts';
+import { fakeDefender } from '../../fakes/fake-defender.ts';
+import { localAdapter } from '../../delivery/teams-harness.ts';
 import { experts, tenants } from './chat-fixture.ts';
 
 export const BOT = { id: '28:fake-bot', name: 'Managed Response' };
@@ -43,56 +44,26 @@ export async function startChatStack(options: {
     perConversation: [{ points: 3, durationMs: 300 }],
     perTenant: [{ points: 2, durationMs: 44 }],
   });
-  const { messenger, registry } = teamsMessenger(store, quietLogger, gate);
-  const engine = new DeliveryEngine({
-    store,
-    messenger,
-    logger: quietLogger,
-    retry: { baseDelayMs: 20, maxDelayMs: 200, retryAfterJitterMs: 20 },
-    pollIntervalMs: 20,
-  });
-  const logger = createLogger({ level: 'silent' });
-  const find = (tenantId: string, incidentId: string) =>
-    options.incidents.find((i) => i.tenantId === tenantId && i.id === incidentId);
+  for (const incident of options.incidents) {
+    await store.put(SNAPSHOTS_COLLECTION, snapshotKey(incident.tenantId, incident.id), incident);
+  }
   const comments: string[] = [];
-  const feature = createChatFeature({
+  const app = await buildApp(
+    loadConfig({ EXPERTS_TENANT_ID: experts.tenantId, EXPERTS_CHANNEL_ID: experts.channelId }),
     store,
-    delivery: engine,
-    experts,
-    tenantOf: (id) => tenants.find((t) => t.tenantId.toLowerCase() === id.toLowerCase()),
-    incidents: {
-      get: async (tenantId, incidentId) => find(tenantId, incidentId),
-      listForTenant: async (tenantId) => options.incidents.filter((i) => i.tenantId === tenantId),
-    },
-    defender: {
-      forTenant: () => ({
-        incidents: {
-          getIncident: (incidentId: string) =>
-            Promise.reject(new NotFoundError('incident', incidentId)),
-          addComment: async (_incidentId: string, comment: string) => comments.push(comment),
-        },
+    {
+      logger: createLogger({ level: 'silent' }),
+      defender: fakeDefender(tenants, {
+        onComment: (_t, _i, comment) => void comments.push(comment),
       }),
+      adapter: localAdapter(),
+      teamsRateGate: gate,
+      retries: { delivery: { baseDelayMs: 20, maxDelayMs: 200, retryAfterJitterMs: 20 } },
+      tuning: { delivery: { pollIntervalMs: 20 }, chat: { trackIntervalMs: 20 } },
     },
-    logger,
-    now: () => new Date(),
-    trackIntervalMs: 20,
-  });
-  const bot = createBot({
-    logger,
-    conversations: registry,
-    now: () => new Date(),
-    organizationName: async () => undefined,
-    extraCommands: feature.commands,
-    extraCardActions: feature.cardActions,
-    onFreeText: feature.onFreeText,
-    onInstalled: feature.onInstalled,
-  });
-  const adapter = localAdapter();
-  const server: Server = createServer({
-    logger,
-    processActivity: (req, res) => adapter.process(req, res, (ctx) => bot.run(ctx)),
-    readiness: async () => ({ ready: true, checks: {} }),
-  });
+  );
+  const { server, delivery: engine, conversations: registry } = app;
+  const feature = app.features.chat!;
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   return {
     store,

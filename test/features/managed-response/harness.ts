@@ -5,19 +5,14 @@ import type { DeviceActionState } from '../../../src/defender/machine-action-map
 import type { RunDeviceActionRequest } from '../../../src/defender/machine-actions-client.ts';
 import type { IncidentUpdate } from '../../../src/defender/graph-incidents-client.ts';
 import { DefenderNotFoundError } from '../../../src/defender/errors.ts';
-import { DeliveryEngine } from '../../../src/delivery/delivery-engine.ts';
 import type { DeliveryTarget, OutgoingActivity } from '../../../src/delivery/delivery-job.ts';
 import type { MessageLocation, Messenger, SendOptions } from '../../../src/delivery/messenger.ts';
 import { NotFoundError } from '../../../src/domain/errors.ts';
 import type { Incident } from '../../../src/domain/incident.ts';
 import type { OneClickKind } from '../../../src/domain/response-action.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
-import { ConversationRegistry } from '../../../src/shared/conversation-registry.ts';
-import { IncidentDirectory } from '../../../src/shared/incident-directory.ts';
-import {
-  createManagedResponseFeature,
-  type ManagedResponseFeatureDeps,
-} from '../../../src/features/managed-response/managed-response-feature.ts';
+import { buildApp } from '../../../src/app/build-app.ts';
+import { loadConfig } from '../../../src/config.ts';
 import type {
   DefenderPort,
   IncidentsPort,
@@ -76,6 +71,11 @@ export class FakeIncidents implements IncidentsPort {
   readonly failures: Error[] = [];
   readonly commentFailures: Error[] = [];
   constructor(readonly known: Map<string, Incident>) {}
+
+  /** What the watcher would read (it is not started in these tests). */
+  async listIncidents(): Promise<Incident[]> {
+    return [...this.known.values()];
+  }
 
   async getIncident(id: string) {
     const found = this.known.get(id);
@@ -228,7 +228,8 @@ export async function harness(
   options: {
     tenant?: CustomerTenant;
     incidents?: Incident[];
-    expertsApi?: ManagedResponseFeatureDeps['expertsApi'];
+    /** Experts API token checks (default: the local API key `local-key`). */
+    expertsApi?: { tenantId: string; audience: string; jwksUrl: string; maxBodyBytes?: number };
     sweepIntervalMs?: number;
   } = {},
 ) {
@@ -246,27 +247,37 @@ export async function harness(
     new Map(seeded.map((i) => [i.id, i])),
   );
   const messenger = new RecordingMessenger();
-  const delivery = new DeliveryEngine({ store, messenger, logger: quiet, now });
-  const conversations = new ConversationRegistry(store);
-  const incidents = new IncidentDirectory(store);
   for (const i of seeded) await store.put(SNAPSHOTS_COLLECTION, snapshotKey(i.tenantId, i.id), i);
-  const feature = createManagedResponseFeature({
-    store,
-    defender,
-    delivery,
-    conversations,
-    incidents,
+  const api = options.expertsApi;
+  const config = loadConfig(
+    api
+      ? {
+          EXPERTS_TENANT_ID: api.tenantId,
+          EXPERTS_CHANNEL_ID: '19:experts@thread.tacv2',
+          EXPERTS_API_AUDIENCE: api.audience,
+          EXPERTS_JWKS_URL: api.jwksUrl,
+        }
+      : { EXPERTS_API_KEY: 'local-key' },
+  );
+  const app = await buildApp(config, store, {
     logger: quiet,
-    now,
+    defender,
+    clock: now,
     sleep,
-    expertsApi: options.expertsApi ?? { apiKey: 'local-key', localMode: true },
-    timings: {
-      poll: { initialMs: 10 },
-      incidentUpdateWaitMs: 2_000,
-      ...(options.sweepIntervalMs ? { sweepIntervalMs: options.sweepIntervalMs } : {}),
+    messenger,
+    tuning: {
+      managedResponse: {
+        poll: { initialMs: 10 },
+        incidentUpdateWaitMs: 2_000,
+        ...(options.sweepIntervalMs ? { sweepIntervalMs: options.sweepIntervalMs } : {}),
+      },
+      ...(api?.maxBodyBytes ? { expertsApi: { maxBodyBytes: api.maxBodyBytes } } : {}),
     },
   });
+  const { delivery, conversations } = app;
+  const feature = app.features.managedResponse;
   return {
+    app,
     store,
     defender,
     messenger,

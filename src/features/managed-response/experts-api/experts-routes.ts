@@ -11,10 +11,7 @@
 //   GET  /api/v1/audit.jsonl?...                                (JSON lines)
 import type { Request, Response, Server } from 'restify';
 import type { AuditTrail } from '../audit-trail.ts';
-import type {
-  PublishResult,
-  PublishService,
-} from '../publish-service.ts';
+import type { PublishResult, PublishService } from '../publish-service.ts';
 import { ApiError, toApiError } from './api-errors.ts';
 import {
   addActionsBodySchema,

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { AuthError, ExpertAuthenticator } from '../../../../src/features/managed-response/experts-api/expert-auth.ts';
+import {
+  AuthError,
+  ExpertAuthenticator,
+} from '../../../../src/features/managed-response/experts-api/expert-auth.ts';
 import { AUDIENCE, EXPERTS_TENANT, startTokenIssuer, type TokenIssuer } from './token-issuer.ts';
 
 describe('Experts API authentication', () => {

@@ -32,7 +32,7 @@ describe('Experts API routes (v1)', () => {
       logger: createLogger({ level: 'silent' }),
       processActivity: async () => undefined,
       readiness: async () => ({ ready: true, checks: {} }),
-      registrars: [(s) => h.feature.registerRoutes(s)],
+      registrars: [(s) => h.feature.routes(s)],
     });
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });

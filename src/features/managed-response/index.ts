@@ -1,36 +1,39 @@
-// The managed response in Teams, assembled: the Experts API routes, the card-action handlers,
-// the background execution of one-click actions, and the upkeep of every card copy. The
-// composition root builds one with createManagedResponseFeature(deps), plugs `cardActions` into
-// createBot({ extraCardActions }), `registerRoutes` into createServer({ registrars }), calls
-// `refreshCopies` on every incident event, start() after listening and stop() before closing.
+// The managed response, as one feature: the Experts API routes (publish, actions, updates,
+// audit), the card actions of the Actions card and of every "View managed response" button, the
+// background execution of one-click actions (and its resume after a restart), and the upkeep of
+// every copy of the cards on each incident event. buildApp (src/app/build-app.ts) creates it.
 //
-// The feature reaches into bot/ for its card-action handlers and into src/experts-api/ for its
-// routes so that the composition root wires one object; both import botbuilder and restify only
-// as types, so nothing here loads an SDK.
-import type { Delivery } from '../../shared/delivery.ts';
+// A click on Isolate device: card-actions.ts parses the ids → card-action-service.ts checks
+// tenant, role, incident and action (card-action-guard.ts), moves the action to In progress in
+// one compare-and-set (response-writer.ts) and answers the clicker's card → action-executor.ts
+// starts the machine action (start-machine-action.ts) and polls it (poll-machine-action.ts) →
+// every change re-renders every copy of the card (copy-jobs.ts, through the delivery engine).
+import type { Server } from 'restify';
+import type { CardActionHandler, Feature } from '../../app/feature.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Server } from 'restify';
-import { managedResponseCardActions } from '../../../bot/card-actions/managed-response-actions.ts';
-import type { CardActionHandler } from '../../../bot/card-actions/card-action-router.ts';
-import { ExpertAuthenticator, type ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
-import { registerExpertsApi } from './experts-api/experts-routes.ts';
-import { sleep as defaultSleep } from '../../platform/sleep.ts';
-import type { Store } from '../../store/store.ts';
-import type { Outbox } from '../../watcher/outbox.ts';
+import { sleep as defaultSleep, type Sleep } from '../../platform/sleep.ts';
 import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import type { Delivery } from '../../shared/delivery.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
+import type { Store } from '../../store/store.ts';
+import type { OutboxEvent } from '../../watcher/outbox.ts';
 import { ActionExecutor, type ExecutorOptions } from './action-executor.ts';
 import { AuditTrail } from './audit-trail.ts';
+import { managedResponseCardActions, type ManagedResponseVerb } from './card-actions.ts';
 import { CardActionService } from './card-action-service.ts';
 import { CardCopies } from './card-copies.ts';
+import { ExpertAuthenticator, type ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
+import { registerExpertsApi } from './experts-api/experts-routes.ts';
 import { IncidentTasks } from './incident-tasks.ts';
 import type { DefenderPort } from './ports.ts';
-import type { Sleep } from '../../platform/sleep.ts';
 import { PublishService } from './publish-service.ts';
 import { refreshCopies } from './refresh-copies.ts';
 import { ResponseWriter } from './response-writer.ts';
+
+export type { DefenderPort } from './ports.ts';
+export type { ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
 
 export interface ManagedResponseFeatureDeps {
   store: Store;
@@ -43,8 +46,6 @@ export interface ManagedResponseFeatureDeps {
   logger: Logger;
   now: Clock;
   expertsApi: ExpertsApiAuthOptions & { maxBodyBytes?: number };
-  /** Not needed: publishing changes the incident in Graph, which the watcher reports. */
-  outbox?: Outbox;
   sleep?: Sleep;
   timings?: {
     poll?: ExecutorOptions['poll'];
@@ -57,9 +58,12 @@ export interface ManagedResponseFeatureDeps {
   };
 }
 
-export interface ManagedResponseFeature {
-  cardActions: Record<string, CardActionHandler>;
-  registerRoutes(server: Server): void;
+export interface ManagedResponseFeature extends Feature {
+  readonly name: 'managed-response';
+  cardActions: Record<ManagedResponseVerb, CardActionHandler>;
+  routes(server: Server): void;
+  /** Re-renders every copy of the incident's cards. */
+  onIncidentEvent(event: OutboxEvent): Promise<void>;
   publishing: PublishService;
   cards: CardActionService;
   audit: AuditTrail;
@@ -73,9 +77,7 @@ export interface ManagedResponseFeature {
   settle(): Promise<void>;
 }
 
-export function createManagedResponseFeature(
-  deps: ManagedResponseFeatureDeps,
-): ManagedResponseFeature {
+export function managedResponseFeature(deps: ManagedResponseFeatureDeps): ManagedResponseFeature {
   const { store, defender, delivery, conversations, incidents, logger, now } = deps;
   const timings = deps.timings ?? {};
   const sleep = deps.sleep ?? defaultSleep;
@@ -153,8 +155,9 @@ export function createManagedResponseFeature(
   };
 
   return {
+    name: 'managed-response',
     cardActions: managedResponseCardActions(cards),
-    registerRoutes: (server) =>
+    routes: (server) =>
       registerExpertsApi(server, {
         auth: new ExpertAuthenticator(deps.expertsApi),
         publishing,
@@ -169,6 +172,12 @@ export function createManagedResponseFeature(
     tasks,
     refreshCopies: async (tenantId, incidentId) => {
       await refreshCopies(shared, tenantId, incidentId, { parentPlanned: true, graceMs });
+    },
+    onIncidentEvent: async (event) => {
+      await refreshCopies(shared, event.tenantId, event.incidentId, {
+        parentPlanned: true,
+        graceMs,
+      });
     },
     start() {
       track(executor.resume());

@@ -1,63 +1,40 @@
 // `contacts`: list, add and remove a tenant's incident contacts from Teams. People are named by
 // @mention (resolved to their Entra object id through the conversation roster), by object id, or
 // by user principal name; changes go through the TenantDirectory, which audits them.
-import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { isDomainError } from '../../src/domain/errors.ts';
-import type { ContactRef } from '../../src/domain/tenant.ts';
-import type { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
-import { tenantAccess } from '../../src/features/tenants/admin-guard.ts';
-import {
-  contactLabel,
-  notInstalledAdvice,
-  type InstallOutcome,
-} from '../../src/features/tenants/contacts-words.ts';
-import { contactsCardData } from '../../cards/message-tenant-lists.ts';
-import type { TenantDirectory } from '../../src/features/tenants/tenant-directory.ts';
-import type { ContactList } from '../../src/features/tenants/tenant-overrides.ts';
-import { sendMessageCard } from '../send-card.ts';
-import type { Command, CommandContext } from './command-table.ts';
+import { messageCard, type MessageCardData } from '../../../cards/message.ts';
+import { contactsCardData } from '../../../cards/message-tenant-lists.ts';
+import type { Command, CommandContext, MemberInfo, Turn } from '../../app/feature.ts';
+import { isDomainError } from '../../domain/errors.ts';
+import type { ContactRef } from '../../domain/tenant.ts';
+import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import { tenantAccess } from './admin-guard.ts';
+import { contactLabel, notInstalledAdvice, type InstallOutcome } from './contacts-words.ts';
+import type { TenantDirectory } from './tenant-directory.ts';
+import type { ContactList } from './tenant-overrides.ts';
 
-/** A conversation member as the Teams roster knows them. */
-export interface MemberInfo {
-  aadObjectId?: string;
-  name?: string;
-  tenantId?: string;
-}
+export type { MemberInfo } from '../../app/feature.ts';
 
 /** Looks a user up by Teams id (29:…), UPN or object id; undefined when unknown here. */
-export type MemberLookup = (turn: TurnContext, id: string) => Promise<MemberInfo | undefined>;
-
-export const teamsMemberLookup: MemberLookup = async (turn, id) => {
-  try {
-    const member = await TeamsInfo.getMember(turn, id);
-    return { aadObjectId: member.aadObjectId, name: member.name, tenantId: member.tenantId };
-  } catch {
-    return undefined; // 404 (not in this conversation) and the like: the caller explains
-  }
-};
+export type MemberLookup = (turn: Turn, id: string) => Promise<MemberInfo | undefined>;
 
 export interface ContactsCommandDeps {
   directory: TenantDirectory;
   conversations: Pick<ConversationRegistry, 'findPersonal'>;
+  /** Default: the conversation's roster (turn.lookupMember). */
   lookupMember?: MemberLookup;
   /** Proactive install (Graph), when the operator enabled it; resolves true once installed. */
   installApp?: (tenantId: string, userId: string) => Promise<boolean>;
 }
 
 const guid = z.guid();
-const mentionSchema = z.object({
-  type: z.literal('mention'),
-  mentioned: z.object({ id: z.string().min(1), name: z.string().optional() }),
-});
-
 type Target = { contact: ContactRef } | { problem: string };
 
 const USAGE =
   'Try **contacts**, **contacts add @Person**, **contacts add secondary @Person**, **contacts add <Entra object id>** or **contacts remove @Person**.';
 
 export function contactsCommand(deps: ContactsCommandDeps): Command {
-  const lookup = deps.lookupMember ?? teamsMemberLookup;
+  const lookup: MemberLookup = deps.lookupMember ?? ((turn, id) => turn.lookupMember(id));
 
   async function installed(tenantId: string, contacts: readonly ContactRef[]) {
     const found = await Promise.all(
@@ -86,14 +63,10 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
     tokens: string[],
     known: readonly ContactRef[],
   ): Promise<Target[]> {
-    const { turn, origin } = ctx;
-    const botId = turn.activity.recipient?.id;
+    const { from } = ctx;
     const targets: Target[] = [];
-    for (const entity of turn.activity.entities ?? []) {
-      const mention = mentionSchema.safeParse(entity);
-      if (!mention.success || mention.data.mentioned.id === botId) continue;
-      const { id, name } = mention.data.mentioned;
-      const target = await resolve(id, name, origin.tenantId, turn, 'mention');
+    for (const { id, name } of ctx.message.mentions) {
+      const target = await resolve(id, name, from.tenantId, ctx, 'mention');
       const sameName = known.filter((c) => name && c.name?.toLowerCase() === name.toLowerCase());
       const [only] = sameName;
       targets.push(
@@ -101,7 +74,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
       );
     }
     for (const token of tokens)
-      targets.push(await resolve(token, undefined, origin.tenantId, turn, 'text'));
+      targets.push(await resolve(token, undefined, from.tenantId, ctx, 'text'));
     return targets;
   }
 
@@ -109,7 +82,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
     id: string,
     name: string | undefined,
     tenantId: string,
-    turn: TurnContext,
+    turn: Turn,
     how: 'mention' | 'text',
   ): Promise<Target> {
     const isGuid = guid.safeParse(id).success;
@@ -136,20 +109,17 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
   }
 
   async function list(ctx: CommandContext): Promise<void> {
-    const access = tenantAccess(deps.directory.get(ctx.origin.tenantId), ctx.origin.userId, 'read');
-    if (!access.ok) return sendMessageCard(ctx.turn, access.refusal);
+    const access = tenantAccess(deps.directory.get(ctx.from.tenantId), ctx.from.userId, 'read');
+    if (!access.ok) return send(ctx, access.refusal);
     const { tenant } = access;
     const all = [...tenant.contacts.primary, ...tenant.contacts.secondary];
-    await sendMessageCard(
-      ctx.turn,
-      contactsCardData(tenant, await installed(tenant.tenantId, all)),
-    );
+    await send(ctx, contactsCardData(tenant, await installed(tenant.tenantId, all)));
   }
 
   async function change(ctx: CommandContext, verb: 'add' | 'remove', rest: string[]) {
-    const { origin } = ctx;
+    const origin = ctx.from;
     const access = tenantAccess(deps.directory.get(origin.tenantId), origin.userId, 'manage');
-    if (!access.ok) return sendMessageCard(ctx.turn, access.refusal);
+    if (!access.ok) return send(ctx, access.refusal);
     const first = rest[0]?.toLowerCase();
     const list: ContactList | undefined =
       first === 'secondary' || first === 'primary' ? first : undefined;
@@ -158,7 +128,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
       verb === 'remove' ? [...tenant.contacts.primary, ...tenant.contacts.secondary] : [];
     const targets = await resolveTargets(ctx, list ? rest.slice(1) : rest, known);
     if (targets.length === 0) {
-      return sendMessageCard(ctx.turn, {
+      return send(ctx, {
         title: `Whom should I ${verb}?`,
         text: `Name the person with an @mention or their Entra object id. ${USAGE}`,
         style: 'warning',
@@ -224,7 +194,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
         lines.push(err.message);
       }
     }
-    await sendMessageCard(ctx.turn, {
+    await send(ctx, {
       title: verb === 'add' ? 'Incident contacts: add' : 'Incident contacts: remove',
       text: lines.join('\n\n'),
       style: problems > 0 ? 'warning' : 'good',
@@ -251,7 +221,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
         case 'delete':
           return change(ctx, 'remove', rest);
         default:
-          return sendMessageCard(ctx.turn, {
+          return send(ctx, {
             title: 'Incident contacts',
             text: `I don't know "contacts ${verb}". ${USAGE}`,
             style: 'warning',
@@ -260,4 +230,8 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
       }
     },
   };
+}
+
+async function send(ctx: CommandContext, data: MessageCardData): Promise<void> {
+  await ctx.reply.card(messageCard(data));
 }

@@ -1,45 +1,35 @@
 // `soc`: a tenant's SOC channels. An admin makes a channel one from the channel itself (the bot
 // is there, so it can post), removes one, and anyone of the tenant lists them.
-import type { TurnContext } from 'botbuilder';
-import { z } from 'zod';
-import { isDomainError } from '../../src/domain/errors.ts';
-import type { SocChannel } from '../../src/domain/tenant.ts';
-import { tenantAccess } from '../../src/features/tenants/admin-guard.ts';
-import { socChannelsCardData } from '../../cards/message-tenant-lists.ts';
-import type { TenantDirectory } from '../../src/features/tenants/tenant-directory.ts';
-import { sendMessageCard } from '../send-card.ts';
-import type { Command, CommandContext } from './command-table.ts';
-
-const channelDataSchema = z.looseObject({
-  team: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
-  channel: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
-});
+import { messageCard, type MessageCardData } from '../../../cards/message.ts';
+import { socChannelsCardData } from '../../../cards/message-tenant-lists.ts';
+import type { Caller, Command, CommandContext } from '../../app/feature.ts';
+import { isDomainError } from '../../domain/errors.ts';
+import type { SocChannel } from '../../domain/tenant.ts';
+import { tenantAccess } from './admin-guard.ts';
+import type { TenantDirectory } from './tenant-directory.ts';
 
 const USAGE =
   'Type **soc here** in a channel (mentioning the bot) to make it a SOC channel, **soc remove** there to stop, or **soc list** anywhere.';
 
 /** This channel as a SOC channel, named "Team › Channel" when Teams says so. */
-export function channelFromTurn(turn: TurnContext): SocChannel | undefined {
-  const data = channelDataSchema.safeParse(turn.activity.channelData ?? {});
-  const channel = data.success ? data.data.channel : undefined;
-  if (!channel?.id) return undefined;
-  const team = data.success ? data.data.team : undefined;
+export function channelOf(from: Caller): SocChannel | undefined {
+  if (!from.channelId) return undefined;
   // Teams leaves the General channel unnamed; its id is the team's id.
-  const channelName = channel.name ?? (team?.id === channel.id ? 'General' : undefined);
-  const name = [team?.name, channelName].filter(Boolean).join(' › ');
+  const channelName = from.channelName ?? (from.teamId === from.channelId ? 'General' : undefined);
+  const name = [from.teamName, channelName].filter(Boolean).join(' › ');
   return {
-    channelId: channel.id,
-    ...(team?.id ? { teamId: team.id } : {}),
+    channelId: from.channelId,
+    ...(from.teamId ? { teamId: from.teamId } : {}),
     ...(name ? { name } : {}),
   };
 }
 
 export function socChannelCommand(deps: { directory: TenantDirectory }): Command {
   async function change(ctx: CommandContext, verb: 'add' | 'remove', idArg: string | undefined) {
-    const { origin, turn } = ctx;
+    const origin = ctx.from;
     const access = tenantAccess(deps.directory.get(origin.tenantId), origin.userId, 'manage');
-    if (!access.ok) return sendMessageCard(turn, access.refusal);
-    const here = channelFromTurn(turn);
+    if (!access.ok) return send(ctx, access.refusal);
+    const here = channelOf(origin);
     const actor = {
       userId: origin.userId ?? '',
       ...(origin.userName ? { name: origin.userName } : {}),
@@ -47,7 +37,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
     try {
       if (verb === 'add') {
         if (!here) {
-          return sendMessageCard(turn, {
+          return send(ctx, {
             title: 'Run this in the channel',
             text: `Go to the channel that should get the incident cards and type **@Managed Response soc here** there. ${USAGE}`,
             style: 'warning',
@@ -55,7 +45,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
           });
         }
         const result = await deps.directory.addSocChannel(origin.tenantId, here, actor);
-        return sendMessageCard(turn, {
+        return send(ctx, {
           title: result.changed ? 'This is now a SOC channel' : 'Already a SOC channel',
           text: result.changed
             ? `Incidents of ${access.tenant.name} handled by the experts get a card here, kept current as they move.`
@@ -66,7 +56,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
       }
       const id = idArg ?? here?.channelId;
       if (!id) {
-        return sendMessageCard(turn, {
+        return send(ctx, {
           title: 'Which channel?',
           text: `Type **soc remove** in the SOC channel itself, or give its channel id (see **soc list**).`,
           style: 'warning',
@@ -74,7 +64,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
         });
       }
       const result = await deps.directory.removeSocChannel(origin.tenantId, id, actor);
-      return sendMessageCard(turn, {
+      return send(ctx, {
         title: result.changed ? 'SOC channel removed' : 'Not a SOC channel',
         text: result.changed
           ? `${result.audit?.subjectName ?? id} no longer gets ${access.tenant.name}'s incident cards.${
@@ -88,7 +78,7 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
       });
     } catch (err) {
       if (!isDomainError(err)) throw err;
-      return sendMessageCard(turn, {
+      return send(ctx, {
         title: 'Not done',
         text: err.message,
         style: 'attention',
@@ -116,17 +106,14 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
         case 'list':
         case 'show': {
           const access = tenantAccess(
-            deps.directory.get(ctx.origin.tenantId),
-            ctx.origin.userId,
+            deps.directory.get(ctx.from.tenantId),
+            ctx.from.userId,
             'read',
           );
-          return sendMessageCard(
-            ctx.turn,
-            access.ok ? socChannelsCardData(access.tenant) : access.refusal,
-          );
+          return send(ctx, access.ok ? socChannelsCardData(access.tenant) : access.refusal);
         }
         default:
-          return sendMessageCard(ctx.turn, {
+          return send(ctx, {
             title: 'SOC channels',
             text: `I don't know "soc ${verb}". ${USAGE}`,
             style: 'warning',
@@ -135,4 +122,8 @@ export function socChannelCommand(deps: { directory: TenantDirectory }): Command
       }
     },
   };
+}
+
+async function send(ctx: CommandContext, data: MessageCardData): Promise<void> {
+  await ctx.reply.card(messageCard(data));
 }
