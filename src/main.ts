@@ -2,7 +2,12 @@
 // SIGTERM. Everything the app is made of is assembled in src/app/build-app.ts.
 import { buildApp } from './app/build-app.ts';
 import { loadConfig, type Config } from './config.ts';
-import { createLogger, type RootLogger } from './platform/logger.ts';
+import {
+  createLogger,
+  readableDestination,
+  wantsReadableLogs,
+  type RootLogger,
+} from './platform/logger.ts';
 import { closeServer, listen } from './server.ts';
 import { openLowdbStore } from './store/lowdb-store.ts';
 
@@ -53,7 +58,12 @@ export async function main(): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
-  const logger = createLogger({ level: config.logLevel });
+  // A person at a terminal gets readable lines; pipes, files and production get JSON lines.
+  const readable = wantsReadableLogs(process.stdout, config.env);
+  const logger = createLogger(
+    { level: config.logLevel },
+    readable ? await readableDestination() : undefined,
+  );
   const app = await startApp(config, process.env, logger).catch((err: Error) => {
     logger.fatal({ err }, 'start failed');
     console.error(err.message);

@@ -1,5 +1,6 @@
 // The one logger type, and the pino logger that implements it: structured JSON lines with secrets
-// redacted by path wherever they might appear.
+// redacted by path wherever they might appear; readable lines instead when a person watches a
+// terminal (not in production, and never when the output goes to a pipe or a file).
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 /** What every component logs through. pino implements it; tests pass silentLogger or a recorder. */
@@ -55,4 +56,34 @@ export function createLogger(
     },
     destination,
   );
+}
+
+/** Readable lines only on a terminal outside production; JSON lines everywhere else. */
+export function wantsReadableLogs(
+  output: { isTTY?: boolean },
+  nodeEnv: string | undefined,
+): boolean {
+  return output.isTTY === true && nodeEnv !== 'production';
+}
+
+/**
+ * A destination that prints each JSON line as a readable one (pino-pretty, loaded only when
+ * wanted): time, level, (component) message, then the details on the same line. Defaults to
+ * stdout, synchronously.
+ */
+export async function readableDestination(
+  output?: NodeJS.WritableStream,
+  options: { colorize?: boolean } = {},
+): Promise<DestinationStream> {
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({
+    colorize: options.colorize ?? true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    // One line per entry: "[09:14:00.123] INFO: (delivery) delivered {"jobId":…}".
+    messageFormat: '{if component}({component}) {end}{msg}',
+    ignore: 'pid,hostname,name,component',
+    singleLine: true,
+    sync: true,
+    ...(output ? { destination: output } : {}),
+  });
 }
