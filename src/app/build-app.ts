@@ -43,9 +43,11 @@ import { IncidentDirectory } from '../shared/incident-directory.ts';
 import { ManagedResponseRepository } from '../shared/managed-response-repository.ts';
 import type { Store } from '../store/store.ts';
 import { IncidentWatcher, type IncidentSource } from '../watcher/incident-watcher.ts';
-import { Outbox, type OutboxEvent } from '../watcher/outbox.ts';
+import { Outbox } from '../watcher/outbox.ts';
 import type { Feature } from './feature.ts';
+import { featureEvents, type FeatureEvents } from './feature-events.ts';
 import { helpFeature } from './help-feature.ts';
+import { readinessCheck } from './readiness.ts';
 import type { Retries } from './retries.ts';
 import { seedDemoManagedResponses } from './seed-demo-managed-responses.ts';
 
@@ -124,90 +126,159 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
   const { logger } = deps;
   const now = deps.clock ?? systemClock;
   const sleep = deps.sleep ?? systemSleep;
-  const defenderTuning = {
-    now,
-    sleep,
-    ...(deps.random ? { random: deps.random } : {}),
-    ...(deps.retries?.defender ? { retry: deps.retries.defender } : {}),
-  };
   const setup = deps.defender
     ? undefined
-    : await setUpDefender(config, deps.env ?? {}, logger, defenderTuning);
+    : await setUpDefender(config, deps.env ?? {}, logger, {
+        now,
+        sleep,
+        ...(deps.random ? { random: deps.random } : {}),
+        ...(deps.retries?.defender ? { retry: deps.retries.defender } : {}),
+      });
   const defender: AppDefender = deps.defender ?? setup!.factory;
   const demo = deps.demo ?? Boolean(setup?.emulator);
-
   const directory = await TenantDirectory.open({
     store,
     configured: defender.tenants(),
     now,
     logger: logger.child({ component: 'tenants' }),
   });
-  const tenants = () => [...directory.list()];
-  const tenantOf = (tenantId: string): CustomerTenant | undefined => directory.get(tenantId);
-  const conversations = new ConversationRegistry(store);
-  const incidents = new IncidentDirectory(store);
-  const responses = new ManagedResponseRepository(store);
-  const outbox = new Outbox(store);
-  if (demo) await seedDemoManagedResponses(responses, now());
-
-  // Features react to platform events through these; the list is complete before any arrives.
-  let features: readonly Feature[] = [];
-  const dispatch = async <K extends 'onIncidentEvent' | 'onInstalled' | 'onUnreachable'>(
-    hook: K,
-    ...args: Parameters<NonNullable<Feature[K]>>
-  ): Promise<void> => {
-    for (const feature of features) {
-      const handler = feature[hook] as ((...a: typeof args) => Promise<void>) | undefined;
-      if (!handler) continue;
-      // One feature's failure must not keep the event from the others.
-      await handler.apply(feature, args).catch((err: unknown) => {
-        logger.warn({ err, feature: feature.name, hook }, 'feature hook failed');
-      });
-    }
+  const shared: Shared = {
+    config,
+    store,
+    deps,
+    logger,
+    now,
+    sleep,
+    defender,
+    directory,
+    tenants: () => [...directory.list()],
+    tenantOf: (tenantId) => directory.get(tenantId),
+    conversations: new ConversationRegistry(store),
+    incidents: new IncidentDirectory(store),
+    responses: new ManagedResponseRepository(store),
+    outbox: new Outbox(store),
+    events: featureEvents(logger),
   };
+  if (demo) await seedDemoManagedResponses(shared.responses, now());
+  const platform = buildPlatform(shared);
+  const features = buildFeatures(shared, platform.delivery, demo);
+  shared.events.setFeatures(features.all);
+  const bot = createBot({
+    logger,
+    conversations: shared.conversations,
+    now,
+    organizationName: async (tenantId) => shared.tenantOf(tenantId)?.name,
+    features: features.all,
+    onInstalled: (record) => shared.events.dispatch('onInstalled', record),
+  });
+  const readiness = readinessCheck(store, platform.watcher);
+  const server = createServer({
+    logger,
+    processActivity: (req: Request, res: Response) =>
+      platform.adapter.process(req, res, (context) => bot.run(context)),
+    registrars: features.all.flatMap((f) => (f.routes ? [(s: Server) => f.routes?.(s)] : [])),
+    readiness,
+  });
+  const { delivery, watcher } = platform;
+  return {
+    ...platform,
+    server,
+    bot,
+    outbox: shared.outbox,
+    defender,
+    ...(setup?.emulator ? { emulator: setup.emulator } : {}),
+    ...(setup?.tenantsFile ? { tenantsFile: setup.tenantsFile } : {}),
+    directory,
+    conversations: shared.conversations,
+    incidents: shared.incidents,
+    responses: shared.responses,
+    features,
+    readiness,
+    start() {
+      delivery.start();
+      for (const feature of features.all) feature.start?.();
+      watcher.start();
+    },
+    async stop() {
+      await watcher.stop();
+      for (const feature of [...features.all].reverse()) await feature.stop?.();
+      await delivery.stop();
+      await setup?.emulator?.close();
+    },
+  };
+}
 
+/** What every part of the app is built from. */
+interface Shared {
+  config: Config;
+  store: Store;
+  deps: AppDeps;
+  logger: Logger;
+  now: Clock;
+  sleep: Sleep;
+  defender: AppDefender;
+  directory: TenantDirectory;
+  tenants: () => CustomerTenant[];
+  tenantOf: (tenantId: string) => CustomerTenant | undefined;
+  conversations: ConversationRegistry;
+  incidents: IncidentDirectory;
+  responses: ManagedResponseRepository;
+  outbox: Outbox;
+  events: FeatureEvents;
+}
+
+/** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
+function buildPlatform(app: Shared): Pick<App, 'adapter' | 'delivery' | 'watcher'> {
+  const { config, deps, logger, now, sleep } = app;
+  const random = deps.random ? { random: deps.random } : {};
   const adapter = deps.adapter ?? createAdapter(config, logger);
   const delivery = new DeliveryEngine({
-    store,
+    store: app.store,
     logger: logger.child({ component: 'delivery' }),
     messenger:
       deps.messenger ??
       new ProactiveMessenger({
         adapter,
         appId: config.bot.appId,
-        registry: conversations,
+        registry: app.conversations,
         logger: logger.child({ component: 'messenger' }),
         now,
         ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
       }),
-    onUnreachable: (target, _job, error) => dispatch('onUnreachable', target, error),
+    onUnreachable: (target, _job, error) => app.events.dispatch('onUnreachable', target, error),
     now,
     sleep,
-    ...(deps.random ? { random: deps.random } : {}),
+    ...random,
     ...(deps.retries?.delivery ? { retry: deps.retries.delivery } : {}),
     ...deps.tuning?.delivery,
   });
   const watcher = new IncidentWatcher({
-    store,
-    outbox,
+    store: app.store,
+    outbox: app.outbox,
     logger: logger.child({ component: 'watcher' }),
-    tenants,
-    incidentsFor: (tenantId) => defender.forTenant(tenantId).incidents,
+    tenants: app.tenants,
+    incidentsFor: (tenantId) => app.defender.forTenant(tenantId).incidents,
     intervalMs: config.pollIntervalSeconds * 1000,
     now,
     sleep,
-    ...(deps.random ? { random: deps.random } : {}),
+    ...random,
   });
+  return { adapter, delivery, watcher };
+}
 
+/** The features, in order: help, managed response, notifications, tenants, chat (when on). */
+function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): App['features'] {
+  const { config, deps, logger, now, store, conversations, incidents, responses } = app;
+  const tuning = deps.tuning ?? {};
   const managedResponse = managedResponseFeature({
     store,
-    defender,
+    defender: app.defender,
     delivery,
     conversations,
     incidents,
     logger: logger.child({ component: 'managed-response' }),
     now,
-    sleep,
+    sleep: app.sleep,
     expertsApi: {
       tenantId: config.experts.tenantId || undefined,
       apiKey: config.experts.apiKey || undefined,
@@ -216,35 +287,32 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
       jwksUrl: config.experts.jwksUrl || undefined,
       requiredRole: config.experts.requiredRole,
       localMode: !config.bot.appId,
-      ...deps.tuning?.expertsApi,
+      ...tuning.expertsApi,
     },
-    ...(deps.tuning?.managedResponse ? { timings: deps.tuning.managedResponse } : {}),
+    ...(tuning.managedResponse ? { timings: tuning.managedResponse } : {}),
   });
+  const { reminderIntervalMs, pollIntervalMs } = tuning.notifications ?? {};
   const notifications = notificationsFeature({
     store,
-    outbox,
+    outbox: app.outbox,
     delivery,
     conversations,
-    tenants,
-    tenantOf,
+    tenants: app.tenants,
+    tenantOf: app.tenantOf,
     incidents,
     responses,
     logger,
     now,
-    onIncidentEvent: (event: OutboxEvent) => dispatch('onIncidentEvent', event),
+    onIncidentEvent: (event) => app.events.dispatch('onIncidentEvent', event),
     reminders: {
       remindAfterMs: config.reminders.remindAfterMinutes * 60_000,
       escalateAfterMs: config.reminders.escalateAfterMinutes * 60_000,
       digestHourUtc: config.reminders.digestHourUtc,
-      ...(deps.tuning?.notifications?.reminderIntervalMs !== undefined
-        ? { intervalMs: deps.tuning.notifications.reminderIntervalMs }
-        : {}),
+      ...(reminderIntervalMs !== undefined ? { intervalMs: reminderIntervalMs } : {}),
     },
-    ...(deps.tuning?.notifications?.pollIntervalMs !== undefined
-      ? { pollIntervalMs: deps.tuning.notifications.pollIntervalMs }
-      : {}),
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
   });
-  const tenantAdmin = tenantsFeature({ directory, conversations, ...deps.tenantAdmin });
+  const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const experts = resolveExpertsSide({
     tenantId: config.experts.tenantId,
     channelId: config.experts.channelId,
@@ -256,83 +324,22 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
       store,
       delivery,
       experts,
-      tenantOf,
+      tenantOf: app.tenantOf,
       incidents,
       responses,
-      defender,
+      defender: app.defender,
       logger,
       now,
-      ...deps.tuning?.chat,
+      ...tuning.chat,
     });
-  const listCommands = () => features.flatMap((f) => f.commands ?? []);
-  features = [
-    helpFeature(listCommands),
+  const all: Feature[] = [];
+  all.push(
+    helpFeature(() => all.flatMap((f) => f.commands ?? [])),
     managedResponse,
     notifications,
-    tenantAdmin,
+    tenants,
     ...(chat ? [chat] : []),
     ...(deps.extraFeatures ?? []),
-  ];
-
-  const bot = createBot({
-    logger,
-    conversations,
-    now,
-    organizationName: async (tenantId) => tenantOf(tenantId)?.name,
-    features,
-    onInstalled: (record) => dispatch('onInstalled', record),
-  });
-  const readiness = async (): Promise<ReadinessReport> => {
-    const storeCheck = await store.ping().then(
-      () => ({ ok: true }),
-      (err: Error) => ({ ok: false, detail: err.message }),
-    );
-    const checks: Record<string, { ok: boolean; detail?: string }> = { store: storeCheck };
-    for (const t of watcher.health()) {
-      checks[`tenant:${t.name}`] = {
-        ok: t.ok,
-        detail: t.ok
-          ? `last poll ${t.lastSuccessAt ?? 'pending'}`
-          : `${t.consecutiveFailures} failed polls: ${t.lastError ?? 'unknown error'}`,
-      };
-    }
-    // A failing tenant is reported, but the bot still serves the others.
-    return { ready: storeCheck.ok, checks };
-  };
-  const server = createServer({
-    logger,
-    processActivity: (req: Request, res: Response) =>
-      adapter.process(req, res, (context) => bot.run(context)),
-    registrars: features.flatMap((f) => (f.routes ? [(s: Server) => f.routes?.(s)] : [])),
-    readiness,
-  });
-
-  return {
-    server,
-    bot,
-    adapter,
-    delivery,
-    watcher,
-    outbox,
-    defender,
-    ...(setup?.emulator ? { emulator: setup.emulator } : {}),
-    ...(setup?.tenantsFile ? { tenantsFile: setup.tenantsFile } : {}),
-    directory,
-    conversations,
-    incidents,
-    responses,
-    features: { managedResponse, notifications, tenants: tenantAdmin, chat, all: features },
-    readiness,
-    start() {
-      delivery.start();
-      for (const feature of features) feature.start?.();
-      watcher.start();
-    },
-    async stop() {
-      await watcher.stop();
-      for (const feature of [...features].reverse()) await feature.stop?.();
-      await delivery.stop();
-      await setup?.emulator?.close();
-    },
-  };
+  );
+  return { managedResponse, notifications, tenants, chat, all };
 }

@@ -1,5 +1,5 @@
-// The chat relay's contract with the Teams glue (bot/chat/): who wrote what where, and what to
-// answer. Nothing here depends on botbuilder.
+// The chat relay's contract with the turns features get (src/app/feature.ts; see chat-turn.ts):
+// who wrote what where, and what to answer. Nothing here depends on botbuilder.
 import type { AdaptiveCard } from '../../../cards/render-card.ts';
 import type { ConversationKind } from '../../shared/conversation-registry.ts';
 import type { IncomingAttachment } from './chat-text.ts';
