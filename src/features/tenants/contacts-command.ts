@@ -1,22 +1,21 @@
 // `contacts`: list, add and remove a tenant's incident contacts from Teams. People are named by
 // @mention (resolved to their Entra object id through the conversation roster), by object id, or
 // by user principal name; changes go through the TenantDirectory, which audits them.
-import { z } from 'zod';
 import { messageCard, type MessageCardData } from '../../../cards/message.ts';
 import { contactsCardData } from '../../../cards/message-tenant-lists.ts';
-import type { Command, CommandContext, MemberInfo, Turn } from '../../app/feature.ts';
+import type { Command, CommandContext } from '../../app/feature.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import type { ContactRef } from '../../domain/tenant.ts';
 import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
 import { tenantAccess } from './admin-guard.ts';
+import { resolveTargets, type MemberLookup } from './contact-targets.ts';
 import { contactLabel, notInstalledAdvice, type InstallOutcome } from './contacts-words.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
 import type { ContactList } from './tenant-overrides.ts';
 
 export type { MemberInfo } from '../../app/feature.ts';
 
-/** Looks a user up by Teams id (29:…), UPN or object id; undefined when unknown here. */
-export type MemberLookup = (turn: Turn, id: string) => Promise<MemberInfo | undefined>;
+export type { MemberLookup } from './contact-targets.ts';
 
 export interface ContactsCommandDeps {
   directory: TenantDirectory;
@@ -26,9 +25,6 @@ export interface ContactsCommandDeps {
   /** Proactive install (Graph), when the operator enabled it; resolves true once installed. */
   installApp?: (tenantId: string, userId: string) => Promise<boolean>;
 }
-
-const guid = z.guid();
-type Target = { contact: ContactRef } | { problem: string };
 
 const USAGE =
   'Try **contacts**, **contacts add @Person**, **contacts add secondary @Person**, **contacts add <Entra object id>** or **contacts remove @Person**.';
@@ -57,57 +53,6 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
     return notInstalledAdvice(contact.name ?? contact.userId, outcome);
   }
 
-  /** `known`: contacts a mention may be matched with by name when the roster cannot tell. */
-  async function resolveTargets(
-    ctx: CommandContext,
-    tokens: string[],
-    known: readonly ContactRef[],
-  ): Promise<Target[]> {
-    const { from } = ctx;
-    const targets: Target[] = [];
-    for (const { id, name } of ctx.message.mentions) {
-      const target = await resolve(id, name, from.tenantId, ctx, 'mention');
-      const sameName = known.filter((c) => name && c.name?.toLowerCase() === name.toLowerCase());
-      const [only] = sameName;
-      targets.push(
-        'problem' in target && only && sameName.length === 1 ? { contact: only } : target,
-      );
-    }
-    for (const token of tokens)
-      targets.push(await resolve(token, undefined, from.tenantId, ctx, 'text'));
-    return targets;
-  }
-
-  async function resolve(
-    id: string,
-    name: string | undefined,
-    tenantId: string,
-    turn: Turn,
-    how: 'mention' | 'text',
-  ): Promise<Target> {
-    const isGuid = guid.safeParse(id).success;
-    if (how === 'text' && !isGuid && !id.includes('@')) {
-      return {
-        problem: `"${id}" is neither an @mention, an Entra object id nor a user principal name.`,
-      };
-    }
-    const member = await lookup(turn, id);
-    const who = name ?? member?.name ?? id;
-    if (member?.tenantId && member.tenantId.toLowerCase() !== tenantId.toLowerCase()) {
-      return {
-        problem: `${who} belongs to another organisation and cannot be your incident contact.`,
-      };
-    }
-    const userId = member?.aadObjectId ?? (isGuid ? id : undefined);
-    if (!userId) {
-      return {
-        problem: `I could not find ${who} in this conversation. @mention them in a channel of a team they belong to, or give their Entra object id.`,
-      };
-    }
-    const displayName = member?.name ?? name;
-    return { contact: { userId, ...(displayName ? { name: displayName } : {}) } };
-  }
-
   async function list(ctx: CommandContext): Promise<void> {
     const access = tenantAccess(deps.directory.get(ctx.from.tenantId), ctx.from.userId, 'read');
     if (!access.ok) return send(ctx, access.refusal);
@@ -126,7 +71,7 @@ export function contactsCommand(deps: ContactsCommandDeps): Command {
     const { tenant } = access;
     const known =
       verb === 'remove' ? [...tenant.contacts.primary, ...tenant.contacts.secondary] : [];
-    const targets = await resolveTargets(ctx, list ? rest.slice(1) : rest, known);
+    const targets = await resolveTargets(lookup, ctx, list ? rest.slice(1) : rest, known);
     if (targets.length === 0) {
       return send(ctx, {
         title: `Whom should I ${verb}?`,
