@@ -1,12 +1,13 @@
 // Emulator → watcher → notification service → delivery engine → real CloudAdapter → fake Bot
-// Connector (Teams' limits enforced): what the SOC channel and the contacts see, exactly once.
+// Connector (Teams' limits enforced), as buildApp assembles them: what the SOC channel and the
+// contacts see, exactly once.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DefenderClientFactory } from '../../../src/defender/defender-client-factory.ts';
-import { loadTenantsFile } from '../../../src/defender/tenant-config.ts';
-import { DeliveryEngine } from '../../../src/delivery/delivery-engine.ts';
+import { buildApp } from '../../../src/app/build-app.ts';
+import { loadConfig } from '../../../src/config.ts';
+import type { DeliveryEngine } from '../../../src/delivery/delivery-engine.ts';
 import {
   DEMO_CLIENT_SECRET,
   DEMO_INCIDENT_IDS,
@@ -17,16 +18,12 @@ import { ensureDevCertificate } from '../../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/emulator.ts';
 import { DEMO_TENANTS_FILE } from '../../../src/defender-setup.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
-import { IncidentDirectory } from '../../../src/shared/incident-directory.ts';
-import { ManagedResponseRepository } from '../../../src/shared/managed-response-repository.ts';
-import { NotificationService } from '../../../src/features/notifications/notification-service.ts';
-import { seedDemoManagedResponses } from '../../../src/app/seed-demo-managed-responses.ts';
+import type { NotificationService } from '../../../src/features/notifications/notification-service.ts';
 import { openLowdbStore } from '../../../src/store/lowdb-store.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { IncidentWatcher } from '../../../src/watcher/incident-watcher.ts';
-import { Outbox } from '../../../src/watcher/outbox.ts';
+import type { IncidentWatcher } from '../../../src/watcher/incident-watcher.ts';
 import { FakeBotConnector, type FakeMessage } from '../../fakes/fake-bot-connector.ts';
-import { install, quietLogger, teamsMessenger } from '../../delivery/teams-harness.ts';
+import { install, localAdapter } from '../../delivery/teams-harness.ts';
 
 const ALEX = '4b8f0c1e-6a2d-4e3f-8b9c-0d1e2f3a4b5c';
 const MEGAN = '5c9a1d2f-7b3e-4f4a-9cad-1e2f3a4b5c6d';
@@ -64,18 +61,30 @@ describe('notification flow (emulator → Teams)', function () {
     connector = await FakeBotConnector.start();
     dataDir = await mkdtemp(path.join(tmpdir(), 'notify-it-'));
     store = await openLowdbStore({ dataDir });
-    const factory = new DefenderClientFactory(await loadTenantsFile(DEMO_TENANTS_FILE), {
-      graphBaseUrl: emulator.graphBaseUrl,
-      mdeBaseUrl: emulator.mdeBaseUrl,
-      authorityHost: emulator.authorityHost,
-      disableInstanceDiscovery: true,
-      env: {
-        DEMO_CONTOSO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-        DEMO_FABRIKAM_CLIENT_SECRET: FABRIKAM_CLIENT_SECRET,
+    const app = await buildApp(
+      loadConfig({
+        EMULATOR: 'off',
+        TENANTS_FILE: DEMO_TENANTS_FILE,
+        GRAPH_BASE_URL: emulator.graphBaseUrl,
+        MDE_BASE_URL: emulator.mdeBaseUrl,
+        AZURE_AUTHORITY_HOST: emulator.authorityHost,
+        AZURE_DISABLE_INSTANCE_DISCOVERY: 'true',
+      }),
+      store,
+      {
+        logger: createLogger({ level: 'silent' }),
+        env: {
+          DEMO_CONTOSO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+          DEMO_FABRIKAM_CLIENT_SECRET: FABRIKAM_CLIENT_SECRET,
+        },
+        // The demo's managed responses are seeded, as with the embedded emulator.
+        demo: true,
+        adapter: localAdapter(),
       },
-    });
-    const tenants = factory.tenants();
-    const { messenger, registry } = teamsMessenger(store, quietLogger);
+    );
+    ({ watcher, delivery } = app);
+    notifications = app.features.notifications.service;
+    const registry = app.conversations;
     await install(connector, registry, {
       tenantId: DEMO_TENANT_ID,
       kind: 'personal',
@@ -96,30 +105,6 @@ describe('notification flow (emulator → Teams)', function () {
       tenantId: DEMO_TENANT_ID,
       kind: 'channel',
       memberIds: [ALEX],
-    });
-
-    const responses = new ManagedResponseRepository(store);
-    await seedDemoManagedResponses(responses, new Date());
-    const outbox = new Outbox(store);
-    const logger = createLogger({ level: 'silent' });
-    delivery = new DeliveryEngine({ store, messenger, logger: quietLogger });
-    watcher = new IncidentWatcher({
-      store,
-      outbox,
-      tenants: () => tenants,
-      incidentsFor: (id) => factory.forTenant(id).incidents,
-      intervalMs: 50,
-      logger,
-    });
-    notifications = new NotificationService({
-      store,
-      outbox,
-      delivery,
-      tenants: () => tenants,
-      incidents: new IncidentDirectory(store),
-      responses,
-      logger,
-      now: () => new Date(),
     });
   });
 
