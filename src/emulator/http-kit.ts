@@ -49,6 +49,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Graph only: `innerError.code`, which some Graph services add (e.g. `AccessDenied`). */
+    readonly innerCode?: string,
   ) {
     super(message);
     this.name = 'HttpError';
