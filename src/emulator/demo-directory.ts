@@ -24,7 +24,15 @@ export const DEMO_DIRECTORY = {
       userId: '3f6e2a1b-9c8d-4e7f-a0b1-c2d3e4f5a6b7',
       mail: 'security-notifications@contoso.example',
     },
-    /** Have our app installed (the Playground's users). */
+    /**
+     * Have our app installed. Alex's and Megan's 1:1 chats are the Agents Playground's personal
+     * chats (scripts/playground/customer.yml, customer-reader.yml), so Graph names a conversation
+     * the Playground knows.
+     */
+    playgroundChats: {
+      alexWilber: 'a:contoso-alex-personal',
+      meganBowen: 'a:contoso-megan-personal',
+    },
     installed: {
       alexWilber: '4b8f0c1e-6a2d-4e3f-8b9c-0d1e2f3a4b5c',
       meganBowen: '5c9a1d2f-7b3e-4f4a-9cad-1e2f3a4b5c6d',
@@ -141,12 +149,11 @@ export function contosoDirectory(): {
         'Alex Wilber',
         'alexw@contoso.example',
         'Security Operations Lead',
-        {
-          installedTeamsApps: both,
-        },
+        { installedTeamsApps: both, chatId: c.playgroundChats.alexWilber },
       ),
       person(c.installed.meganBowen, 'Megan Bowen', 'meganb@contoso.example', 'Security Analyst', {
         installedTeamsApps: both,
+        chatId: c.playgroundChats.meganBowen,
       }),
       person(c.installed.adeleVance, 'Adele Vance', 'adelev@contoso.example', 'IT Manager', {
         installedTeamsApps: [app],

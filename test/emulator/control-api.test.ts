@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import {
+  DEMO_BOT_APP_ID,
   DEMO_DIRECTORY,
   DEMO_INCIDENT_IDS,
   DEMO_TENANT_ID,
@@ -196,7 +197,11 @@ describe('emulator: control API for directory, Teams, roles, mail, machines and 
     ]);
     assert.equal(byId.get(C.contacts.emailOnly.userId)?.appInstallBlockedByPolicy, true);
     assert.equal(byId.get(C.noTeamsLicense.userId)?.teamsLicensed, false);
-    assert.match(byId.get(C.installed.alexWilber)?.chatId ?? '', /^19:.*@unq\.gbl\.spaces$/);
+    assert.equal(byId.get(C.installed.alexWilber)?.chatId, C.playgroundChats.alexWilber);
+    assert.equal(
+      byId.get(C.installed.adeleVance)?.chatId,
+      `19:${DEMO_BOT_APP_ID}_${C.installed.adeleVance}@unq.gbl.spaces`,
+    );
     const installs = (await call(tenant(`/users/${C.installed.alexWilber}/installedApps`))).body
       .value;
     assert.deepEqual(installs.map((i: { displayName: string }) => i.displayName).sort(), [
