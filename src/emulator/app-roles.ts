@@ -8,10 +8,10 @@
 // quarantine file", "List machines", "List MachineActions", "Cancel machine action".
 //
 // Consent changes: Entra ID puts the roles granted at issue time into each token, and changes
-// reach a client only with its next token (up to an hour later). The emulator checks the tenant's
-// CURRENT grants on every request instead, so a test can revoke or grant a role without waiting
-// out a token that the client has cached and cannot refresh on demand. Tokens still carry the
-// roles granted when they were issued.
+// reach a client only with its next token (up to an hour later). By default the emulator checks
+// the tenant's CURRENT grants on every request instead, so a test can revoke or grant a role
+// without waiting out a token that the client has cached and cannot refresh on demand. With
+// `roleCheck: 'tokenRoles'` it checks the token's `roles` claim, as the real services do.
 import type { EmulatorState } from './emulator-state.ts';
 import { callerOf, HttpError, type RouteContext } from './http-kit.ts';
 
@@ -178,7 +178,12 @@ export function requireAnyRole(
   }
 }
 
-/** The roles the caller's tenant grants now (see the file comment on consent changes). */
+/** What a route checks roles against (see the file comment on consent changes). */
+export type RoleCheck = 'currentGrants' | 'tokenRoles';
+
+/** The roles a request is judged by: the tenant's grants now, or the token's claim. */
 export function grantsOf(state: EmulatorState, ctx: RouteContext): ReadonlySet<string> {
-  return state.requireTenant(callerOf(ctx).tenantId).grantedRoles;
+  const caller = callerOf(ctx);
+  if (state.roleCheck === 'tokenRoles') return new Set(caller.roles);
+  return state.requireTenant(caller.tenantId).grantedRoles;
 }

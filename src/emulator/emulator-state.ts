@@ -2,7 +2,7 @@
 // devices (MDE shape), the directory with its Teams installations, the Teams app catalog and the
 // mail sent. Every lookup is by tenant, so one tenant's token can never reach another tenant's
 // data. `reset()` puts everything back as seeded.
-import { allKnownRoles } from './app-roles.ts';
+import { allKnownRoles, type RoleCheck } from './app-roles.ts';
 import { HttpError } from './http-kit.ts';
 import { parseIncidentPatch } from './incident-patch.ts';
 import {
@@ -116,6 +116,8 @@ export class EmulatorState {
   constructor(
     seeds: EmulatorTenantSeed[],
     private readonly now: () => Date,
+    /** What routes check roles against (app-roles.ts). */
+    readonly roleCheck: RoleCheck = 'currentGrants',
   ) {
     this.seeds = structuredClone(seeds);
     this.reset();

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { RoleCheck } from './app-roles.ts';
 import { controlRoutes, createControl, type EmulatorControl } from './control-api.ts';
 import { DEMO_HANDOVER, demoTenants } from './demo-data.ts';
 import { EmulatorState } from './emulator-state.ts';
@@ -68,6 +69,12 @@ export interface EmulatorOptions {
   actionTimings?: ActionTimings;
   /** Demo handover to Awaiting Customer Action after this long (default 20000; null = never). */
   demoAwaitingAfterMs?: number | null;
+  /**
+   * What Graph and MDE routes check application roles against: the tenant's grants at the time
+   * of the request (default; grants and revocations apply at once) or, as Entra ID and the real
+   * services do, the `roles` the token carried when it was issued ('tokenRoles').
+   */
+  roleCheck?: RoleCheck;
   /** Clock for timestamps, token lifetimes and action progress. */
   now?: () => Date;
   logger?: EmulatorLogger;
@@ -91,7 +98,7 @@ const defaultTimings: ActionTimings = { toInProgressMs: 1500, toFinalMs: 4000 };
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const now = options.now ?? (() => new Date());
   const logger = options.logger;
-  const state = new EmulatorState(options.tenants ?? demoTenants(now()), now);
+  const state = new EmulatorState(options.tenants ?? demoTenants(now()), now, options.roleCheck);
   const faults = new FaultInjector();
   const stats = new RequestStats();
   const actions = new MachineActionBook(options.actionTimings ?? defaultTimings, now);

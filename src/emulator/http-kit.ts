@@ -10,6 +10,8 @@ export interface Caller {
   tenantId: string;
   clientId: string;
   appDisplayName: string;
+  /** The token's `roles` claim (what the tenant granted when the token was issued). */
+  roles: string[];
 }
 
 export interface RouteContext {

@@ -100,7 +100,10 @@ export class TokenService {
     const clientId = typeof payload.appid === 'string' ? payload.appid : '';
     const app = this.state.tenant(tenantId)?.apps.find((a) => a.clientId === clientId);
     if (!app) throw unauthorized('Access token validation failure. Unknown tenant or application.');
-    return { tenantId, clientId, appDisplayName: app.displayName ?? clientId };
+    const roles = Array.isArray(payload.roles)
+      ? payload.roles.filter((r): r is string => typeof r === 'string')
+      : [];
+    return { tenantId, clientId, appDisplayName: app.displayName ?? clientId, roles };
   }
 }
 

@@ -167,6 +167,23 @@ describe('emulator: application roles granted per tenant', () => {
     );
   });
 
+  it("with roleCheck 'tokenRoles', judges by the token's claim, as Entra ID and the services do", async () => {
+    emulator = await startTestEmulator({ roleCheck: 'tokenRoles' });
+    const before = await getToken(emulator, MDE_SCOPE);
+    const url = `${emulator.mdeBaseUrl}/api/machines/${DEMO_DEVICE_IDS.opsWorkstation31}/isolate`;
+    emulator.control.revokeRole(DEMO_TENANT_ID, 'Machine.Isolate');
+    const stillGranted = await call(url, { token: before, method: 'POST', body: { Comment: 'x' } });
+    assert.equal(stillGranted.status, 201, 'the cached token still carries the role');
+    const after = await getToken(emulator, MDE_SCOPE);
+    assert.ok(!(decodeJwt(after).roles as string[]).includes('Machine.Isolate'));
+    const refused = await call(url.replace('isolate', 'unisolate'), {
+      token: after,
+      method: 'POST',
+      body: { Comment: 'x' },
+    });
+    assert.equal(refused.status, 403);
+  });
+
   it('omits the roles claim when the tenant granted nothing for the API, and rejects unknown role names', async () => {
     emulator = await startTestEmulator({ tenants: [seed(['Machine.Read.All'])] });
     assert.equal(decodeJwt(await tokenFor(GRAPH_SCOPE)).roles, undefined);
