@@ -13,7 +13,7 @@ import type {
   UserRecord,
 } from './emulator-state.ts';
 import { installationId } from './emulator-state.ts';
-import { chatIdOf } from './graph-teams-apps.ts';
+import { chatIdOf } from './graph-teams-catalog.ts';
 import { HttpError, readJsonBody, type Route } from './http-kit.ts';
 import { userSeedSchema, type EmulatorTeamsApp, type EmulatorUserSeed } from './seed-schema.ts';
 

@@ -16,7 +16,8 @@ import { areaOfPath, errorBody, faultError, toHttpError } from './error-envelope
 import { FaultInjector } from './faults.ts';
 import { graphIncidentRoutes } from './graph-incidents.ts';
 import { graphSendMailRoutes } from './graph-send-mail.ts';
-import { graphTeamsAppRoutes } from './graph-teams-apps.ts';
+import { graphInstalledAppRoutes } from './graph-installed-apps.ts';
+import { graphTeamsCatalogRoutes } from './graph-teams-catalog.ts';
 import { graphUserRoutes } from './graph-users.ts';
 import {
   HttpError,
@@ -112,7 +113,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     ...tokenRoutes({ state, tokens, authorityHost: () => `${url}/login` }),
     ...graphIncidentRoutes({ state, graphBaseUrl: () => `${url}/graph` }),
     ...graphUserRoutes({ state, graphBaseUrl: () => `${url}/graph` }),
-    ...graphTeamsAppRoutes({ state, graphBaseUrl: () => `${url}/graph`, now }),
+    ...graphTeamsCatalogRoutes({ state, graphBaseUrl: () => `${url}/graph` }),
+    ...graphInstalledAppRoutes({ state, graphBaseUrl: () => `${url}/graph`, now }),
     ...graphSendMailRoutes({ state, now }),
     ...mdeRoutes({
       state,

@@ -1,9 +1,6 @@
 // Microsoft Graph for Teams' "proactively install your app for users" procedure
-// (msteams-docs graph-api/proactive-bots-and-messages/graph-proactive-bots-and-messages):
-// - `GET /appCatalogs/teamsApps?$filter=externalId eq '{manifestId}'` ("List teamsApp",
-//   appcatalogs-list-teamsapps; AppCatalog.Read.All): the catalog entry, whose generated `id`
-//   differs from the manifest id; `distributionMethod eq 'organization'` narrows to the tenant's
-//   own apps; `$expand=appDefinitions`. A catalog without the app answers an empty `value`.
+// (msteams-docs graph-api/proactive-bots-and-messages/graph-proactive-bots-and-messages), after
+// the catalog lookup (graph-teams-catalog.ts):
 // - `GET /users/{id}/teamwork/installedApps` ("List apps installed for user",
 //   userteamwork-list-installedapps) with `$expand=teamsApp,teamsAppDefinition` and
 //   `$filter=teamsApp/id eq '…'` or `teamsApp/externalId eq '…'`; empty `value` when not
@@ -33,9 +30,15 @@ import {
   type UserRecord,
 } from './emulator-state.ts';
 import { callerOf, HttpError, readJsonBody, type Route, type RouteContext } from './http-kit.ts';
-import { compileFilter, ODataQueryError, type FilterFields } from './odata-filter.ts';
-import type { EmulatorTeamsApp } from './seed-schema.ts';
+import {
+  chatIdOf,
+  expansions,
+  presentAppDefinition,
+  presentTeamsApp,
+} from './graph-teams-catalog.ts';
 import { applySelect } from './graph-users.ts';
+import { compileFilter, type FilterFields } from './odata-filter.ts';
+import type { EmulatorTeamsApp } from './seed-schema.ts';
 
 /** Hosts whose `…/appCatalogs/teamsApps/{id}` URLs a bind may name (Graph's clouds). */
 const GRAPH_HOSTS = [
@@ -44,59 +47,6 @@ const GRAPH_HOSTS = [
   'dod-graph.microsoft.us',
   'microsoftgraph.chinacloudapi.cn',
 ];
-
-export function presentTeamsApp(app: EmulatorTeamsApp) {
-  return {
-    id: app.id,
-    externalId: app.externalId,
-    displayName: app.displayName,
-    distributionMethod: app.distributionMethod,
-  };
-}
-
-export function presentAppDefinition(app: EmulatorTeamsApp) {
-  return {
-    id: Buffer.from(`${app.id}##${app.version}`, 'utf8').toString('base64'),
-    teamsAppId: app.id,
-    azureADAppId: app.azureADAppId,
-    displayName: app.displayName,
-    version: app.version,
-    requiredResourceSpecificApplicationPermissions: [],
-    publishingState: 'published',
-    shortDescription: app.shortDescription,
-    description: app.shortDescription,
-    lastModifiedDateTime: null,
-    createdBy: null,
-  };
-}
-
-/** The user's one-on-one chat with the app's bot (a seeded or set id, else Teams' format). */
-export function chatIdOf(user: UserRecord, app: EmulatorTeamsApp): string {
-  return user.chatId ?? `19:${app.azureADAppId ?? app.id}_${user.id}@unq.gbl.spaces`;
-}
-
-function expansions(ctx: RouteContext, allowed: string[]): Set<string> {
-  const expand = ctx.url.searchParams.get('$expand');
-  const out = new Set<string>();
-  if (expand === null) return out;
-  for (const part of expand.split(',').map((p) => p.trim())) {
-    const name = allowed.find((a) => a.toLowerCase() === part.toLowerCase());
-    if (!name) {
-      throw new ODataQueryError(
-        `Parsing OData Select and Expand failed: Could not find a property named '${part}' to expand.`,
-      );
-    }
-    out.add(name);
-  }
-  return out;
-}
-
-const catalogFilterFields: FilterFields<EmulatorTeamsApp> = {
-  id: { kind: 'string', get: (a) => a.id },
-  externalId: { kind: 'string', get: (a) => a.externalId },
-  displayName: { kind: 'string', get: (a) => a.displayName },
-  distributionMethod: { kind: 'string', get: (a) => a.distributionMethod },
-};
 
 interface InstalledApp {
   installation: InstallationRecord;
@@ -152,7 +102,7 @@ function boundAppId(body: unknown, graphBaseUrl: string): string {
   return decodeURIComponent(m[1]!);
 }
 
-export function graphTeamsAppRoutes(deps: {
+export function graphInstalledAppRoutes(deps: {
   state: EmulatorState;
   graphBaseUrl: () => string;
   now: () => Date;
@@ -194,37 +144,6 @@ export function graphTeamsAppRoutes(deps: {
       },
       'microsoft.graph.userScopeTeamsAppInstallation',
     );
-  };
-
-  const listCatalog: Route = {
-    method: 'GET',
-    pattern: '/graph/v1.0/appCatalogs/teamsApps',
-    area: 'graph',
-    handle: (ctx) => {
-      requireAnyRole(grantsOf(state, ctx), ROLES.catalogRead, 'teams');
-      const expand = expansions(ctx, ['appDefinitions']);
-      let apps = [...tenantOf(ctx).teamsApps.values()].filter((a) => a.inCatalog);
-      const filter = ctx.url.searchParams.get('$filter');
-      if (filter !== null) apps = apps.filter(compileFilter(filter, catalogFilterFields));
-      return {
-        status: 200,
-        body: {
-          '@odata.context': context('appCatalogs/teamsApps'),
-          value: apps.map((a) =>
-            applySelect(
-              ctx,
-              {
-                ...presentTeamsApp(a),
-                ...(expand.has('appDefinitions')
-                  ? { appDefinitions: [presentAppDefinition(a)] }
-                  : {}),
-              },
-              'microsoft.graph.teamsApp',
-            ),
-          ),
-        },
-      };
-    },
   };
 
   const listInstalled: Route = {
@@ -359,5 +278,5 @@ export function graphTeamsAppRoutes(deps: {
     },
   };
 
-  return [listCatalog, listInstalled, getInstalled, install, uninstall, chat];
+  return [listInstalled, getInstalled, install, uninstall, chat];
 }
