@@ -78,6 +78,14 @@ export class GuardedCloudAdapter extends CloudAdapter {
       res.header('WWW-Authenticate', 'Bearer');
       return end(401, UNAUTHORIZED_BODY);
     }
+    if (!hasCardAction(activity)) {
+      // botbuilder would read value.action.type of it and fail the turn (501 with no answer).
+      return end(400, {
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'BadRequest', message: 'The card action is missing or malformed.' },
+      });
+    }
     const invokeResponse = await withConsoleTo(this.#turnConsole, () =>
       this.processActivity(authenticated, activity, logic),
     );
@@ -103,4 +111,17 @@ function activityOf(body: unknown): Activity | undefined {
     }
   }
   return body as Activity;
+}
+
+/** False for an Action.Execute invoke whose value is not `{ action: { type, ... } }`. */
+function hasCardAction(activity: Activity): boolean {
+  if (activity.type !== 'invoke' || activity.name !== 'adaptiveCard/action') return true;
+  const value: unknown = activity.value;
+  if (typeof value !== 'object' || value === null) return false;
+  const action: unknown = (value as { action?: unknown }).action;
+  return (
+    typeof action === 'object' &&
+    action !== null &&
+    typeof (action as { type?: unknown }).type === 'string'
+  );
 }
