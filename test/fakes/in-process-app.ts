@@ -18,7 +18,6 @@ export interface InProcessApp {
   emulatorUrl: string;
   dataDir: string;
   logs: Record<string, unknown>[];
-  emulator(method: string, pathname: string, body?: unknown): Promise<Response>;
   emulatorStats(): Promise<EmulatorStats>;
   /** The store file's text (after close(), everything written is in it). */
   storeText(): Promise<string>;
@@ -62,13 +61,6 @@ export async function startInProcessApp(env: Record<string, string> = {}): Promi
     emulatorUrl,
     dataDir,
     logs,
-    emulator: (method, pathname, body) =>
-      fetch(`${emulatorUrl}${pathname}`, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-      }),
     emulatorStats: async () =>
       (await (await fetch(`${emulatorUrl}/_emulator/stats`)).json()) as EmulatorStats,
     storeText: () => readFile(path.join(dataDir, 'store.json'), 'utf8'),
