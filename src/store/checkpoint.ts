@@ -17,11 +17,10 @@ import { appendToDay, dayFile, listDays } from './day-log.ts';
 import type { JournalWriter } from './journal-writer.ts';
 import { journalFilePattern } from './journal-writer.ts';
 import { decodeName, encodeName } from './name-encoding.ts';
-import { isLive, type PartitionRecord } from './partition-record.ts';
-import { encodeShardFile } from './shard-file.ts';
-import { bitsFor, shardFileName } from './shard-layout.ts';
+import { bitsFor } from './shard-layout.ts';
 import type { StoreFiles } from './store-files.ts';
 import type { StoreState } from './store-state.ts';
+import { writeShards } from './write-shards.ts';
 
 export interface CheckpointContext {
   state: StoreState;
@@ -60,8 +59,9 @@ export async function runCheckpoint(ctx: CheckpointContext): Promise<CheckpointR
   }
   const days = ctx.state.buffer.days().map((day) => ({ day, entries: [...day.entries.values()] }));
   try {
-    for (const { collection, dirty } of work)
-      await writeCollection(ctx, collection, dirty, now, report);
+    for (const { collection, dirty } of work) {
+      await writeShards(ctx.files, ctx.state, collection, dirty, now, report);
+    }
     for (const { day, entries } of days) await appendDay(ctx, day, entries, now, report);
     if (ctx.retention) await removeDaysPastRetention(ctx, now, report);
     await removeJournals(ctx, rotated, report);
@@ -76,71 +76,6 @@ export async function runCheckpoint(ctx: CheckpointContext): Promise<CheckpointR
   }
   for (const { collection } of work) ctx.state.forgetIfEmpty(collection);
   return report;
-}
-
-async function writeCollection(
-  ctx: CheckpointContext,
-  collection: CollectionState,
-  dirty: DirtyShards,
-  now: number,
-  report: CheckpointReport,
-): Promise<void> {
-  const shards = dirty === 'all' ? collection.shards() : [...dirty];
-  const written = new Set<string>();
-  const removedBefore = report.filesRemoved;
-  let folderReady = false;
-  for (const shard of shards) {
-    const name = shardFileName(collection.bits, shard);
-    const live: [string, PartitionRecord][] = [];
-    const expired: [string, PartitionRecord][] = [];
-    let earliest: number | undefined;
-    for (const key of collection.keysOf(shard)) {
-      const record = collection.table.peek(key)!;
-      if (!isLive(record, now)) expired.push([key, record]);
-      else {
-        live.push([key, record]);
-        if (record.expiresAt !== undefined)
-          earliest = Math.min(record.expiresAt, earliest ?? Infinity);
-      }
-    }
-    collection.setEarliestExpiry(shard, earliest);
-    if (live.length > 0) {
-      const text = encodeShardFile(collection.partition, collection.collection, live);
-      if (!folderReady) await ctx.files.makeFolder(collection.folder);
-      folderReady = true;
-      await ctx.files.replace(join(collection.folder, name), text);
-      collection.files.add(name);
-      written.add(name);
-      report.shardsWritten += 1;
-      report.bytesWritten += text.length;
-    } else if (collection.files.has(name)) {
-      await removeShardFile(ctx, collection, name, report);
-    }
-    // Expired records leave memory once the file lacks them (unless written again meanwhile).
-    for (const [key, record] of expired) {
-      if (collection.table.peek(key) === record) {
-        ctx.state.liveBytes += collection.delete(key, { dirty: false });
-      }
-    }
-  }
-  if (dirty === 'all') {
-    // The whole collection is in the current layout now: older layouts and empty shards go.
-    for (const name of [...collection.files]) {
-      if (!written.has(name)) await removeShardFile(ctx, collection, name, report);
-    }
-  }
-  if (report.filesRemoved > removedBefore) await ctx.files.syncFolder(collection.folder);
-}
-
-async function removeShardFile(
-  ctx: CheckpointContext,
-  collection: CollectionState,
-  name: string,
-  report: CheckpointReport,
-): Promise<void> {
-  await ctx.files.remove(join(collection.folder, name));
-  collection.files.delete(name);
-  report.filesRemoved += 1;
 }
 
 async function appendDay(

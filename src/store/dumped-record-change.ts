@@ -4,7 +4,7 @@ import { AppendOnlyRules } from './append-only-rules.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import type { JournalChange } from './journal-line.ts';
 import { folderName } from './name-encoding.ts';
-import type { PartitionRecord } from './partition-record.ts';
+import { recordSize, type PartitionRecord } from './partition-record.ts';
 import type { DumpedRecord } from './partitioned-store.ts';
 
 export function toJournalChange(dumped: DumpedRecord, rules: AppendOnlyRules): JournalChange {
@@ -34,7 +34,8 @@ export function toJournalChange(dumped: DumpedRecord, rules: AppendOnlyRules): J
       maybeWritten: true,
     };
   }
-  const record: PartitionRecord = { version, value: frozen, size: json.length };
+  const size = recordSize(key, json, version, expiresAt !== undefined);
+  const record: PartitionRecord = { version, value: frozen, size };
   if (expiresAt !== undefined) {
     const ms = Date.parse(expiresAt);
     if (Number.isNaN(ms)) throw new TypeError(`expiresAt of ${where} must be an ISO instant`);

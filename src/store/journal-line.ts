@@ -4,7 +4,7 @@
 //                    {"op":"del","p":…,"c":…,"k":…}, {"op":"append","p":…,"c":"audit","k":…,"value":…}]}
 import { z } from 'zod';
 import { deepFreeze } from './deep-freeze.ts';
-import type { PartitionRecord } from './partition-record.ts';
+import { recordSize, type PartitionRecord } from './partition-record.ts';
 import type { PlannedChange } from './plan-partition-writes.ts';
 
 /** maybeWritten: an append that load() repeats, perhaps already in its day log. */
@@ -44,7 +44,7 @@ const opSchema = z.discriminatedUnion('op', [
 const lineSchema = z.object({ at: z.string(), ops: z.array(opSchema).min(1) });
 
 /** Parses one line (already JSON.parse'd); throws an Error naming what is wrong. */
-export function decodeJournalLine(raw: unknown, lineBytes: number): ReplayedChange[] {
+export function decodeJournalLine(raw: unknown): ReplayedChange[] {
   const outcome = lineSchema.safeParse(raw);
   if (!outcome.success) {
     const issue = outcome.error.issues[0];
@@ -52,14 +52,13 @@ export function decodeJournalLine(raw: unknown, lineBytes: number): ReplayedChan
       `not a journal entry (${issue?.path.join('.') ?? ''}: ${issue?.message ?? '?'})`,
     );
   }
-  const ops = outcome.data.ops;
-  // Sizes only steer shard splits and checkpoints: the line's share per op is close enough.
-  const size = Math.ceil(lineBytes / ops.length);
-  return ops.map((op): ReplayedChange => {
+  // Replays happen after a crash only (a clean close leaves no journal): sizing exactly is cheap.
+  return outcome.data.ops.map((op): ReplayedChange => {
     const at = { partition: op.p, collection: op.c, key: op.k };
     if (op.op === 'del') return { kind: 'delete', ...at };
     const value = deepFreeze(op.value);
     if (op.op === 'append') return { kind: 'append', ...at, value };
+    const size = recordSize(op.k, JSON.stringify(value), op.v, op.exp !== undefined);
     const record: PartitionRecord = { version: op.v, value, size };
     if (op.exp !== undefined) record.expiresAt = Date.parse(op.exp);
     return { kind: 'put', ...at, record };

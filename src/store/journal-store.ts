@@ -51,7 +51,7 @@ export interface JournalStoreOptions {
   /** Clock for expiry and retention, epoch ms (default Date.now). */
   now?: () => number;
   logger?: JournalStoreLogger;
-  /** Checkpoint once the journal holds this many bytes, or half the data if more (default 4 MiB). */
+  /** Checkpoint once the journal holds this many bytes, or as many as the data if more (default 4 MiB). */
   checkpointBytes?: number;
   /** ...or this long after the first change since the last checkpoint (default 60 s). */
   checkpointIntervalMs?: number;
@@ -273,7 +273,9 @@ export class JournalStore implements DumpableStore {
     for (const change of changes) this.state.apply(change, change.maybeWritten);
     this.#journalBytes += bytes;
     if (this.#closing || this.#checkpointing) return;
-    const threshold = Math.max(this.options.checkpointBytes, this.state.liveBytes / 2);
+    // Growing with the data keeps the checkpoint bytes per write flat (each checkpoint rewrites
+    // at most all the data, once per as many journal bytes); a restart replays at most that much.
+    const threshold = Math.max(this.options.checkpointBytes, this.state.liveBytes);
     if (this.#journalBytes >= threshold && !this.#checkpointFailed) this.#checkpointInBackground();
     else this.#armTimer();
   }

@@ -15,7 +15,7 @@ export interface JsonLines<T> {
 export function readJsonLines<T>(
   text: string,
   file: string,
-  parse: (raw: unknown, lineBytes: number) => T,
+  parse: (raw: unknown) => T,
 ): JsonLines<T> {
   const lines = text.split('\n');
   const tail = lines.pop()!; // after the last newline: '' unless the last append was cut short
@@ -25,7 +25,7 @@ export function readJsonLines<T>(
     let item: T;
     const lineBytes = Buffer.byteLength(line, 'utf8') + 1;
     try {
-      item = parse(JSON.parse(line), lineBytes);
+      item = parse(JSON.parse(line));
     } catch (error) {
       const last = index === lines.length - 1 && tail === '';
       if (last) return { items, goodBytes, torn: true };

@@ -3,7 +3,7 @@
 // every op is checked against the state the writer sees before anything changes.
 import { AppendOnlyRules } from './append-only-rules.ts';
 import { deepFreeze } from './deep-freeze.ts';
-import { isLive, toVersioned, type PartitionRecord } from './partition-record.ts';
+import { isLive, recordSize, toVersioned, type PartitionRecord } from './partition-record.ts';
 import { MAX_BATCH_OPS, type PartitionWriteOp } from './partitioned-store.ts';
 import { StoreConflictError, type VersionedRecord } from './store.ts';
 
@@ -58,8 +58,11 @@ export function planPartitionWrites(
     }
     if (op.kind === 'put') {
       const { value, json } = toFrozenJson(op.value, op);
-      const record: PartitionRecord = { version: actual + 1, value, size: json.length };
-      if (op.expiresAt !== undefined) record.expiresAt = parseInstant(op.expiresAt, op);
+      const version = actual + 1;
+      const expiring = op.expiresAt !== undefined;
+      const size = recordSize(op.key, json, version, expiring);
+      const record: PartitionRecord = { version, value, size };
+      if (expiring) record.expiresAt = parseInstant(op.expiresAt, op);
       plan.changes.push({ kind: 'put', collection: op.collection, key: op.key, record, json });
       plan.results.push(toVersioned(op.key, record));
     } else {

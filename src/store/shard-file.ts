@@ -49,6 +49,7 @@ export function decodeShardFile(text: string, file: string): ShardContent {
     throw new StoreCorruptError(file, '"partition", "collection" or "records" is missing');
   }
   const entries = Object.entries(records);
+  // The file is its records' lines (recordSize) plus a short head: their share is close enough.
   const size = Math.ceil(text.length / Math.max(1, entries.length));
   return {
     partition,
