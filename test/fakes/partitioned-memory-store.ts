@@ -12,6 +12,7 @@ import type {
   PartitionWriteOp,
   VersionedRecord,
 } from '../../src/store/partitioned-store.ts';
+import { partitionView } from '../../src/store/partition-view.ts';
 import { RecordTable } from '../../src/store/record-table.ts';
 import { StoreClosedError } from '../../src/store/store-errors.ts';
 import { deepFreeze } from '../../src/store/deep-freeze.ts';
@@ -37,32 +38,15 @@ export class PartitionedMemoryStore implements DumpableStore {
     if (typeof id !== 'string' || id === '') {
       throw new TypeError('A partition id is a non-empty string');
     }
-    return {
-      partition: id,
-      get: async <T>(collection: string, key: string) => {
+    return partitionView(id, {
+      get: async <T>(partition: string, collection: string, key: string) => {
         this.#assertOpen();
         if (!this.#isKept(collection, key)) return undefined;
-        return this.#table(id, collection)?.get<T>(key, this.#now());
+        return this.#table(partition, collection)?.get<T>(key, this.#now());
       },
-      list: async <T>(collection: string, options?: ListOptions) =>
-        this.#list<T>(id, collection, options),
-      put: async <T>(
-        collection: string,
-        key: string,
-        value: T,
-        expectedVersion?: number,
-        options?: { expiresAt?: string },
-      ) => {
-        const op: PartitionWriteOp = { kind: 'put', collection, key, value, expectedVersion };
-        if (options?.expiresAt !== undefined) op.expiresAt = options.expiresAt;
-        return this.#apply(id, [op])[0] as VersionedRecord<T>;
-      },
-      delete: async (collection: string, key: string, expectedVersion?: number) =>
-        this.#apply(id, [{ kind: 'delete', collection, key, expectedVersion }])[0] === true,
-      batch: async (ops: readonly PartitionWriteOp[]) => {
-        this.#apply(id, ops);
-      },
-    };
+      list: async (partition, collection, options) => this.#list(partition, collection, options),
+      mutate: async (partition, ops) => this.#apply(partition, ops),
+    });
   }
 
   async ping(): Promise<void> {
