@@ -11,6 +11,8 @@ type Step = 'append' | 'replace' | 'remove';
 interface Gate {
   step: Step;
   match: (path: string) => boolean;
+  /** Once a step has reached it, every later step of its kind waits too, until release. */
+  triggered: boolean;
   reached: () => void;
   opened: Promise<void>;
 }
@@ -27,6 +29,7 @@ export class InstrumentedFiles implements StoreFiles {
   failTruncate = false;
   readonly #gates: Gate[] = [];
   readonly #releases: (() => void)[] = [];
+  #underWay = 0;
 
   constructor(private readonly inner: StoreFiles = nodeStoreFiles) {}
 
@@ -40,8 +43,10 @@ export class InstrumentedFiles implements StoreFiles {
   }
 
   /**
-   * The next step of this kind (on a matching path) waits until release() is called; reached
-   * resolves once a step is waiting there.
+   * From the first step of this kind on a matching path, every step of this kind waits until
+   * release() is called. reached resolves once a step waits there and none is still under way,
+   * so the files on disk stand still, as a crash would leave them (checkpoints write several
+   * files at a time).
    */
   hold(
     step: Step,
@@ -51,9 +56,16 @@ export class InstrumentedFiles implements StoreFiles {
     let reached!: () => void;
     const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
     const opened = new Promise<void>((resolve) => (release = resolve));
-    this.#gates.push({ step, match, reached, opened });
+    const gate: Gate = { step, match, triggered: false, reached, opened };
+    this.#gates.push(gate);
     this.#releases.push(release);
-    return { reached: reachedPromise, release };
+    return {
+      reached: reachedPromise,
+      release: () => {
+        this.#gates.splice(this.#gates.indexOf(gate) >>> 0, 1);
+        release();
+      },
+    };
   }
 
   /** Opens every gate (a test that failed while holding one must not hang its cleanup). */
@@ -66,13 +78,15 @@ export class InstrumentedFiles implements StoreFiles {
     const inner = await this.inner.openAppender(path);
     const append = async (text: string) => {
       await this.#pass('append', path);
-      const error = this.fail?.('append', path);
-      if (error) {
-        if (this.tearFailedAppends) await inner.append(text.slice(0, text.length >> 1));
-        throw error;
-      }
-      await inner.append(text);
-      this.appends.push({ path, bytes: Buffer.byteLength(text) });
+      await this.#run(async () => {
+        const error = this.fail?.('append', path);
+        if (error) {
+          if (this.tearFailedAppends) await inner.append(text.slice(0, text.length >> 1));
+          throw error;
+        }
+        await inner.append(text);
+        this.appends.push({ path, bytes: Buffer.byteLength(text) });
+      });
     };
     const truncate = async (size: number) => {
       if (this.failTruncate) throw new Error('EIO: simulated truncate failure');
@@ -91,18 +105,22 @@ export class InstrumentedFiles implements StoreFiles {
 
   async replace(path: string, text: string): Promise<void> {
     await this.#pass('replace', path);
-    const error = this.fail?.('replace', path);
-    if (error) throw error;
-    await this.inner.replace(path, text);
-    this.replaced.push({ path, bytes: Buffer.byteLength(text) });
+    await this.#run(async () => {
+      const error = this.fail?.('replace', path);
+      if (error) throw error;
+      await this.inner.replace(path, text);
+      this.replaced.push({ path, bytes: Buffer.byteLength(text) });
+    });
   }
 
   async remove(path: string): Promise<void> {
     await this.#pass('remove', path);
-    const error = this.fail?.('remove', path);
-    if (error) throw error;
-    await this.inner.remove(path);
-    this.removed.push(path);
+    await this.#run(async () => {
+      const error = this.fail?.('remove', path);
+      if (error) throw error;
+      await this.inner.remove(path);
+      this.removed.push(path);
+    });
   }
 
   makeFolder(path: string): Promise<void> {
@@ -114,11 +132,28 @@ export class InstrumentedFiles implements StoreFiles {
   }
 
   async #pass(step: Step, path: string): Promise<void> {
-    const index = this.#gates.findIndex((gate) => gate.step === step && gate.match(path));
-    if (index < 0) return;
-    const [gate] = this.#gates.splice(index, 1);
-    gate!.reached();
-    await gate!.opened;
+    const gate = this.#gates.find((g) => g.step === step && (g.triggered || g.match(path)));
+    if (gate) {
+      gate.triggered = true;
+      this.#checkReached();
+      await gate.opened;
+    }
+  }
+
+  /** Runs a step that changes the disk, counted as under way meanwhile. */
+  async #run<T>(action: () => Promise<T>): Promise<T> {
+    this.#underWay += 1;
+    try {
+      return await action();
+    } finally {
+      this.#underWay -= 1;
+      this.#checkReached();
+    }
+  }
+
+  #checkReached(): void {
+    if (this.#underWay > 0) return;
+    for (const gate of this.#gates) if (gate.triggered) gate.reached();
   }
 }
 
