@@ -35,7 +35,7 @@ const opSchema = z.discriminatedUnion('op', [
     op: z.literal('put'),
     ...where,
     v: z.int().positive(),
-    exp: z.iso.datetime().optional(),
+    exp: z.string().optional(),
     value: z.unknown(),
   }),
   z.object({ op: z.literal('del'), ...where }),
@@ -60,7 +60,11 @@ export function decodeJournalLine(raw: unknown): ReplayedChange[] {
     if (op.op === 'append') return { kind: 'append', ...at, value };
     const size = recordSize(op.k, JSON.stringify(value), op.v, op.exp !== undefined);
     const record: PartitionRecord = { version: op.v, value, size };
-    if (op.exp !== undefined) record.expiresAt = Date.parse(op.exp);
+    if (op.exp !== undefined) {
+      record.expiresAt = Date.parse(op.exp);
+      if (Number.isNaN(record.expiresAt))
+        throw new Error(`exp of ${op.c}/${op.k} is not an instant`);
+    }
     return { kind: 'put', ...at, record };
   });
 }

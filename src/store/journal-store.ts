@@ -158,10 +158,12 @@ export class JournalStore implements DumpableStore {
       bytes += change.kind === 'delete' ? 0 : change.json.length;
       count += 1;
       if (group.length >= LOAD_GROUP_OPS || bytes >= LOAD_GROUP_BYTES) {
+        this.#assertOpen(); // a close meanwhile has flushed the journal for good
         await this.#writer.enqueue(group);
         [group, bytes] = [[], 0];
       }
     }
+    this.#assertOpen();
     if (group.length > 0) await this.#writer.enqueue(group);
     return count;
   }

@@ -15,7 +15,7 @@ import type {
 import { partitionView } from '../../src/store/partition-view.ts';
 import { RecordTable } from '../../src/store/record-table.ts';
 import { StoreClosedError } from '../../src/store/store-errors.ts';
-import { deepFreeze } from '../../src/store/deep-freeze.ts';
+import { toJournalChange } from '../../src/store/dumped-record-change.ts';
 
 export interface PartitionedMemoryStoreOptions {
   appendOnly?: readonly AppendOnlyCollection[];
@@ -82,15 +82,13 @@ export class PartitionedMemoryStore implements DumpableStore {
   async load(records: AsyncIterable<DumpedRecord> | Iterable<DumpedRecord>): Promise<number> {
     this.#assertOpen();
     let count = 0;
-    for await (const { partition, collection, key, version, value, expiresAt } of records) {
-      const json = JSON.stringify(value);
-      if (json === undefined) throw new TypeError(`${collection}/${key} cannot be stored as JSON`);
-      this.#tableFor(partition, collection).set(key, {
-        version,
-        value: deepFreeze(JSON.parse(json) as unknown),
-        size: json.length,
-        ...(expiresAt === undefined ? {} : { expiresAt: Date.parse(expiresAt) }),
-      });
+    for await (const dumped of records) {
+      const change = toJournalChange(dumped, this.#appendOnly); // the engine's checks
+      const table = this.#tableFor(change.partition, change.collection);
+      if (change.kind === 'put') table.set(change.key, change.record);
+      else if (change.kind === 'append' && !table.peek(change.key)) {
+        table.set(change.key, { version: 1, value: change.value, size: change.json.length });
+      }
       count += 1;
     }
     return count;
