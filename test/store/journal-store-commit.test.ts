@@ -134,6 +134,56 @@ describe('JournalStore commits', () => {
     assert.equal((await store.partition('tenant-a').get('items', 'late'))?.value, 'saved');
   });
 
+  it('checkpoints by itself once the journal holds checkpointBytes', async () => {
+    await store.close();
+    store = await openJournalStore({
+      dataDir: dir,
+      files,
+      checkpointBytes: 4096,
+      checkpointIntervalMs: 3_600_000,
+    });
+    const removed = files.hold('remove', (path) => /journal-1\.jsonl$/.test(path));
+    const p = store.partition('tenant-a');
+    for (let i = 0; i < 20; i++) await p.put('items', `k${i}`, { text: 'x'.repeat(300) });
+    await removed.reached; // the checkpoint got as far as removing the journal it folded in
+    removed.release();
+    assert.ok(files.replaced.some((r) => r.path.endsWith('shard-b0-0.json')));
+  });
+
+  it('checkpoints by itself checkpointIntervalMs after a change', async () => {
+    await store.close();
+    store = await openJournalStore({ dataDir: dir, files, checkpointIntervalMs: 1 });
+    const removed = files.hold('remove', (path) => /journal-1\.jsonl$/.test(path));
+    await store.partition('tenant-a').put('items', 'one', 1);
+    await removed.reached;
+    removed.release();
+  });
+
+  it('goes on acknowledging writes while checkpoints fail, and loses none of them', async () => {
+    await store.close();
+    const logged: string[] = [];
+    const logger = {
+      info: () => undefined,
+      error: (_: object, message: string) => void logged.push(message),
+    };
+    store = await openJournalStore({
+      dataDir: dir,
+      files,
+      logger,
+      checkpointBytes: 1024,
+      checkpointIntervalMs: 3_600_000,
+    });
+    files.fail = (step) => (step === 'replace' ? diskError('EIO') : undefined);
+    const p = store.partition('tenant-a');
+    for (let i = 0; i < 30; i++) await p.put('items', `k${i}`, { text: 'x'.repeat(300) });
+    await assert.rejects(store.checkpoint(), { code: 'EIO' });
+    assert.ok(logged.includes('store checkpoint failed; the journal is kept'));
+    files.fail = undefined;
+    await store.close();
+    store = await open();
+    assert.equal((await store.partition('tenant-a').list('items')).length, 30);
+  });
+
   it('rejects ping when the data folder has gone', async () => {
     await store.ping();
     await removeDir(join(dir, 'store'));
