@@ -6,13 +6,22 @@
 const MAX_BITS = 16;
 const fileNamePattern = /^shard-b(\d{1,2})-(\d{1,5})\.json$/;
 
-/** FNV-1a over UTF-16 code units: fast, stable across releases and platforms. */
+/**
+ * FNV-1a over UTF-16 code units, then murmur3's finalizer: fast and stable across releases and
+ * platforms. The finalizer matters: shards are chosen by the top bits, which plain FNV-1a leaves
+ * badly spread for keys that differ only in their last digits (inc-00001, inc-00002, …).
+ */
 export function hashKey(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     hash ^= key.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return hash >>> 0;
 }
 
