@@ -33,8 +33,17 @@ export interface KnownState extends SeenState {
   writeId?: string;
 }
 
-/** Attempts of a write whose condition keeps being overtaken by other writers. */
-export const MAX_WRITE_ATTEMPTS = 8;
+/**
+ * Attempts of a write overtaken by other writers again and again. Each round one writer wins, so
+ * N writers of one record all succeed within N rounds; a jittered pause spreads them out.
+ */
+export const MAX_WRITE_ATTEMPTS = 32;
+
+/** Before attempt `attempt` (≥ 1) of an overtaken write: up to 5 ms × 2^attempt, at most 200. */
+export function pauseBeforeRetry(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(200, 5 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 export const statusOf = (error: unknown): number | undefined =>
   error instanceof RestError ? error.statusCode : undefined;

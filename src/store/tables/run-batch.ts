@@ -25,6 +25,7 @@ import {
   conflict,
   isRace,
   parseExpiresAt,
+  pauseBeforeRetry,
   type KnownState,
   type PartitionIo,
 } from './partition-io.ts';
@@ -51,6 +52,7 @@ export async function runBatch(io: PartitionIo, ops: readonly PartitionWriteOp[]
   const planned = plan(io, ops, writeId);
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
     const fresh = attempt > 0;
+    if (fresh) await pauseBeforeRetry(attempt);
     const states = await Promise.all(planned.map((p) => stateFor(io, p, fresh)));
     if (fresh && states.some((s) => s?.writeId === writeId)) return; // a retried request landed
     const decisions = planned.map((p, i) => decide(io, p, states[i], writeId));

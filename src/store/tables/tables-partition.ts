@@ -17,6 +17,7 @@ import {
   conflict,
   isRace,
   parseExpiresAt,
+  pauseBeforeRetry,
   toRecord,
   type TablesContext,
 } from './partition-io.ts';
@@ -141,6 +142,7 @@ export class TablesPartition implements PartitionStore {
     };
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const fresh = attempt > 0;
+      if (fresh) await pauseBeforeRetry(attempt);
       // A create tries first and reads only when the key turns out to exist.
       const seen =
         expected === 0 && !fresh
@@ -173,6 +175,7 @@ export class TablesPartition implements PartitionStore {
     this.ctx.rules.checkDelete(collection);
     const io = this.#io;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+      if (attempt > 0) await pauseBeforeRetry(attempt);
       const useCache = attempt === 0 && expectedVersion !== 0;
       const seen = await io.known(rowKey, useCache, expectedVersion || undefined);
       const live = seen !== undefined && io.isLive(seen, collection, key);
