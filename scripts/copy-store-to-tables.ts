@@ -6,6 +6,7 @@
 // first: the copy is a snapshot, and nothing may write either store while it runs.
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { openJournalStore } from '../src/store/journal-store.ts';
 import type { DumpableStore } from '../src/store/partitioned-store.ts';
 import { DEFAULT_TABLE_NAME, openTablesStore } from '../src/store/tables-store.ts';
 
@@ -56,22 +57,9 @@ export function formatCounts(counts: ReadonlyMap<string, number>): string {
   ].join('\n');
 }
 
-/**
- * The embedded store to copy from: the journaled lowdb engine (src/store/journal-store.ts,
- * built on another branch). The one place that knows it; its import is by a computed path so
- * that this script type-checks before that engine is merged.
- */
-async function openSourceStore(dataDir: string): Promise<DumpableStore> {
-  const modulePath = '../src/store/journal-store.ts';
-  const engine = (await import(modulePath).catch(() => ({}))) as {
-    openJournalStore?: (options: { dataDir: string }) => Promise<DumpableStore>;
-  };
-  if (!engine.openJournalStore) {
-    throw new Error(
-      'This build has no journaled lowdb store (src/store/journal-store.ts) to copy from.',
-    );
-  }
-  return engine.openJournalStore({ dataDir });
+/** The embedded store to copy from: the journaled lowdb engine. */
+function openSourceStore(dataDir: string): Promise<DumpableStore> {
+  return openJournalStore({ dataDir });
 }
 
 async function main(): Promise<void> {
