@@ -4,8 +4,9 @@ import tseslint from 'typescript-eslint';
 // Layers, enforced (test/lint/import-boundaries.test.ts shows each rule failing). From the top:
 // the composition root (src/main.ts, src/app/build-app.ts) → bot/ (Teams transport) → features
 // (src/features/<name>/, which never import each other) → src/app/ (the Feature contract),
-// src/shared/, cards/ → the platform pieces (src/delivery, defender, watcher, store, emulator) →
-// src/platform/ → src/domain/. No import runs back up; botbuilder stays in bot/ and the root.
+// src/shared/, cards/ → the platform pieces (src/delivery, defender, watcher, store, emulator,
+// cluster) → src/platform/ → src/domain/. No import runs back up; botbuilder stays in bot/ and
+// the composition root.
 const FEATURES = ['managed-response', 'notifications', 'tenants', 'chat'];
 const restrict = (...patterns) => ['error', { patterns }];
 const rule = (regex, message) => ({ regex, message });
@@ -39,7 +40,7 @@ const otherFeatures = (name) =>
     `(^|/)(${FEATURES.filter((f) => f !== name).join('|')})/`,
     `A feature does not import another feature (${name} → another): wire them in src/app/build-app.ts, or move what both need to src/shared/.`,
   );
-const PLATFORM_PIECES = ['delivery', 'defender', 'watcher', 'store', 'emulator'];
+const PLATFORM_PIECES = ['delivery', 'defender', 'watcher', 'store', 'emulator', 'cluster'];
 const boundaries = [
   {
     files: ['src/**/*.ts'],
@@ -61,7 +62,13 @@ const boundaries = [
     },
   })),
   {
-    files: ['src/shared/**/*.ts', 'src/server.ts', 'src/config.ts', 'src/defender-setup.ts'],
+    files: [
+      'src/shared/**/*.ts',
+      'src/server.ts',
+      'src/json-body-parser.ts',
+      'src/config.ts',
+      'src/defender-setup.ts',
+    ],
     rules: {
       'no-restricted-imports': restrict(BOTBUILDER, UP_OUT_OF_SRC, ROOT, UP_TO_FEATURES, UP_TO_APP),
     },

@@ -8,6 +8,7 @@ const cert = await ensureDevCertificate('artifacts/tls');
 const bundle = await writeTrustBundle(cert, process.env.NODE_EXTRA_CA_CERTS);
 const benches: [string, string[]][] = [
   ['bench/store-writes.ts', ['1000']],
+  ['bench/store-engine.ts', []],
   ['bench/fanout.ts', ['--contacts', '500']],
   ['bench/poll-delay.ts', ['--interval-ms', '1000', '--samples', '8']],
   ['bench/invoke-latency.ts', []],

@@ -1,19 +1,13 @@
 // CloudAdapter wiring and the last-resort turn error handler.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
 import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/platform/logger.ts';
+import { createBotAuthentication } from './bot-auth.ts';
+import { GuardedCloudAdapter } from './guarded-cloud-adapter.ts';
 import { turnLogger } from './turn-logger.ts';
 
 export function createAdapter(config: Config, logger: Logger): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.bot.appId,
-    MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
-    MicrosoftAppTenantId: config.bot.appTenantId,
-    CertificateThumbprint: config.bot.certificateThumbprint || undefined,
-    CertificatePrivateKey: config.bot.certificatePrivateKey || undefined,
-  });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new GuardedCloudAdapter(createBotAuthentication(config, logger), logger);
   adapter.onTurnError = async (context, error) => {
     turnLogger(context, logger).error({ err: error }, 'unhandled error in turn');
     if (context.activity.type === 'invoke') return; // the invoke answer says it (501/500)

@@ -22,6 +22,13 @@ const envSchema = z.object({
   MicrosoftAppTenantId: z.string().default(''),
   CertificateThumbprint: z.string().default(''),
   CertificatePrivateKey: z.string().default(''),
+  BOT_OPENID_METADATA_URL: url('BOT_OPENID_METADATA_URL').default(
+    'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ),
+  BOT_EMULATOR_OPENID_METADATA_URL: url('BOT_EMULATOR_OPENID_METADATA_URL').default(
+    'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  ),
+  BOT_OPENID_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   TENANTS_FILE: z.string().default(''),
   GRAPH_BASE_URL: url('GRAPH_BASE_URL').default('https://graph.microsoft.com'),
   MDE_BASE_URL: url('MDE_BASE_URL').default('https://api.securitycenter.microsoft.com'),
@@ -59,6 +66,14 @@ export interface Config {
     readonly appTenantId: string;
     readonly certificateThumbprint: string;
     readonly certificatePrivateKey: string;
+    /**
+     * Where the signing keys of incoming Bot Framework tokens are published (Bot Connector
+     * service; Bot Framework Emulator / Entra ID). Tests point both at a local fake.
+     */
+    readonly openIdMetadataUrl: string;
+    readonly emulatorOpenIdMetadataUrl: string;
+    /** Bound on each fetch of that metadata and its keys. */
+    readonly openIdTimeoutMs: number;
   };
   readonly tenantsFile: string;
   readonly defender: {
@@ -140,6 +155,9 @@ export function loadConfig(env: EnvInput): Config {
       appTenantId: e.MicrosoftAppTenantId,
       certificateThumbprint: e.CertificateThumbprint,
       certificatePrivateKey: e.CertificatePrivateKey,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+      emulatorOpenIdMetadataUrl: e.BOT_EMULATOR_OPENID_METADATA_URL,
+      openIdTimeoutMs: e.BOT_OPENID_TIMEOUT_MS,
     },
     tenantsFile: e.TENANTS_FILE,
     defender: {

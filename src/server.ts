@@ -1,6 +1,7 @@
 // createServer(deps): the HTTP transport. No listen here, so tests drive the real pipeline.
 import restify, { type Request, type Response, type Server } from 'restify';
 import { z } from 'zod';
+import { jsonBodyParser } from './json-body-parser.ts';
 import type { Logger } from './platform/logger.ts';
 
 export interface ReadinessReport {
@@ -15,9 +16,13 @@ export interface ServerDeps {
   readiness: () => Promise<ReadinessReport>;
   /** Extra route registrars (e.g. the Experts API under /api/v1). */
   registrars?: ((server: Server) => void)[];
-  /** Largest accepted request body in bytes. */
+  /** Largest accepted request body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Smaller limits for paths under a prefix (default: the Experts API, 256 KiB). */
+  bodyLimits?: { pathPrefix: string; maxBytes: number }[];
 }
+
+const defaultBodyLimits = [{ pathPrefix: '/api/v1/', maxBytes: 256 * 1024 }];
 
 // The minimum every Bot Framework activity carries; the adapter checks the rest.
 const activityEnvelope = z.object({
@@ -37,8 +42,16 @@ export function createServer(deps: ServerDeps): Server {
     handleUncaughtExceptions: false,
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
+  const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
+  const bodyLimits = deps.bodyLimits ?? defaultBodyLimits;
   server.use(
-    restify.plugins.bodyParser({ mapParams: false, maxBodySize: deps.maxBodyBytes ?? 1024 * 1024 }),
+    jsonBodyParser({
+      limitFor: (path) =>
+        Math.min(
+          maxBodyBytes,
+          ...bodyLimits.filter((l) => path.startsWith(l.pathPrefix)).map((l) => l.maxBytes),
+        ),
+    }),
   );
 
   server.get('/healthz', (_req, res, next) => {

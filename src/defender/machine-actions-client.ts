@@ -42,6 +42,14 @@ export interface RunDeviceActionRequest {
   sha1?: string;
 }
 
+/** How an attempt of ours is recognised in Defender's list (see machineActionComment). */
+export interface AttemptMarker {
+  /** The start of the comment the attempt was requested with. */
+  marker: string;
+  /** Only actions created since then count (the attempt's start, minus a margin for skew). */
+  since?: Date;
+}
+
 export class MachineActionsClient {
   constructor(
     private readonly http: DefenderHttpClient,
@@ -86,13 +94,46 @@ export class MachineActionsClient {
 
   /** Every action on the device that Defender lists (newest first), any type. */
   async listDeviceActions(deviceId: string): Promise<DeviceActionState[]> {
+    return this.#list(`machineId eq ${odataString(deviceId)}`);
+  }
+
+  /**
+   * The machine action to follow instead of starting one. With `attempt`: Defender's record of
+   * that attempt whatever its status (Pending, InProgress, Succeeded, Failed, TimeOut,
+   * Cancelled), recognised by the marker its comment starts with and created since
+   * `attempt.since`, so a request Defender took before a crash is adopted even when it finished
+   * while the bot was down. Otherwise, or when there is none: the action of the same kind still
+   * Pending or InProgress on the device, e.g. one started by automated investigation and
+   * response or by someone in the Defender portal.
+   */
+  async findPendingAction(
+    deviceId: string,
+    kind: OneClickKind,
+    attempt?: AttemptMarker,
+  ): Promise<DeviceActionState | undefined> {
+    const type = machineActionOf[kind].type;
+    const actions = (
+      await this.#list(`machineId eq ${odataString(deviceId)} and type eq ${odataString(type)}`)
+    ).filter((a) => a.kind === kind);
+    const since = attempt?.since?.getTime();
+    const ours =
+      attempt &&
+      actions.find(
+        (a) =>
+          a.comment?.startsWith(attempt.marker) === true &&
+          (since === undefined || a.createdAt === undefined || Date.parse(a.createdAt) >= since),
+      );
+    return ours ?? actions.find((a) => a.status === 'inProgress');
+  }
+
+  async #list(filter: string): Promise<DeviceActionState[]> {
     const actions: DeviceActionState[] = [];
     let nextLink: string | undefined;
     do {
       const page = await this.http.send({
         method: 'GET',
         path: nextLink ?? '/api/machineactions',
-        query: nextLink === undefined ? { $filter: `machineId eq ${odataString(deviceId)}` } : {},
+        query: nextLink === undefined ? { $filter: filter } : {},
         schema: listSchema,
         permission: READ_PERMISSION,
       });
@@ -100,18 +141,6 @@ export class MachineActionsClient {
       nextLink = page['@odata.nextLink'] ?? undefined;
     } while (nextLink !== undefined);
     return actions;
-  }
-
-  /**
-   * The action of the same kind still Pending or InProgress on the device, e.g. one started by
-   * automated investigation and response or by someone in the Defender portal.
-   */
-  async findPendingAction(
-    deviceId: string,
-    kind: OneClickKind,
-  ): Promise<DeviceActionState | undefined> {
-    const actions = await this.listDeviceActions(deviceId);
-    return actions.find((a) => a.kind === kind && a.status === 'inProgress');
   }
 
   async cancelAction(actionId: string, comment: string): Promise<DeviceActionState> {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { CustomerTenant } from '../domain/tenant.ts';
+import { locateJsonError } from './locate-json-error.ts';
 
 // A schema-level message would replace the parse-level "Required", so each says both.
 const guid = z.guid({
@@ -167,10 +168,22 @@ export async function loadTenantsFile(filePath: string): Promise<TenantDefenderC
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    throw new TenantConfigError([`${source}: not valid JSON (${(error as Error).message})`]);
+  } catch {
+    // Never the parser's message: it quotes the text, which may hold part of a secret.
+    throw new TenantConfigError([`${source}: not valid JSON ${whereInvalid(text)}`]);
   }
   return parseTenantsConfig(raw, { source, baseDir: path.dirname(path.resolve(filePath)) });
+}
+
+function whereInvalid(text: string): string {
+  let location;
+  try {
+    location = locateJsonError(text);
+  } catch {
+    location = undefined; // e.g. nesting deeper than the scanner's stack
+  }
+  if (!location) return '(the position could not be determined)';
+  return `at line ${location.line}, column ${location.column} (${location.problem})`;
 }
 
 function tenantLabel(entry: unknown, index: number): string {

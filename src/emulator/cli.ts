@@ -40,7 +40,8 @@ Defender XDR emulator running at ${emulator.url}
   AZURE_AUTHORITY_HOST=${emulator.authorityHost}
   GRAPH_BASE_URL=${emulator.graphBaseUrl}
   MDE_BASE_URL=${emulator.mdeBaseUrl}
-  Control API: ${emulator.url}/_emulator (faults, stats, incidents)
+  Control API: ${emulator.url}/_emulator (faults, stats, incidents, machines, users,
+               installedApps, sentMail, roles, reset)
 
   Demo tenant "Contoso":  tenant ${DEMO_TENANT_ID}
                           client ${DEMO_CLIENT_ID}

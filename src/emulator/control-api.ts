@@ -1,14 +1,26 @@
 // The emulator's control surface: what tests and the demo use to play the experts' side (move
-// incidents, comment), seed incidents, inject faults and read request statistics. Available
-// in-process (`EmulatorControl`) and as unauthenticated JSON under `/_emulator/…` on the
-// emulator's own listener; both run the same code.
+// incidents, comment), seed incidents, devices and earlier machine actions, shape each tenant's
+// directory, Teams and granted roles (control-directory.ts), inject faults, read request
+// statistics and reset everything to the seed. Available in-process (`EmulatorControl`) and as
+// unauthenticated JSON under `/_emulator/…` on the emulator's own listener; both run the same code.
 import { z } from 'zod';
-import type { EmulatorState, GraphIncident } from './emulator-state.ts';
+import {
+  createDirectoryControl,
+  directoryControlRoutes,
+  type DirectoryControl,
+} from './control-directory.ts';
+import type { DeviceRecord, EmulatorState, GraphIncident } from './emulator-state.ts';
 import { faultSchema, type ActiveFault, type EmulatorFault, type FaultInjector } from './faults.ts';
 import { HttpError, readJsonBody, type Route } from './http-kit.ts';
 import type { EmulatedMachineAction, MachineActionBook } from './machine-actions.ts';
 import type { EmulatorStats, RequestStats } from './request-stats.ts';
-import type { AlertComment, EmulatorIncidentSeed } from './seed-schema.ts';
+import {
+  machineActionSeedSchema,
+  type AlertComment,
+  type EmulatorDeviceSeed,
+  type EmulatorIncidentSeed,
+  type EmulatorMachineActionSeed,
+} from './seed-schema.ts';
 
 /** Author of comments added through the control API unless another is given. */
 export const EXPERTS_DISPLAY_NAME = 'Defender Experts';
@@ -22,7 +34,7 @@ export interface IncidentPatchInput {
   customTags?: string[];
 }
 
-export interface EmulatorControl {
+export interface EmulatorControl extends DirectoryControl {
   injectFault(fault: EmulatorFault): void;
   clearFaults(): void;
   listFaults(): ActiveFault[];
@@ -34,9 +46,22 @@ export interface EmulatorControl {
   patchIncident(tenantId: string, id: string, patch: IncidentPatchInput): GraphIncident;
   addComment(tenantId: string, id: string, comment: string, author?: string): AlertComment[];
   upsertIncident(tenantId: string, seed: EmulatorIncidentSeed): GraphIncident;
-  listMachineActions(tenantId: string): EmulatedMachineAction[];
+  /** Creates or replaces an MDE device (Machine resource shape). */
+  upsertDevice(tenantId: string, seed: EmulatorDeviceSeed): DeviceRecord;
+  /**
+   * The machine actions clients requested through the MDE API, newest first; with
+   * `includeSeeded` also the history from the seed and addMachineAction (which the MDE API lists).
+   */
+  listMachineActions(
+    tenantId: string,
+    options?: { includeSeeded?: boolean },
+  ): EmulatedMachineAction[];
+  /** Records an action taken outside the API (automated investigation, the portal…). */
+  addMachineAction(tenantId: string, seed: EmulatorMachineActionSeed): EmulatedMachineAction;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** Everything back to the seed: incidents, devices, actions, directory, Teams, mail, roles, faults, stats. */
+  reset(): void;
 }
 
 export function createControl(deps: {
@@ -44,9 +69,11 @@ export function createControl(deps: {
   faults: FaultInjector;
   actions: MachineActionBook;
   stats: RequestStats;
+  now: () => Date;
 }): EmulatorControl {
-  const { state, faults, actions, stats } = deps;
+  const { state, faults, actions, stats, now } = deps;
   return {
+    ...createDirectoryControl(state, now),
     injectFault: (fault) => void faults.inject(fault),
     clearFaults: () => faults.clear(),
     listFaults: () => faults.list(),
@@ -61,9 +88,27 @@ export function createControl(deps: {
     addComment: (tenantId, id, comment, author = EXPERTS_DISPLAY_NAME) =>
       structuredClone(state.addComment(tenantId, id, comment, author)),
     upsertIncident: (tenantId, seed) => structuredClone(state.upsertIncident(tenantId, seed)),
-    listMachineActions: (tenantId) => actions.list(tenantId.toLowerCase()),
+    upsertDevice: (tenantId, seed) => structuredClone(state.upsertDevice(tenantId, seed)),
+    listMachineActions: (tenantId, options) => actions.list(tenantId.toLowerCase(), options),
+    addMachineAction: (tenantId, raw) => {
+      const tenant = state.requireTenant(tenantId);
+      const parsed = machineActionSeedSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new HttpError(400, 'BadRequest', `Invalid machine action: ${parsed.error.message}`);
+      }
+      if (!tenant.devices.has(parsed.data.machineId.toLowerCase())) {
+        throw new HttpError(404, 'NotFound', `Machine ${parsed.data.machineId} is not seeded.`);
+      }
+      return actions.addHistory(tenant.tenantId, parsed.data, [...tenant.devices.values()]);
+    },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    reset: () => {
+      state.reset();
+      actions.reset(state.actionSeeds());
+      faults.clear();
+      stats.reset();
+    },
   };
 }
 
@@ -150,9 +195,30 @@ export function controlRoutes(control: EmulatorControl): Route[] {
         },
       };
     }),
-    route('GET', `${tenantBase}/machineactions`, ({ params }) => ({
+    route('GET', `${tenantBase}/machineactions`, ({ params, url }) => ({
       status: 200,
-      body: { value: control.listMachineActions(tenantOf(params)) },
+      body: {
+        value: control.listMachineActions(tenantOf(params), {
+          includeSeeded: /^true$/i.test(url.searchParams.get('includeSeeded') ?? ''),
+        }),
+      },
     })),
+    route('POST', `${tenantBase}/machineactions`, async (ctx) => ({
+      status: 201,
+      body: control.addMachineAction(
+        tenantOf(ctx.params),
+        (await readJsonBody(ctx, 'BadRequest')) as EmulatorMachineActionSeed,
+      ),
+    })),
+    route('PUT', `${tenantBase}/machines/{id}`, async (ctx) => {
+      const body = await readJsonBody(ctx, 'BadRequest');
+      const seed = { ...(body as object), id: ctx.params.id ?? '' } as EmulatorDeviceSeed;
+      return { status: 200, body: control.upsertDevice(tenantOf(ctx.params), seed) };
+    }),
+    route('POST', `${base}/reset`, () => {
+      control.reset();
+      return { status: 204 };
+    }),
+    ...directoryControlRoutes(control),
   ];
 }

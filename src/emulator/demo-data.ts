@@ -1,7 +1,9 @@
 // Demo customers for the emulator. Contoso has an incident in every state the MDR service meets
-// (plus one the "experts" hand over to the customer a little after start); Fabrikam exists to
-// prove that one tenant's credentials never see another's data. Ids are fixed so that docs,
-// tests and the Agents Playground journeys can name them.
+// (plus one the "experts" hand over to the customer a little after start), devices with varied
+// facts (demo-devices.ts) and a directory with every way a contact can or cannot be reached
+// (demo-directory.ts); Fabrikam proves that one tenant's credentials never see another's data,
+// and is the tenant whose admin did not grant the Teams installation permission. Ids are fixed
+// so that docs, tests and the Agents Playground journeys can name them.
 import {
   deviceEvidence,
   demoAlert,
@@ -10,7 +12,28 @@ import {
   type DemoDevice,
   type DemoFile,
 } from './demo-alerts.ts';
+import {
+  FABRIKAM_DEVICE_ID,
+  demoDevices,
+  demoMachineActionHistory,
+  demoMachines,
+} from './demo-devices.ts';
+import {
+  CONTOSO_GRANTED_ROLES,
+  FABRIKAM_GRANTED_ROLES,
+  contosoDirectory,
+  fabrikamDirectory,
+} from './demo-directory.ts';
 import type { EmulatorIncidentSeed, EmulatorTenantSeed } from './seed-schema.ts';
+
+export { AUTOMATED_INVESTIGATION, DEMO_DEVICE_IDS, FABRIKAM_DEVICE_ID } from './demo-devices.ts';
+export {
+  CONTOSO_GRANTED_ROLES,
+  DEMO_BOT_APP_ID,
+  DEMO_DIRECTORY,
+  FABRIKAM_GRANTED_ROLES,
+  TEAMS_APP_MANIFEST_ID,
+} from './demo-directory.ts';
 
 export const DEMO_TENANT_ID = '6f1c2a3e-4b5d-4e6f-8a9b-0c1d2e3f4a5b';
 export const DEMO_CLIENT_ID = 'c0a1b2c3-d4e5-4f60-8a71-9b2c3d4e5f60';
@@ -20,14 +43,6 @@ export const DEMO_APP_NAME = 'Managed Response Bot (Contoso)';
 export const FABRIKAM_TENANT_ID = '0b7e4d2c-9a81-4c3f-b6d5-7e8f9a0b1c2d';
 export const FABRIKAM_CLIENT_ID = 'f4e3d2c1-b0a9-4877-8665-544332211000';
 export const FABRIKAM_CLIENT_SECRET = 'emulator-fabrikam-secret';
-
-export const DEMO_DEVICE_IDS = {
-  prodServer01: '1e5bc9d7e413ddd7902c2932e418702b84d0cc07',
-  financeLaptop07: '7b1f4c2ad1c2a8e0b5f3e6d9c8b7a6f5e4d3c2b1',
-  hrDesktop03: '4a9e2f7c1b3d5e8f0a2c4e6b8d0f1a3c5e7b9d2f',
-  webLinux02: 'c8d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9',
-} as const;
-export const FABRIKAM_DEVICE_ID = '9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6';
 
 /** The ransomware payload on prod-server-01 (the Quarantine file action's target). */
 export const DEMO_FILE_SHA1 = 'b2f6c1e7a9d04c3f8e1a6b5d7c9e0f2a4b6c8d0e';
@@ -65,44 +80,7 @@ export const DEMO_HANDOVER = {
     "password of j.doe@contoso.com. The pending actions are listed in the incident's managed response.",
 } as const;
 
-const devices: Record<keyof typeof DEMO_DEVICE_IDS, DemoDevice> = {
-  prodServer01: {
-    id: DEMO_DEVICE_IDS.prodServer01,
-    computerDnsName: 'prod-server-01',
-    osPlatform: 'WindowsServer2022',
-    osBuild: 20348,
-    version: '21H2',
-    lastIpAddress: '10.20.1.15',
-    aadDeviceId: '0f2b6e0c-3c1a-4a57-9d0e-1c5b8a2e7f41',
-  },
-  financeLaptop07: {
-    id: DEMO_DEVICE_IDS.financeLaptop07,
-    computerDnsName: 'fin-laptop-07',
-    osPlatform: 'Windows11',
-    osBuild: 22631,
-    version: '23H2',
-    lastIpAddress: '10.30.4.77',
-    aadDeviceId: '5d9a1c3e-7b2f-4e60-8a14-9c3b5d7e1f20',
-  },
-  hrDesktop03: {
-    id: DEMO_DEVICE_IDS.hrDesktop03,
-    computerDnsName: 'hr-desktop-03',
-    osPlatform: 'Windows10',
-    osBuild: 19045,
-    version: '22H2',
-    lastIpAddress: '10.30.2.41',
-    aadDeviceId: 'a3c5e7f9-1b2d-4f6a-8c0e-2d4f6a8c0e1b',
-  },
-  webLinux02: {
-    id: DEMO_DEVICE_IDS.webLinux02,
-    computerDnsName: 'web-linux-02',
-    osPlatform: 'Linux',
-    osBuild: 0,
-    version: 'Ubuntu 22.04',
-    lastIpAddress: '10.20.3.9',
-    aadDeviceId: 'e1f2a3b4-c5d6-4e7f-8091-a2b3c4d5e6f7',
-  },
-};
+const devices = demoDevices;
 
 const ransomware: DemoFile = {
   sha1: DEMO_FILE_SHA1,
@@ -119,25 +97,6 @@ const jdoe = {
   displayName: 'Jane Doe',
   azureAdUserId: '8e2a4c6f-0b1d-4e3a-9c5b-7d9f1a3c5e7b',
 };
-
-function machine(device: DemoDevice, healthStatus = 'Active') {
-  return {
-    id: device.id,
-    computerDnsName: device.computerDnsName,
-    osPlatform: device.osPlatform,
-    osBuild: device.osBuild,
-    version: device.version,
-    lastIpAddress: device.lastIpAddress,
-    lastExternalIpAddress: '203.0.113.24',
-    aadDeviceId: device.aadDeviceId,
-    healthStatus,
-    firstSeen: '2024-03-04T09:12:44Z',
-    lastSeen: '2024-06-01T08:00:00Z',
-    agentVersion: '10.8760.22621.1016',
-    defenderAvStatus: 'Updated',
-    isAadJoined: true,
-  };
-}
 
 /** The demo tenants, with times relative to `now` (incidents from the last day). */
 export function demoTenants(now: Date = new Date()): EmulatorTenantSeed[] {
@@ -411,8 +370,11 @@ export function demoTenants(now: Date = new Date()): EmulatorTenantSeed[] {
       apps: [
         { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET, displayName: DEMO_APP_NAME },
       ],
+      grantedRoles: CONTOSO_GRANTED_ROLES,
       incidents,
-      devices: Object.values(devices).map((device) => machine(device)),
+      devices: demoMachines(now),
+      machineActions: demoMachineActionHistory(now),
+      ...contosoDirectory(),
     },
     {
       tenantId: FABRIKAM_TENANT_ID,
@@ -469,7 +431,35 @@ export function demoTenants(now: Date = new Date()): EmulatorTenantSeed[] {
           ],
         },
       ],
-      devices: [machine(fabrikamDevice)],
+      devices: [
+        {
+          id: fabrikamDevice.id,
+          computerDnsName: fabrikamDevice.computerDnsName,
+          firstSeen: '2024-09-02T08:30:00Z',
+          lastSeen: ago(14),
+          osPlatform: fabrikamDevice.osPlatform,
+          osVersion: null,
+          osProcessor: 'x64',
+          version: fabrikamDevice.version,
+          osBuild: fabrikamDevice.osBuild,
+          lastIpAddress: fabrikamDevice.lastIpAddress,
+          lastExternalIpAddress: '198.51.100.20',
+          agentVersion: '10.8760.22621.1016',
+          healthStatus: 'Active',
+          deviceValue: 'Normal',
+          rbacGroupId: 22,
+          rbacGroupName: 'Workstations',
+          riskScore: 'Low',
+          exposureLevel: 'Low',
+          isAadJoined: true,
+          aadDeviceId: fabrikamDevice.aadDeviceId,
+          machineTags: [],
+          defenderAvStatus: 'Updated',
+          onboardingStatus: 'Onboarded',
+        },
+      ],
+      grantedRoles: FABRIKAM_GRANTED_ROLES,
+      ...fabrikamDirectory(),
     },
   ];
 }

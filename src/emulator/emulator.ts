@@ -1,16 +1,24 @@
-// A local Defender XDR: an Entra-like token endpoint, Graph security incidents and Defender for
-// Endpoint machine actions on one HTTPS listener, speaking the documented shapes so the real
-// clients (ClientSecretCredential + fetch) run against it unchanged: only the base URLs differ.
+// A local Defender XDR and Microsoft 365: an Entra-like token endpoint; Graph security incidents,
+// users, the Teams app catalog and per-user app installations (proactive install, 1:1 chat) and
+// sendMail; Defender for Endpoint machines and machine actions; all on one HTTPS listener,
+// speaking the documented shapes so the real clients (ClientSecretCredential + fetch) run
+// against it unchanged: only the base URLs differ. Each tenant grants its apps a set of
+// application roles (seed `grantedRoles`), checked on every Graph and MDE route.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { RoleCheck } from './app-roles.ts';
 import { controlRoutes, createControl, type EmulatorControl } from './control-api.ts';
 import { DEMO_HANDOVER, demoTenants } from './demo-data.ts';
 import { EmulatorState } from './emulator-state.ts';
 import { areaOfPath, errorBody, faultError, toHttpError } from './error-envelopes.ts';
 import { FaultInjector } from './faults.ts';
 import { graphIncidentRoutes } from './graph-incidents.ts';
+import { graphSendMailRoutes } from './graph-send-mail.ts';
+import { graphInstalledAppRoutes } from './graph-installed-apps.ts';
+import { graphTeamsCatalogRoutes } from './graph-teams-catalog.ts';
+import { graphUserRoutes } from './graph-users.ts';
 import {
   HttpError,
   Router,
@@ -21,19 +29,24 @@ import {
 } from './http-kit.ts';
 import { MachineActionBook, type ActionTimings } from './machine-actions.ts';
 import { mdeRoutes } from './mde-machine-actions.ts';
+import { mdeMachineRoutes } from './mde-machines.ts';
 import { RequestStats } from './request-stats.ts';
 import type { EmulatorTenantSeed } from './seed-schema.ts';
 import { TokenService, tokenRoutes } from './token-endpoint.ts';
 
 export type { EmulatorControl, IncidentPatchInput } from './control-api.ts';
-export type { GraphIncident } from './emulator-state.ts';
+export type { EmulatorInstallation, EmulatorUserView } from './control-directory.ts';
+export type { GraphIncident, SentMail } from './emulator-state.ts';
 export type { ActiveFault, EmulatorFault } from './faults.ts';
 export type { EmulatedMachineAction, MachineAction } from './machine-actions.ts';
 export type { EmulatorStats } from './request-stats.ts';
 export type {
   EmulatorDeviceSeed,
   EmulatorIncidentSeed,
+  EmulatorMachineActionSeed,
+  EmulatorTeamsAppSeed,
   EmulatorTenantSeed,
+  EmulatorUserSeed,
 } from './seed-schema.ts';
 
 export interface EmulatorLogger {
@@ -50,10 +63,19 @@ export interface EmulatorOptions {
   tls: { cert: string; key: string };
   /** Default: demoTenants() (Contoso and Fabrikam). */
   tenants?: EmulatorTenantSeed[];
-  /** Machine action schedule from creation; default 1500 ms to InProgress, 4000 ms to final. */
+  /**
+   * Machine action schedule from creation; default 1500 ms to InProgress, 4000 ms to final, and
+   * TimeOut after 3 days for a device that does not check in.
+   */
   actionTimings?: ActionTimings;
   /** Demo handover to Awaiting Customer Action after this long (default 20000; null = never). */
   demoAwaitingAfterMs?: number | null;
+  /**
+   * What Graph and MDE routes check application roles against: the tenant's grants at the time
+   * of the request (default; grants and revocations apply at once) or, as Entra ID and the real
+   * services do, the `roles` the token carried when it was issued ('tokenRoles').
+   */
+  roleCheck?: RoleCheck;
   /** Clock for timestamps, token lifetimes and action progress. */
   now?: () => Date;
   logger?: EmulatorLogger;
@@ -64,7 +86,7 @@ export interface RunningEmulator {
   url: string;
   /** `${url}/login`: the authorityHost for @azure/identity (tenant id follows as a segment). */
   authorityHost: string;
-  /** `${url}/graph`: clients call `${graphBaseUrl}/v1.0/security/incidents`. */
+  /** `${url}/graph`: clients call `${graphBaseUrl}/v1.0/security/incidents`, `/v1.0/users/…`. */
   graphBaseUrl: string;
   /** `${url}/mde`: clients call `${mdeBaseUrl}/api/machines/{id}/isolate`. */
   mdeBaseUrl: string;
@@ -77,18 +99,23 @@ const defaultTimings: ActionTimings = { toInProgressMs: 1500, toFinalMs: 4000 };
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const now = options.now ?? (() => new Date());
   const logger = options.logger;
-  const state = new EmulatorState(options.tenants ?? demoTenants(now()), now);
+  const state = new EmulatorState(options.tenants ?? demoTenants(now()), now, options.roleCheck);
   const faults = new FaultInjector();
   const stats = new RequestStats();
   const actions = new MachineActionBook(options.actionTimings ?? defaultTimings, now);
+  actions.reset(state.actionSeeds());
   const tokens = new TokenService(state, now);
-  const control = createControl({ state, faults, actions, stats });
+  const control = createControl({ state, faults, actions, stats, now });
   const timers = new Set<NodeJS.Timeout>();
   let url = '';
 
   const router = new Router().add(
     ...tokenRoutes({ state, tokens, authorityHost: () => `${url}/login` }),
     ...graphIncidentRoutes({ state, graphBaseUrl: () => `${url}/graph` }),
+    ...graphUserRoutes({ state, graphBaseUrl: () => `${url}/graph` }),
+    ...graphTeamsCatalogRoutes({ state, graphBaseUrl: () => `${url}/graph` }),
+    ...graphInstalledAppRoutes({ state, graphBaseUrl: () => `${url}/graph`, now }),
+    ...graphSendMailRoutes({ state, now }),
     ...mdeRoutes({
       state,
       actions,
@@ -96,6 +123,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       mdeBaseUrl: () => `${url}/mde`,
       ...(logger ? { logger } : {}),
     }),
+    ...mdeMachineRoutes({ state, actions, mdeBaseUrl: () => `${url}/mde` }),
     ...controlRoutes(control),
     {
       method: 'GET',

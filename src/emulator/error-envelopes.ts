@@ -53,7 +53,12 @@ export function errorBody(
         error: {
           code: err.code,
           message: err.message,
-          innerError: { date, 'request-id': requestId, 'client-request-id': clientRequestId },
+          innerError: {
+            ...(err.innerCode ? { code: err.innerCode, message: err.message } : {}),
+            date,
+            'request-id': requestId,
+            'client-request-id': clientRequestId,
+          },
         },
       };
     case 'mde':

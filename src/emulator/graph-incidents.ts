@@ -2,7 +2,11 @@
 // $expand=alerts, $select and an absolute @odata.nextLink), get, PATCH and POST comments.
 // `awaitingAction` is an evolvable enum member: Graph shows it only to callers that send
 // `Prefer: include-unknown-enum-members`, and `unknownFutureValue` to everyone else.
+// Roles: reads need SecurityIncident.Read.All or SecurityIncident.ReadWrite.All, writes the
+// latter (security-incident-update permissions); the 403 wording is not documented for this API,
+// so it uses the Teams-backed Graph wording (see app-roles.ts).
 import { z } from 'zod';
+import { grantsOf, requireAnyRole, ROLES } from './app-roles.ts';
 import type { EmulatorState, GraphIncident } from './emulator-state.ts';
 import { callerOf, HttpError, readJsonBody, type RouteContext, type Route } from './http-kit.ts';
 import { compileFilter, ODataQueryError, parseCount, type FilterFields } from './odata-filter.ts';
@@ -95,6 +99,8 @@ export function graphIncidentRoutes(deps: {
 }): Route[] {
   const { state, graphBaseUrl } = deps;
   const context = (suffix: string) => `${graphBaseUrl()}/v1.0/$metadata#${suffix}`;
+  const requireRoles = (ctx: RouteContext, anyOf: readonly string[]) =>
+    requireAnyRole(grantsOf(state, ctx), anyOf, 'teams');
   const requireIncident = (ctx: RouteContext): GraphIncident => {
     const id = ctx.params.id ?? '';
     const incident = state.getIncident(callerOf(ctx).tenantId, id);
@@ -107,6 +113,7 @@ export function graphIncidentRoutes(deps: {
     pattern: '/graph/v1.0/security/incidents',
     area: 'graph',
     handle: (ctx) => {
+      requireRoles(ctx, ROLES.incidentsRead);
       expandsAlerts(ctx); // validates $expand even when no incident matches
       const q = ctx.url.searchParams;
       let items = state.listIncidents(callerOf(ctx).tenantId);
@@ -136,14 +143,17 @@ export function graphIncidentRoutes(deps: {
     method: 'GET',
     pattern: '/graph/v1.0/security/incidents/{id}',
     area: 'graph',
-    handle: (ctx) => ({
-      status: 200,
-      body: {
-        '@odata.context': context('security/incidents/$entity'),
-        ...present(requireIncident(ctx), ctx),
-      },
-      headers: preferenceHeaders(ctx),
-    }),
+    handle: (ctx) => {
+      requireRoles(ctx, ROLES.incidentsRead);
+      return {
+        status: 200,
+        body: {
+          '@odata.context': context('security/incidents/$entity'),
+          ...present(requireIncident(ctx), ctx),
+        },
+        headers: preferenceHeaders(ctx),
+      };
+    },
   };
 
   const patch: Route = {
@@ -151,6 +161,7 @@ export function graphIncidentRoutes(deps: {
     pattern: '/graph/v1.0/security/incidents/{id}',
     area: 'graph',
     handle: async (ctx) => {
+      requireRoles(ctx, ROLES.incidentsWrite);
       const incident = requireIncident(ctx);
       const body = await readJsonBody(ctx, 'BadRequest');
       state.patchIncident(incident.tenantId, incident.id, body, { asExperts: false });
@@ -170,6 +181,7 @@ export function graphIncidentRoutes(deps: {
     pattern: '/graph/v1.0/security/incidents/{id}/comments',
     area: 'graph',
     handle: async (ctx) => {
+      requireRoles(ctx, ROLES.incidentsWrite);
       const incident = requireIncident(ctx);
       const parsed = commentSchema.safeParse(await readJsonBody(ctx, 'BadRequest'));
       if (!parsed.success) {

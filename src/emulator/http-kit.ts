@@ -10,6 +10,8 @@ export interface Caller {
   tenantId: string;
   clientId: string;
   appDisplayName: string;
+  /** The token's `roles` claim (what the tenant granted when the token was issued). */
+  roles: string[];
 }
 
 export interface RouteContext {
@@ -49,6 +51,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Graph only: `innerError.code`, which some Graph services add (e.g. `AccessDenied`). */
+    readonly innerCode?: string,
   ) {
     super(message);
     this.name = 'HttpError';

@@ -6,8 +6,17 @@
 // samples only carry `errorHResult` (0 on success). A failed action therefore answers
 // `status: "Failed"` with a non-zero `errorHResult` (E_FAIL) and nothing undocumented; the fault's
 // reason is kept emulator-side and shown only through the control API (`failureReason`).
+//
+// Devices that do not check in (healthStatus other than Active): MDE accepts the action (201) and
+// it waits, Pending, for the device; an action that the device never picks up ends TimeOut. The
+// docs do not say after how long: `offlineTimeoutMs` (default 3 days) is the emulator's choice.
+//
+// Seeded actions (automated investigation, the portal, before the emulator started) keep the
+// status they were seeded with. The control view lists only the actions clients requested
+// through the API unless asked for the seeded history too, so a test counts what its client did.
 import { randomUUID } from 'node:crypto';
 import type { DeviceRecord } from './emulator-state.ts';
+import type { EmulatorMachineActionSeed } from './seed-schema.ts';
 
 export const machineActionTypes = [
   'Isolate',
@@ -50,12 +59,18 @@ export interface EmulatedMachineAction extends MachineAction {
   tenantId: string;
   /** Why a failActions fault made it fail; never sent over the MDE API (see file comment). */
   failureReason: string | null;
+  /** `api`: requested by a client of this emulator; `seed`: history from the seed data. */
+  source: 'api' | 'seed';
 }
 
 export interface ActionTimings {
   toInProgressMs: number;
   toFinalMs: number;
+  /** An action for a device that does not check in times out after this long (default 3 days). */
+  offlineTimeoutMs?: number;
 }
+
+export const DEFAULT_OFFLINE_TIMEOUT_MS = 3 * 24 * 60 * 60_000;
 
 export interface NewMachineAction {
   tenantId: string;
@@ -82,6 +97,12 @@ interface ActionRecord {
   sha1: string | null;
   failureReason: string | null;
   cancellation: { requestor: string; comment: string; at: number } | null;
+  /** The device did not check in when the action was created: Pending until TimeOut. */
+  offline: boolean;
+  /** Seeded history: this status, last changed at `at`. */
+  fixed: { status: MachineActionStatus; at: number } | null;
+  requestSource: string;
+  source: 'api' | 'seed';
 }
 
 const E_FAIL = -2147467259;
@@ -94,12 +115,55 @@ const titles: Record<MachineActionType, string> = {
 };
 
 export class MachineActionBook {
-  private readonly records: ActionRecord[] = [];
+  private records: ActionRecord[] = [];
 
   constructor(
     private readonly timings: ActionTimings,
     private readonly now: () => Date,
   ) {}
+
+  /** Forgets every action, then adds the seeded history of each tenant. */
+  reset(
+    seeds: { tenantId: string; actions: EmulatorMachineActionSeed[]; devices: DeviceRecord[] }[],
+  ): void {
+    this.records = [];
+    for (const { tenantId, actions, devices } of seeds) {
+      for (const seed of actions) this.addHistory(tenantId, seed, devices);
+    }
+  }
+
+  /** Adds an action that happened outside this emulator's API (it keeps its seeded status). */
+  addHistory(
+    tenantId: string,
+    seed: EmulatorMachineActionSeed,
+    devices: DeviceRecord[],
+  ): EmulatedMachineAction {
+    const device = devices.find((d) => d.id.toLowerCase() === seed.machineId.toLowerCase());
+    const createdAt = Date.parse(seed.creationDateTimeUtc);
+    const record: ActionRecord = {
+      id: seed.id ?? randomUUID(),
+      tenantId,
+      type: seed.type,
+      scope: seed.scope ?? null,
+      requestor: seed.requestor,
+      comment: seed.requestorComment,
+      machineId: device?.id ?? seed.machineId,
+      computerDnsName: device?.computerDnsName ?? seed.machineId,
+      createdAt,
+      sha1: seed.sha1?.toLowerCase() ?? null,
+      failureReason: null,
+      cancellation: null,
+      offline: false,
+      fixed: {
+        status: seed.status,
+        at: seed.lastUpdateDateTimeUtc ? Date.parse(seed.lastUpdateDateTimeUtc) : createdAt,
+      },
+      requestSource: seed.requestSource ?? 'Portal',
+      source: 'seed',
+    };
+    this.records.push(record);
+    return { ...this.view(record), tenantId, failureReason: null, source: 'seed' };
+  }
 
   create(input: NewMachineAction): MachineAction {
     const record: ActionRecord = {
@@ -115,6 +179,10 @@ export class MachineActionBook {
       sha1: input.sha1 ?? null,
       failureReason: input.failureReason ?? null,
       cancellation: null,
+      offline: input.device.healthStatus.toLowerCase() !== 'active',
+      fixed: null,
+      requestSource: 'PublicApi',
+      source: 'api',
     };
     this.records.push(record);
     return this.view(record);
@@ -125,17 +193,22 @@ export class MachineActionBook {
     return record && this.view(record);
   }
 
-  /** Newest first, as MDE lists them. */
-  list(tenantId: string): EmulatedMachineAction[] {
+  /** Newest first, as MDE lists them; the seeded history only with `includeSeeded`. */
+  list(tenantId: string, options: { includeSeeded?: boolean } = {}): EmulatedMachineAction[] {
     return this.records
-      .filter((r) => r.tenantId === tenantId)
+      .filter((r) => r.tenantId === tenantId && (options.includeSeeded || r.source === 'api'))
       .sort((a, b) => b.createdAt - a.createdAt)
-      .map((r) => ({ ...this.view(r), tenantId: r.tenantId, failureReason: r.failureReason }));
+      .map((r) => ({
+        ...this.view(r),
+        tenantId: r.tenantId,
+        failureReason: r.failureReason,
+        source: r.source,
+      }));
   }
 
   /** The action of `type` on the device that is still Pending or InProgress, if any. */
   running(tenantId: string, machineId: string, type: MachineActionType): MachineAction | undefined {
-    return this.list(tenantId).find(
+    return this.list(tenantId, { includeSeeded: true }).find(
       (a) =>
         a.machineId === machineId &&
         a.type === type &&
@@ -212,7 +285,7 @@ export class MachineActionBook {
       errorHResult: status === 'Failed' ? E_FAIL : 0,
       scope: r.scope,
       externalId: null,
-      requestSource: 'PublicApi',
+      requestSource: r.requestSource,
       relatedFileInfo: r.sha1 ? { fileIdentifier: r.sha1, fileIdentifierType: 'Sha1' } : null,
       commands: [],
       troubleshootInfo: null,
@@ -226,7 +299,14 @@ export class MachineActionBook {
     if (r.cancellation) {
       return { status: 'Cancelled', changedAt: r.cancellation.at };
     }
+    if (r.fixed) return { status: r.fixed.status, changedAt: r.fixed.at };
     const t = this.now().getTime();
+    if (r.offline) {
+      const timeoutAt = r.createdAt + (this.timings.offlineTimeoutMs ?? DEFAULT_OFFLINE_TIMEOUT_MS);
+      return t >= timeoutAt
+        ? { status: 'TimeOut', changedAt: timeoutAt }
+        : { status: 'Pending', changedAt: r.createdAt };
+    }
     if (t >= finalAt) {
       return { status: r.failureReason !== null ? 'Failed' : 'Succeeded', changedAt: finalAt };
     }

@@ -1,14 +1,23 @@
-// Defender for Endpoint machine APIs: the five response actions (201 + MachineAction), reading and
-// listing actions, cancel, and machines with their emulated isolation state. Body parameter
-// names are case-sensitive as in MDE: `{"comment": …}` is an InvalidRequestBody, not a Comment.
+// Defender for Endpoint machine actions: the five response actions ("Isolate machine",
+// "Release device from isolation", "Restrict app execution", "Remove app restriction", "Stop and
+// quarantine file": 201 + MachineAction), "Get machineAction", "List MachineActions" ($filter on
+// id, status, machineId, type, requestor, creationDateTimeUtc; $top ≤ 10,000; $skip) and "Cancel
+// machine action". Body parameter names are case-sensitive as in MDE (common-errors):
+// `{"comment": …}` is an InvalidRequestBody, not a Comment.
+//
+// `$orderby` is not on the List MachineActions page, but MDE is an OData V4 service and public
+// tooling commonly sends `$orderby=creationDateTimeUtc desc`; it is accepted on
+// creationDateTimeUtc and lastUpdateDateTimeUtc. Without it the list is newest first.
 import { z } from 'zod';
+import { grantsOf, requireAnyRole, ROLES } from './app-roles.ts';
 import type { DeviceRecord, EmulatorState } from './emulator-state.ts';
 import type { FaultInjector } from './faults.ts';
-import { callerOf, HttpError, readJsonBody, type Route, type RouteContext } from './http-kit.ts';
+import { callerOf, HttpError, readJsonBody, type Route } from './http-kit.ts';
 import type { MachineAction, MachineActionBook, MachineActionType } from './machine-actions.ts';
-import { compileFilter, parseCount, type FilterFields } from './odata-filter.ts';
-
-const MDE_MAX_PAGE = 10_000;
+import { checkActionSupported, type IsolationScope } from './mde-action-rules.ts';
+import { requireDevice } from './mde-machines.ts';
+import { mdePage, type SortKeys } from './mde-query.ts';
+import type { FilterFields } from './odata-filter.ts';
 
 /** Maps zod issues to MDE's error codes: unknown names vs missing required parameters. */
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -34,74 +43,61 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 const comment = z.string().trim().min(1);
 const commentOnly = z.strictObject({ Comment: comment });
 const isolateBody = z.strictObject({ Comment: comment, IsolationType: z.string().optional() });
-const isolationTypes = ['Full', 'Selective', 'UnManagedDevice'];
+const isolationTypes: IsolationScope[] = ['Full', 'Selective', 'UnManagedDevice'];
 const quarantineBody = z.strictObject({ Comment: comment, Sha1: z.string() });
-
-const isWindows = (device: DeviceRecord) => /^windows/i.test(device.osPlatform);
-
-function notSupported(device: DeviceRecord, action: string): HttpError {
-  return new HttpError(
-    400,
-    'OsPlatformNotSupported',
-    `${action} is not supported on ${device.osPlatform} (device ${device.computerDnsName}).`,
-  );
-}
 
 interface ActionSpec {
   path: string;
   type: MachineActionType;
+  /** The tenant must grant one of these (and all of `alsoNeeds`). */
+  roles: readonly string[];
+  alsoNeeds?: readonly string[];
   /** Validates the body and device; returns scope and file of the new action. */
   prepare(body: unknown, device: DeviceRecord): { comment: string; scope?: string; sha1?: string };
 }
+
+const simple = (path: string, type: MachineActionType, roles: readonly string[]): ActionSpec => ({
+  path,
+  type,
+  roles,
+  prepare: (body, device) => {
+    const { Comment } = parseBody(commentOnly, body);
+    checkActionSupported(device, type);
+    return { comment: Comment };
+  },
+});
 
 const actionSpecs: ActionSpec[] = [
   {
     path: 'isolate',
     type: 'Isolate',
+    roles: ROLES.isolate,
     prepare: (body, device) => {
       const { Comment, IsolationType: raw = 'Full' } = parseBody(isolateBody, body);
       const scope = isolationTypes.find((t) => t.toLowerCase() === raw.toLowerCase());
       if (!scope) {
         throw new HttpError(400, 'InvalidInput', `Invalid input IsolationType '${raw}'.`);
       }
-      if (scope === 'Selective' && !isWindows(device)) {
-        throw notSupported(device, 'Selective isolation');
-      }
+      checkActionSupported(device, 'Isolate', scope);
       return { comment: Comment, scope };
     },
   },
-  {
-    path: 'unisolate',
-    type: 'Unisolate',
-    prepare: (body) => ({ comment: parseBody(commentOnly, body).Comment }),
-  },
-  {
-    path: 'restrictCodeExecution',
-    type: 'RestrictCodeExecution',
-    prepare: (body, device) => {
-      const { Comment } = parseBody(commentOnly, body);
-      if (!isWindows(device)) throw notSupported(device, 'Restrict app execution');
-      return { comment: Comment };
-    },
-  },
-  {
-    path: 'unrestrictCodeExecution',
-    type: 'UnrestrictCodeExecution',
-    prepare: (body, device) => {
-      const { Comment } = parseBody(commentOnly, body);
-      if (!isWindows(device)) throw notSupported(device, 'Remove app restriction');
-      return { comment: Comment };
-    },
-  },
+  simple('unisolate', 'Unisolate', ROLES.isolate),
+  simple('restrictCodeExecution', 'RestrictCodeExecution', ROLES.restrict),
+  simple('unrestrictCodeExecution', 'UnrestrictCodeExecution', ROLES.restrict),
   {
     path: 'StopAndQuarantineFile',
     type: 'StopAndQuarantineFile',
+    roles: ROLES.quarantine,
+    // The page lists Machine.StopAndQuarantine; MDE also wants a machine read role
+    // (MicrosoftDocs/microsoft-365-docs#6055 quotes both refusals).
+    alsoNeeds: ROLES.machinesRead,
     prepare: (body, device) => {
       const { Comment, Sha1 } = parseBody(quarantineBody, body);
       if (!/^[0-9a-f]{40}$/i.test(Sha1)) {
         throw new HttpError(400, 'InvalidHashValue', `Hash value ${Sha1} is invalid.`);
       }
-      if (!isWindows(device)) throw notSupported(device, 'Stop and quarantine file');
+      checkActionSupported(device, 'StopAndQuarantineFile');
       return { comment: Comment, sha1: Sha1.toLowerCase() };
     },
   },
@@ -117,21 +113,10 @@ const actionFilterFields: FilterFields<MachineAction> = {
   lastUpdateDateTimeUtc: { kind: 'datetime', get: (a) => a.lastUpdateDateTimeUtc },
 };
 
-const machineFilterFields: FilterFields<DeviceRecord> = {
-  id: { kind: 'string', get: (d) => d.id },
-  computerDnsName: { kind: 'string', get: (d) => d.computerDnsName },
-  osPlatform: { kind: 'string', get: (d) => d.osPlatform },
-  healthStatus: { kind: 'string', get: (d) => d.healthStatus },
+const actionSortKeys: SortKeys<MachineAction> = {
+  creationDateTimeUtc: (a) => Date.parse(a.creationDateTimeUtc),
+  lastUpdateDateTimeUtc: (a) => Date.parse(a.lastUpdateDateTimeUtc),
 };
-
-function page<T>(ctx: RouteContext, items: T[], fields: FilterFields<T>): T[] {
-  const q = ctx.url.searchParams;
-  const filter = q.get('$filter');
-  const matched = filter === null ? items : items.filter(compileFilter(filter, fields));
-  const top = Math.min(parseCount(q.get('$top'), '$top', MDE_MAX_PAGE), MDE_MAX_PAGE);
-  const skip = parseCount(q.get('$skip'), '$skip', 0);
-  return matched.slice(skip, skip + top);
-}
 
 export function mdeRoutes(deps: {
   state: EmulatorState;
@@ -142,30 +127,6 @@ export function mdeRoutes(deps: {
 }): Route[] {
   const { state, actions, faults, mdeBaseUrl, logger } = deps;
   const context = (suffix: string) => `${mdeBaseUrl()}/api/$metadata#${suffix}`;
-  const requireDevice = (ctx: RouteContext): DeviceRecord => {
-    const id = ctx.params.id ?? '';
-    const device = state.getDevice(callerOf(ctx).tenantId, id);
-    if (!device) throw new HttpError(404, 'ResourceNotFound', `Machine ${id} was not found.`);
-    return device;
-  };
-  const presentMachine = (tenantId: string, device: DeviceRecord) => {
-    const s = actions.deviceState(tenantId, device.id);
-    return {
-      onboardingStatus: 'Onboarded',
-      riskScore: 'Medium',
-      exposureLevel: 'Medium',
-      machineTags: [],
-      ...device,
-      // Not part of MDE's Machine resource (MDE shows isolation only in its portal): the
-      // emulator's own view of what the actions did, for tests and demos. Clients must not read it.
-      emulator: {
-        isolationType: s.isolationType,
-        isolated: s.isolationType !== null,
-        codeExecutionRestricted: s.codeExecutionRestricted,
-        quarantinedSha1s: s.quarantinedSha1s,
-      },
-    };
-  };
 
   const actionRoutes: Route[] = actionSpecs.map((spec) => ({
     method: 'POST',
@@ -173,8 +134,11 @@ export function mdeRoutes(deps: {
     area: 'mde',
     handle: async (ctx) => {
       const caller = callerOf(ctx);
+      const grants = grantsOf(state, ctx);
+      requireAnyRole(grants, spec.roles, 'mde');
+      if (spec.alsoNeeds) requireAnyRole(grants, spec.alsoNeeds, 'mde');
       const body = await readJsonBody(ctx, 'InvalidRequestBody');
-      const device = requireDevice(ctx);
+      const device = requireDevice(state, ctx);
       const { comment, scope, sha1 } = spec.prepare(body, device);
       if (actions.running(caller.tenantId, device.id, spec.type)) {
         throw new HttpError(400, 'BadRequest', 'Action is already in progress');
@@ -208,6 +172,7 @@ export function mdeRoutes(deps: {
     pattern: '/mde/api/machineactions/{id}',
     area: 'mde',
     handle: (ctx) => {
+      requireAnyRole(grantsOf(state, ctx), ROLES.machinesRead, 'mde');
       const id = ctx.params.id ?? '';
       const action = actions.get(callerOf(ctx).tenantId, id);
       if (!action)
@@ -224,15 +189,16 @@ export function mdeRoutes(deps: {
     pattern: '/mde/api/machineactions',
     area: 'mde',
     handle: (ctx) => {
+      requireAnyRole(grantsOf(state, ctx), ROLES.machinesRead, 'mde');
       // The control view carries emulator-only fields; strip them from the API answer.
       const all: MachineAction[] = actions
-        .list(callerOf(ctx).tenantId)
-        .map(({ tenantId: _t, failureReason: _f, ...action }) => action);
+        .list(callerOf(ctx).tenantId, { includeSeeded: true })
+        .map(({ tenantId: _t, failureReason: _f, source: _s, ...action }) => action);
       return {
         status: 200,
         body: {
           '@odata.context': context('MachineActions'),
-          value: page(ctx, all, actionFilterFields),
+          value: mdePage(ctx, all, actionFilterFields, actionSortKeys),
         },
       };
     },
@@ -244,6 +210,7 @@ export function mdeRoutes(deps: {
     area: 'mde',
     handle: async (ctx) => {
       const caller = callerOf(ctx);
+      requireAnyRole(grantsOf(state, ctx), ROLES.cancel, 'mde');
       const { Comment } = parseBody(commentOnly, await readJsonBody(ctx, 'InvalidRequestBody'));
       const id = ctx.params.id ?? '';
       const result = actions.cancel(caller.tenantId, id, caller.appDisplayName, Comment);
@@ -264,35 +231,5 @@ export function mdeRoutes(deps: {
     },
   };
 
-  const getMachine: Route = {
-    method: 'GET',
-    pattern: '/mde/api/machines/{id}',
-    area: 'mde',
-    handle: (ctx) => ({
-      status: 200,
-      body: {
-        '@odata.context': context('Machines/$entity'),
-        ...presentMachine(callerOf(ctx).tenantId, requireDevice(ctx)),
-      },
-    }),
-  };
-
-  const listMachines: Route = {
-    method: 'GET',
-    pattern: '/mde/api/machines',
-    area: 'mde',
-    handle: (ctx) => {
-      const tenantId = callerOf(ctx).tenantId;
-      const devices = page(ctx, state.listDevices(tenantId), machineFilterFields);
-      return {
-        status: 200,
-        body: {
-          '@odata.context': context('Machines'),
-          value: devices.map((d) => presentMachine(tenantId, d)),
-        },
-      };
-    },
-  };
-
-  return [...actionRoutes, getAction, listActions, cancel, getMachine, listMachines];
+  return [...actionRoutes, getAction, listActions, cancel];
 }

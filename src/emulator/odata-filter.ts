@@ -1,13 +1,19 @@
-// The subset of OData `$filter` that Graph incidents and MDE machine actions are queried with:
-// comparisons (eq ne gt ge lt le) of a property with a literal, joined by and / or / not and
-// parentheses. Anything else is a clear error (answered as 400) rather than a silent match-all,
-// so a client that builds a filter the real service would reject also fails here.
+// The subset of OData `$filter` that the emulated Graph and MDE lists are queried with:
+// comparisons (eq ne gt ge lt le) of a property with a literal, `startswith` / `endswith` /
+// `contains(prop,'text')`, `collection/any(x: x eq 'v')` on string collections (MDE's
+// `machineTags`), joined by and / or / not and parentheses. Anything else is a clear error
+// (answered as 400) rather than a silent match-all, so a client that builds a filter the real
+// service would reject also fails here.
 
-export type FieldKind = 'string' | 'datetime';
+export type FieldKind = 'string' | 'datetime' | 'collection';
 
-export interface FilterField<T> {
-  kind: FieldKind;
-  get(item: T): string | null | undefined;
+export type FilterField<T> =
+  | { kind: 'string' | 'datetime'; get(item: T): string | null | undefined }
+  | { kind: 'collection'; get(item: T): readonly string[] };
+
+export interface FilterOptions {
+  /** MDE matches property names case-insensitively (its docs spell `ComputerDnsName`, `LastSeen`). */
+  caseInsensitiveNames?: boolean;
 }
 
 export type FilterFields<T> = Record<string, FilterField<T>>;
@@ -22,7 +28,7 @@ const operators: readonly string[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
 type Literal = { type: 'string'; value: string } | { type: 'bare'; value: string };
 
 interface Token {
-  kind: 'word' | 'string' | '(' | ')';
+  kind: 'word' | 'string' | '(' | ')' | ',';
   value: string;
 }
 
@@ -33,7 +39,7 @@ function tokenize(input: string): Token[] {
     const ch = input[i] ?? '';
     if (/\s/.test(ch)) {
       i++;
-    } else if (ch === '(' || ch === ')') {
+    } else if (ch === '(' || ch === ')' || ch === ',') {
       tokens.push({ kind: ch, value: ch });
       i++;
     } else if (ch === "'") {
@@ -65,13 +71,40 @@ function tokenize(input: string): Token[] {
 
 type Predicate<T> = (item: T) => boolean;
 
+const stringFunctions: Record<string, (value: string, text: string) => boolean> = {
+  startswith: (value, text) => value.startsWith(text),
+  endswith: (value, text) => value.endsWith(text),
+  contains: (value, text) => value.includes(text),
+};
+
 /** Compiles `expression` against the allowed `fields`; throws ODataQueryError when invalid. */
-export function compileFilter<T>(expression: string, fields: FilterFields<T>): Predicate<T> {
+export function compileFilter<T>(
+  expression: string,
+  fields: FilterFields<T>,
+  options: FilterOptions = {},
+): Predicate<T> {
   const tokens = tokenize(expression);
   let pos = 0;
   const peekWord = (): string | undefined => {
     const t = tokens[pos];
     return t?.kind === 'word' ? t.value.toLowerCase() : undefined;
+  };
+  const fieldNamed = (name: string): FilterField<T> => {
+    const key = options.caseInsensitiveNames
+      ? Object.keys(fields).find((k) => k.toLowerCase() === name.toLowerCase())
+      : Object.hasOwn(fields, name)
+        ? name
+        : undefined;
+    const field = key === undefined ? undefined : fields[key];
+    if (!field)
+      throw new ODataQueryError(`Could not find a property named '${name}' to filter on.`);
+    return field;
+  };
+  const expect = (kind: Token['kind'], what: string): Token => {
+    const t = tokens[pos];
+    if (t?.kind !== kind) throw new ODataQueryError(`Expected ${what} in $filter.`);
+    pos++;
+    return t;
   };
 
   const parseOr = (): Predicate<T> => {
@@ -107,7 +140,54 @@ export function compileFilter<T>(expression: string, fields: FilterFields<T>): P
       pos++;
       return inner;
     }
+    const word = peekWord();
+    if (word !== undefined && tokens[pos + 1]?.kind === '(') {
+      if (Object.hasOwn(stringFunctions, word)) return parseFunction(word);
+      if (word.endsWith('/any')) return parseAny();
+    }
     return parseComparison();
+  };
+  /** `startswith(prop,'text')` and its siblings, case-insensitive like the comparisons. */
+  const parseFunction = (name: string): Predicate<T> => {
+    pos += 2; // name (
+    const prop = expect('word', 'a property name');
+    expect(',', "','");
+    const text = expect('string', 'a quoted string');
+    expect(')', "')'");
+    const field = fieldNamed(prop.value);
+    if (field.kind !== 'string') {
+      throw new ODataQueryError(`${name}() needs a string property, not '${prop.value}'.`);
+    }
+    const test = stringFunctions[name]!;
+    const wanted = text.value.toLowerCase();
+    return (item) => {
+      const value = field.get(item);
+      return value != null && test(value.toLowerCase(), wanted);
+    };
+  };
+  /** `collection/any(x: x eq 'v')` (also written `any(x:x eq 'v')`). */
+  const parseAny = (): Predicate<T> => {
+    const head = tokens[pos]!.value;
+    pos += 2; // collection/any (
+    const field = fieldNamed(head.slice(0, -'/any'.length));
+    if (field.kind !== 'collection') {
+      throw new ODataQueryError(`'${head}' needs a collection property.`);
+    }
+    const binding = expect('word', 'a lambda variable').value;
+    const m = /^([A-Za-z_]\w*):(\w*)$/.exec(binding);
+    if (!m) throw new ODataQueryError(`Expected "variable: expression" in '${head}(…)'.`);
+    const variable = m[1]!;
+    const subject = m[2] === '' ? expect('word', 'the lambda variable').value : m[2]!;
+    if (subject !== variable) {
+      throw new ODataQueryError(`Expected the lambda variable '${variable}', found '${subject}'.`);
+    }
+    const op = expect('word', 'an operator').value.toLowerCase();
+    if (!operators.includes(op))
+      throw new ODataQueryError(`Unsupported operator '${op}' in $filter.`);
+    const literal = expect('string', 'a quoted string').value.toLowerCase();
+    expect(')', "')'");
+    return (item) =>
+      field.get(item).some((value) => compare(value.toLowerCase(), literal, op as Operator));
   };
   const parseComparison = (): Predicate<T> => {
     const prop = tokens[pos];
@@ -122,13 +202,13 @@ export function compileFilter<T>(expression: string, fields: FilterFields<T>): P
       throw new ODataQueryError(`Expected "<property> <operator> <value>" in $filter.`);
     }
     pos += 3;
-    const field = Object.hasOwn(fields, prop.value) ? fields[prop.value] : undefined;
-    if (!field) {
-      throw new ODataQueryError(`Could not find a property named '${prop.value}' to filter on.`);
-    }
+    const field = fieldNamed(prop.value);
     const operator = op.value.toLowerCase();
     if (!operators.includes(operator)) {
       throw new ODataQueryError(`Unsupported operator '${op.value}' in $filter.`);
+    }
+    if (field.kind === 'collection') {
+      throw new ODataQueryError(`Use '${prop.value}/any(…)' to filter on a collection.`);
     }
     const literal: Literal =
       lit.kind === 'string'
@@ -142,7 +222,9 @@ export function compileFilter<T>(expression: string, fields: FilterFields<T>): P
   return predicate;
 }
 
-function comparison<T>(field: FilterField<T>, op: Operator, literal: Literal): Predicate<T> {
+type ScalarField<T> = Extract<FilterField<T>, { kind: 'string' | 'datetime' }>;
+
+function comparison<T>(field: ScalarField<T>, op: Operator, literal: Literal): Predicate<T> {
   if (literal.type === 'bare' && literal.value.toLowerCase() === 'null') {
     if (op !== 'eq' && op !== 'ne') throw new ODataQueryError(`Cannot compare null with '${op}'.`);
     return (item) => (field.get(item) == null) === (op === 'eq');

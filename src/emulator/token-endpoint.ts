@@ -4,6 +4,7 @@
 // valid for one hour of the injected clock.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { rolesFor } from './app-roles.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { HttpError, type Caller, type Route } from './http-kit.ts';
 
@@ -26,16 +27,6 @@ const resources: Record<string, { audience: string; area: 'graph' | 'mde' }> = {
   },
 };
 
-const roles = {
-  graph: ['SecurityIncident.ReadWrite.All'],
-  mde: [
-    'Machine.Read.All',
-    'Machine.Isolate',
-    'Machine.RestrictExecution',
-    'Machine.StopAndQuarantine',
-  ],
-};
-
 export class TokenService {
   private readonly key = randomBytes(32);
 
@@ -52,13 +43,16 @@ export class TokenService {
     area: 'graph' | 'mde',
   ) {
     const iat = Math.floor(this.now().getTime() / 1000);
+    const granted = this.state.tenant(tenantId)?.grantedRoles ?? new Set<string>();
+    // The roles claim lists what the tenant granted for this API when the token was issued.
+    const roles = rolesFor(granted, area);
     const accessToken = await new SignJWT({
       tid: tenantId,
       appid: clientId,
       azp: clientId,
       app_displayname: appName,
       idtyp: 'app',
-      roles: roles[area],
+      ...(roles.length > 0 ? { roles } : {}),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(`https://sts.windows.net/${tenantId}/`)
@@ -106,7 +100,10 @@ export class TokenService {
     const clientId = typeof payload.appid === 'string' ? payload.appid : '';
     const app = this.state.tenant(tenantId)?.apps.find((a) => a.clientId === clientId);
     if (!app) throw unauthorized('Access token validation failure. Unknown tenant or application.');
-    return { tenantId, clientId, appDisplayName: app.displayName ?? clientId };
+    const roles = Array.isArray(payload.roles)
+      ? payload.roles.filter((r): r is string => typeof r === 'string')
+      : [];
+    return { tenantId, clientId, appDisplayName: app.displayName ?? clientId, roles };
   }
 }
 

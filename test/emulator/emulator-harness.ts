@@ -5,6 +5,9 @@ import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_TENANT_ID,
+  FABRIKAM_CLIENT_ID,
+  FABRIKAM_CLIENT_SECRET,
+  FABRIKAM_TENANT_ID,
 } from '../../src/emulator/demo-data.ts';
 import {
   startEmulator,
@@ -30,6 +33,13 @@ export async function startTestEmulator(
   const tls = await ensureDevCertificate('artifacts/tls');
   return startEmulator({ demoAwaitingAfterMs: null, ...options, tls });
 }
+
+/** Fabrikam's credentials, for tests that need the other demo tenant. */
+export const FABRIKAM = {
+  tenantId: FABRIKAM_TENANT_ID,
+  clientId: FABRIKAM_CLIENT_ID,
+  clientSecret: FABRIKAM_CLIENT_SECRET,
+};
 
 /** A token straight from the token endpoint (the @azure/identity flow is tested separately). */
 export async function getToken(
@@ -68,7 +78,8 @@ export async function call(
 ): Promise<JsonResponse> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
-  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const typed = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+  if (init.body !== undefined && !typed) headers['Content-Type'] = 'application/json';
   const res = await fetch(url, {
     method: init.method ?? 'GET',
     headers,

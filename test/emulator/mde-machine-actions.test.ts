@@ -8,6 +8,7 @@ import {
   FABRIKAM_CLIENT_SECRET,
   FABRIKAM_TENANT_ID,
 } from '../../src/emulator/demo-data.ts';
+import { demoMachineActionHistory } from '../../src/emulator/demo-devices.ts';
 import type { RunningEmulator } from '../../src/emulator/emulator.ts';
 import { call, getToken, MDE_SCOPE, startTestEmulator, TestClock } from './emulator-harness.ts';
 
@@ -250,6 +251,7 @@ describe('emulator: Defender for Endpoint machine actions', () => {
   });
 
   it('lists actions newest first with $filter on machineId, type and status, and $top', async () => {
+    const start = clock.now();
     await post(`${machines()}/${SERVER}/isolate`, { Comment: 'a' });
     clock.advance(timings.toFinalMs);
     await post(`${machines()}/${SERVER}/restrictCodeExecution`, { Comment: 'b' });
@@ -260,10 +262,19 @@ describe('emulator: Defender for Endpoint machine actions', () => {
         .body.value;
       return value.map((a) => a.requestorComment);
     };
-    assert.deepEqual(await list(''), ['c', 'b', 'a']);
+    // The demo's earlier actions (automated investigation, the experts) come after, newest first.
+    const history = demoMachineActionHistory(start)
+      .sort((x, y) => Date.parse(y.creationDateTimeUtc) - Date.parse(x.creationDateTimeUtc))
+      .map((a) => a.requestorComment);
+    assert.deepEqual(await list(''), ['c', 'b', 'a', ...history]);
     assert.deepEqual(await list(`$filter=machineId eq '${SERVER}'`), ['b', 'a']);
     assert.deepEqual(await list(`$filter=machineId eq '${SERVER}' and status eq 'Pending'`), ['b']);
-    assert.deepEqual(await list(`$filter=type eq 'Isolate' and status eq 'Succeeded'`), ['a']);
+    assert.deepEqual(
+      await list(
+        `$filter=type eq 'Isolate' and status eq 'Succeeded' and machineId eq '${SERVER}'`,
+      ),
+      ['a'],
+    );
     assert.deepEqual(await list(`$filter=type eq 'Isolate'&$top=1`), ['c']);
     const bad = await call(`${actions()}?$filter=nope eq 'x'`, { token });
     assert.equal(bad.status, 400);

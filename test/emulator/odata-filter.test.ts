@@ -91,3 +91,63 @@ describe('emulator: OData $filter subset', () => {
     assert.throws(() => parseCount('1.5', '$skip', 0), ODataQueryError);
   });
 });
+
+describe('emulator: OData $filter lambdas, string functions and name matching', () => {
+  interface Device {
+    name: string;
+    tags: string[];
+  }
+  const deviceFields: FilterFields<Device> = {
+    computerDnsName: { kind: 'string', get: (d) => d.name },
+    machineTags: { kind: 'collection', get: (d) => d.tags },
+  };
+  const devices: Device[] = [
+    { name: 'contoso-dc-01', tags: ['HighValue', 'Domain Controller'] },
+    { name: 'prod-server-01', tags: ['Production'] },
+    { name: 'ops-ws-31', tags: [] },
+  ];
+  const find = (expression: string, caseInsensitiveNames = false) =>
+    devices
+      .filter(compileFilter(expression, deviceFields, { caseInsensitiveNames }))
+      .map((d) => d.name);
+
+  it('matches collection/any(x: x op value), in both spellings', () => {
+    assert.deepEqual(find("machineTags/any(tag: tag eq 'highvalue')"), ['contoso-dc-01']);
+    assert.deepEqual(find("machineTags/any(t:t eq 'Production')"), ['prod-server-01']);
+    assert.deepEqual(find("not machineTags/any(t: t eq 'Production')"), [
+      'contoso-dc-01',
+      'ops-ws-31',
+    ]);
+    assert.deepEqual(
+      find("machineTags/any(t: t eq 'Production') or computerDnsName eq 'ops-ws-31'"),
+      ['prod-server-01', 'ops-ws-31'],
+    );
+  });
+
+  it('supports startswith, endswith and contains, case-insensitively', () => {
+    assert.deepEqual(find("startswith(computerDnsName,'PROD')"), ['prod-server-01']);
+    assert.deepEqual(find("endswith(computerDnsName, '-01')"), ['contoso-dc-01', 'prod-server-01']);
+    assert.deepEqual(find("contains(computerDnsName,'ws')"), ['ops-ws-31']);
+  });
+
+  it('matches property names exactly unless asked to ignore case', () => {
+    assert.throws(() => find("ComputerDnsName eq 'ops-ws-31'"), ODataQueryError);
+    assert.deepEqual(find("ComputerDnsName eq 'ops-ws-31'", true), ['ops-ws-31']);
+    assert.deepEqual(find("MachineTags/any(t: t eq 'production')", true), ['prod-server-01']);
+  });
+
+  it('rejects malformed lambdas and misuse of collections and functions', () => {
+    for (const bad of [
+      "machineTags eq 'HighValue'",
+      "machineTags/any(t: x eq 'HighValue')",
+      "machineTags/any(t eq 'HighValue')",
+      "machineTags/any(t: t eq 'HighValue'",
+      "computerDnsName/any(t: t eq 'x')",
+      "startswith(machineTags,'x')",
+      "startswith(computerDnsName 'x')",
+      'startswith(computerDnsName,x)',
+    ]) {
+      assert.throws(() => find(bad), ODataQueryError, bad);
+    }
+  });
+});

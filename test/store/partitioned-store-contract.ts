@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import {
   MAX_BATCH_OPS,
   StoreConflictError,
+  type DumpableStore,
+  type DumpedRecord,
   type PartitionStore,
   type PartitionWriteOp,
   type Store,
@@ -289,6 +291,63 @@ export function describePartitionedStoreContract(
       );
       // An expired record is absent for compare-and-set too: it can be created again.
       assert.equal((await p.put('deliveries', 'old', 'again', 0)).version, 1);
+    });
+
+    it('refuses an expiresAt that is not an instant, writing nothing', async () => {
+      await assert.rejects(
+        p.put('deliveries', 'x', 1, undefined, { expiresAt: 'next tuesday' }),
+        TypeError,
+      );
+      assert.equal(await p.get('deliveries', 'x'), undefined);
+    });
+
+    it('counts only live records toward a list limit', async function () {
+      if (!subject.advanceClock) this.skip();
+      const soon = new Date(Date.now() + 60_000).toISOString();
+      await p.put('deliveries', 'a', 1, undefined, { expiresAt: soon });
+      await p.put('deliveries', 'b', 2);
+      await p.put('deliveries', 'c', 3);
+      subject.advanceClock(120_000);
+      assert.deepEqual(
+        (await p.list('deliveries', { limit: 2 })).map((r) => r.key),
+        ['b', 'c'],
+      );
+    });
+
+    it('dumps every live record and loads records as they are, versions kept', async function () {
+      const dumpable = store as Partial<DumpableStore>;
+      if (!dumpable.dump || !dumpable.load) this.skip();
+      const later = new Date(Date.now() + 86_400_000).toISOString();
+      await p.put('incidents', 'a', 1);
+      await p.put('incidents', 'a', 2);
+      await q.put('outbox', 'e', { id: 'e' }, undefined, { expiresAt: later });
+      const audited = `${new Date().toISOString()}|x`;
+      await p.put('audit', audited, { n: 1 }, 0);
+      const dumped: DumpedRecord[] = [];
+      for await (const record of dumpable.dump.call(store)) dumped.push(record);
+      const view = dumped
+        .map((r) => [
+          r.partition,
+          r.collection,
+          r.key,
+          r.version,
+          r.value,
+          r.expiresAt && Date.parse(r.expiresAt),
+        ])
+        .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+      assert.deepEqual(view, [
+        ['tenant-a', 'audit', audited, 1, { n: 1 }, undefined],
+        ['tenant-a', 'incidents', 'a', 2, 2, undefined],
+        ['tenant-b', 'outbox', 'e', 1, { id: 'e' }, Date.parse(later)],
+      ]);
+      const loaded = await dumpable.load.call(store, [
+        { partition: 'tenant-a', collection: 'incidents', key: 'a', version: 7, value: 'loaded' },
+        { partition: 'tenant-c', collection: 'other', key: 'k', version: 3, value: { n: 3 } },
+      ]);
+      assert.equal(loaded, 2);
+      assert.deepEqual(await p.get('incidents', 'a'), { key: 'a', version: 7, value: 'loaded' });
+      assert.equal((await store.partition('tenant-c').get('other', 'k'))?.version, 3);
+      assert.equal((await p.put('incidents', 'a', 'next', 7)).version, 8);
     });
 
     it('keeps records, versions and deletions across close and reopen', async function () {

@@ -1,10 +1,11 @@
 // Starting one attempt of a one-click action in Defender for Endpoint. Before asking for a new
-// machine action, look for one of the same kind already running on the device: ours from before
-// a restart (same comment) is simply followed; anyone else's (automated investigation and
-// response, an analyst in the portal) is followed too and the card says so, rather than
-// starting a second one. Throttling and transient faults are retried by the Defender HTTP
-// client (src/defender/defender-http-client.ts: Retry-After, backoff), not again here; what it
-// gives up on is the attempt's failure, in Defender's words.
+// machine action, look for this attempt in Defender's list whatever its status (its comment
+// starts with the attempt marker): one that reached Defender before a crash is adopted, even if
+// it finished while the bot was down. Then for one of the same kind running on the device:
+// anyone else's (automated investigation and response, an analyst in the portal) is followed
+// too and the card says so, rather than starting a second one. Throttling and transient faults
+// are retried by the Defender HTTP client (src/defender/defender-http-client.ts: Retry-After,
+// backoff), not again here; what it gives up on is the attempt's failure, in Defender's words.
 import { ActionAlreadyPendingError } from '../../defender/errors.ts';
 import type { DeviceActionState } from '../../defender/machine-action-mapper.ts';
 import type { OneClickAction } from '../../domain/response-action.ts';
@@ -18,8 +19,16 @@ export type StartResult =
 /** The machine action comment: Defender's action center shows it; it is our idempotency key. */
 export function machineActionComment(action: OneClickAction, incidentId: string): string {
   const by = action.requestedBy?.name ?? 'a Security Operator';
-  return `Managed response ${incidentId}/${action.id} attempt ${action.attempts}: ${action.title} (requested by ${by} in Microsoft Teams)`;
+  return `${attemptMarker(action, incidentId)} ${action.title} (requested by ${by} in Microsoft Teams)`;
 }
+
+/** How the comment of this attempt starts, whatever follows (the title may be edited). */
+export function attemptMarker(action: OneClickAction, incidentId: string): string {
+  return `Managed response ${incidentId}/${action.id} attempt ${action.attempts}:`;
+}
+
+/** Defender's clock and ours may differ; an earlier attempt is looked for this far back. */
+const ATTEMPT_CLOCK_MARGIN_MS = 15 * 60 * 1000;
 
 export async function startMachineAction(
   client: MachineActionsPort,
@@ -31,9 +40,18 @@ export async function startMachineAction(
   }
   const target = action.target;
   const comment = machineActionComment(action, incidentId);
+  const marker = attemptMarker(action, incidentId);
+  // This attempt may have reached Defender before a crash, and even finished since.
+  const requestedAt = action.requestedAt ? Date.parse(action.requestedAt) : NaN;
+  const earlier = {
+    marker,
+    ...(Number.isNaN(requestedAt)
+      ? {}
+      : { since: new Date(requestedAt - ATTEMPT_CLOCK_MARGIN_MS) }),
+  };
   try {
-    const running = await client.findPendingAction(target.deviceId, action.kind);
-    if (running) return followed(running, comment);
+    const running = await client.findPendingAction(target.deviceId, action.kind, earlier);
+    if (running) return followed(running, marker);
     const state = await client.runAction({
       kind: action.kind,
       deviceId: target.deviceId,
@@ -44,15 +62,15 @@ export async function startMachineAction(
     return { kind: 'started', state };
   } catch (err) {
     if (err instanceof ActionAlreadyPendingError && err.pendingActionId) {
-      return followed(await client.getAction(err.pendingActionId), comment);
+      return followed(await client.getAction(err.pendingActionId), marker);
     }
     const reason = err instanceof Error ? err.message : String(err);
     return { kind: 'failed', reason: reason || 'Defender did not accept the action.' };
   }
 }
 
-function followed(state: DeviceActionState, comment: string): StartResult {
-  if (state.comment === comment) return { kind: 'started', state };
+function followed(state: DeviceActionState, marker: string): StartResult {
+  if (state.comment?.startsWith(marker)) return { kind: 'started', state };
   const note: AlreadyRunningNote = {
     machineActionId: state.id,
     ...(state.requestedBy ? { requestedBy: state.requestedBy } : {}),
