@@ -10,7 +10,7 @@ const benches: [string, string[]][] = [
   ['bench/store-writes.ts', ['1000']],
   ['bench/store-engine.ts', []],
   ['bench/fanout.ts', ['--contacts', '500']],
-  ['src/watcher/measure-poll-delay.ts', ['--interval-ms', '1000', '--samples', '8']],
+  ['bench/poll-delay.ts', ['--interval-ms', '1000', '--samples', '8']],
   ['bench/invoke-latency.ts', []],
 ];
 let failed = 0;

@@ -1,7 +1,7 @@
 // CloudAdapter wiring and the last-resort turn error handler.
 import type { CloudAdapter } from 'botbuilder';
 import type { Config } from '../src/config.ts';
-import type { Logger } from '../src/logger.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import { createBotAuthentication } from './bot-auth.ts';
 import { GuardedCloudAdapter } from './guarded-cloud-adapter.ts';
 import { turnLogger } from './turn-logger.ts';

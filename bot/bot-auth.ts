@@ -4,7 +4,7 @@
 import { CallerIdConstants, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type { Config } from '../src/config.ts';
-import type { Logger } from '../src/logger.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import { BoundedOpenIdMetadata, installOpenIdMetadata } from './openid-metadata.ts';
 
 /** The body of every refused request, whatever botbuilder found wrong (that is logged). */

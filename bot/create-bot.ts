@@ -1,46 +1,37 @@
-// Builds the bot's command table and card-action routes from the services it is given.
-import type { Logger } from '../src/logger.ts';
-import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
-import {
-  CardActionRouter,
-  cardResponse,
-  type CardActionHandler,
-} from './card-actions/card-action-router.ts';
-import { CommandTable, type Command } from './commands/command-table.ts';
-import { helpCard, helpCommand } from './commands/help-command.ts';
+// Builds the Teams bot from the app's features: their commands in one table, their card actions in
+// one router (by verb), their free-text hooks in order. Installation events go to `onInstalled`,
+// which buildApp hands to every feature.
+import type { Feature } from '../src/app/feature.ts';
+import type { Clock } from '../src/platform/clock.ts';
+import type { Logger } from '../src/platform/logger.ts';
+import type { ConversationRegistry } from '../src/shared/conversation-registry.ts';
+import { CardActionRouter } from './card-actions/card-action-router.ts';
+import { CommandTable } from './commands/command-table.ts';
 import { ManagedResponseBot, type BotDeps } from './managed-response-bot.ts';
 
 export interface CreateBotDeps {
   logger: Logger;
   conversations: ConversationRegistry;
-  now: () => Date;
+  now: Clock;
   organizationName: (tenantId: string) => Promise<string | undefined>;
-  /** Commands added by features (awaiting queue, contacts, chat...). */
-  extraCommands?: Command[];
-  /** Card-action handlers added by features, by verb (see cards/card-verbs.ts). */
-  extraCardActions?: Readonly<Record<string, CardActionHandler>>;
-  /** Free text that is not a command (chat relay); returns true when it took the message. */
-  onFreeText?: BotDeps['onFreeText'];
+  features: readonly Feature[];
   onInstalled?: BotDeps['onInstalled'];
 }
 
 export function createBot(deps: CreateBotDeps): ManagedResponseBot {
-  const commands: CommandTable = new CommandTable([
-    helpCommand(() => commands.list()),
-    ...(deps.extraCommands ?? []),
-  ]);
-  const cardActions = new CardActionRouter({
-    showHelp: async () => cardResponse(helpCard(commands.list())),
-    ...deps.extraCardActions,
-  });
+  const { features } = deps;
+  const freeText = features.flatMap((f) => (f.onFreeText ? [f.onFreeText.bind(f)] : []));
   return new ManagedResponseBot({
     logger: deps.logger,
     conversations: deps.conversations,
-    commands,
-    cardActions,
+    commands: new CommandTable(features.flatMap((f) => f.commands ?? [])),
+    cardActions: new CardActionRouter(features.map((f) => f.cardActions ?? {})),
     now: deps.now,
     organizationName: deps.organizationName,
-    onFreeText: deps.onFreeText,
-    onInstalled: deps.onInstalled,
+    onFreeText: async (turn) => {
+      for (const take of freeText) if (await take(turn)) return true;
+      return false;
+    },
+    ...(deps.onInstalled ? { onInstalled: deps.onInstalled } : {}),
   });
 }

@@ -13,7 +13,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
-import type { Logger } from '../src/logger.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import { UNAUTHORIZED_BODY } from './bot-auth.ts';
 import { withConsoleTo, type ConsoleSink } from './botbuilder-console.ts';
 

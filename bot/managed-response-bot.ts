@@ -1,5 +1,6 @@
 // The Teams activity handler: transport only. It captures where people can be reached, routes
 // text to the command table and card actions to their verb handlers, and says hello on install.
+import type { Clock } from '../src/platform/clock.ts';
 import {
   CardFactory,
   TeamsActivityHandler,
@@ -7,15 +8,17 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
-import { renderCard } from '../cards/render-card.ts';
-import type { Logger } from '../src/logger.ts';
+import { welcomeCard } from '../cards/welcome.ts';
+import type { Turn } from '../src/app/feature.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import type {
   ConversationRecord,
   ConversationRegistry,
-} from '../src/services/conversation-registry.ts';
-import type { CardActionRouter } from './card-actions/card-action-router.ts';
+} from '../src/shared/conversation-registry.ts';
+import { invokeResponse, type CardActionRouter } from './card-actions/card-action-router.ts';
 import type { CommandTable } from './commands/command-table.ts';
 import { conversationRecord, turnOrigin } from './teams-context.ts';
+import { teamsTurn } from './teams-turn.ts';
 import { attachTurnLogger, turnLogger } from './turn-logger.ts';
 
 export interface BotDeps {
@@ -28,8 +31,8 @@ export interface BotDeps {
   /** Called when the app is installed or the bot added somewhere (deliveries waiting may resume). */
   onInstalled?: (record: ConversationRecord) => Promise<void>;
   /** Free text that is not a command (e.g. chat relay); returns true when it took the message. */
-  onFreeText?: (context: TurnContext, text: string) => Promise<boolean>;
-  now: () => Date;
+  onFreeText?: (turn: Turn) => Promise<boolean>;
+  now: Clock;
 }
 
 export class ManagedResponseBot extends TeamsActivityHandler {
@@ -85,13 +88,9 @@ export class ManagedResponseBot extends TeamsActivityHandler {
   ): Promise<AdaptiveCardInvokeResponse> {
     await this.remember(context);
     const action = invokeValue.action ?? {};
-    return this.deps.cardActions.handle({
-      turn: context,
-      verb: typeof action.verb === 'string' ? action.verb : '',
-      data: action.data,
-      origin: turnOrigin(context.activity),
-      logger: turnLogger(context, this.deps.logger),
-    });
+    const turn = teamsTurn(context, turnLogger(context, this.deps.logger));
+    const verb = typeof action.verb === 'string' ? action.verb : '';
+    return invokeResponse(await this.deps.cardActions.handle(turn, verb, action.data));
   }
 
   private async handleText(context: TurnContext): Promise<void> {
@@ -106,22 +105,16 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     );
     TurnContext.removeRecipientMention(context.activity);
     const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim();
+    const turn = teamsTurn(context, logger);
     const match = this.deps.commands.match(text);
     if (match) {
       logger.info({ command: match.command.name }, 'command');
-      await match.command.run({
-        turn: context,
-        args: match.args,
-        origin: turnOrigin(context.activity),
-        logger,
-      });
+      await match.command.run({ ...turn, args: match.args });
       return;
     }
-    if (
-      (text || hasAttachments) &&
-      this.deps.onFreeText &&
-      (await this.deps.onFreeText(context, text))
-    ) {
+    // Free text goes with mentions already cut out; the relay reads the message itself, which
+    // keeps formatting and other people's names.
+    if ((text || hasAttachments) && this.deps.onFreeText && (await this.deps.onFreeText(turn))) {
       return;
     }
     await context.sendActivity(
@@ -137,13 +130,10 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     verb: string,
     logger: Logger,
   ): Promise<void> {
-    const response = await this.deps.cardActions.handle({
-      turn: context,
-      verb,
-      data: context.activity.value,
-      origin: turnOrigin(context.activity),
-      logger,
-    });
+    const turn = teamsTurn(context, logger);
+    const response = invokeResponse(
+      await this.deps.cardActions.handle(turn, verb, context.activity.value),
+    );
     if (response.type === 'application/vnd.microsoft.card.adaptive') {
       await context.sendActivity({ attachments: [CardFactory.adaptiveCard(response.value)] });
     } else if (typeof response.value === 'string') {
@@ -154,7 +144,7 @@ export class ManagedResponseBot extends TeamsActivityHandler {
   private async sendWelcome(context: TurnContext): Promise<void> {
     const origin = turnOrigin(context.activity);
     const team = (context.activity.channelData as { team?: { name?: string } } | undefined)?.team;
-    const card = renderCard('welcome', {
+    const card = welcomeCard({
       recipientName: (origin.kind === 'personal' ? origin.userName : team?.name) ?? 'there',
       organizationName: (await this.deps.organizationName(origin.tenantId)) ?? 'your organisation',
     });

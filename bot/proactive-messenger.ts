@@ -8,6 +8,8 @@
 //   three silent retries on 429/5xx/network errors) is removed for the calls made here. The
 //   engine owns retries: it counts them, keeps them durable, and frees the slot while it waits.
 //   (createConversationAsync makes its call before our code runs, so that one call keeps them.)
+import { systemClock, type Clock } from '../src/platform/clock.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import {
   TurnContext,
   type Activity,
@@ -22,7 +24,6 @@ import {
   type DeliveryTarget,
   type OutgoingActivity,
 } from '../src/delivery/delivery-job.ts';
-import type { DeliveryLogger } from '../src/delivery/delivery-logger.ts';
 import {
   MessengerError,
   type MessageLocation,
@@ -30,17 +31,18 @@ import {
   type SendOptions,
 } from '../src/delivery/messenger.ts';
 import { TeamsRateGate, type RateScope } from '../src/delivery/teams-rate-gate.ts';
-import type { ConversationRegistry } from '../src/services/conversation-registry.ts';
+import { parseRetryAfterMs } from '../src/platform/retry.ts';
+import type { ConversationRegistry } from '../src/shared/conversation-registry.ts';
 
 export interface ProactiveMessengerOptions {
   adapter: CloudAdapter;
   /** MicrosoftAppId ('' in local mode, where the adapter does no auth). */
   appId: string;
   registry: ConversationRegistry;
-  logger: DeliveryLogger;
+  logger: Logger;
   /** Share one gate per process: Teams counts every call of the app in a tenant. */
   rateGate?: TeamsRateGate;
-  now?: () => Date;
+  now?: Clock;
 }
 
 const referenceSchema = z.looseObject({
@@ -59,9 +61,9 @@ export class ProactiveMessenger implements Messenger {
   private readonly adapter: CloudAdapter;
   private readonly appId: string;
   private readonly registry: ConversationRegistry;
-  private readonly logger: DeliveryLogger;
+  private readonly logger: Logger;
   private readonly gate: TeamsRateGate;
-  private readonly now: () => Date;
+  private readonly now: Clock;
   private warnedRetryPolicy = false;
 
   constructor(options: ProactiveMessengerOptions) {
@@ -70,7 +72,7 @@ export class ProactiveMessenger implements Messenger {
     this.registry = options.registry;
     this.logger = options.logger;
     this.gate = options.rateGate ?? new TeamsRateGate();
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? systemClock;
   }
 
   async send(
@@ -281,10 +283,11 @@ export class ProactiveMessenger implements Messenger {
     };
     const status = typeof failure.statusCode === 'number' ? failure.statusCode : 0;
     const code = typeof failure.code === 'string' ? failure.code : undefined;
-    const retryAfterSeconds = parseRetryAfter(
+    const retryAfterMs = parseRetryAfterMs(
       header(failure.response?.headers, 'retry-after'),
       this.now(),
     );
+    const retryAfterSeconds = retryAfterMs === undefined ? undefined : retryAfterMs / 1000;
     if (status === 429 && retryAfterSeconds !== undefined) {
       await this.gate.block(scope.conversationKey, retryAfterSeconds * 1000);
     }
@@ -351,13 +354,4 @@ function header(headers: unknown, name: string): string | undefined {
   }
   const value = (headers as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** Retry-After in seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now.getTime()) / 1000);
 }

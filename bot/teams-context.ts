@@ -1,9 +1,6 @@
 // Reads who and where a turn is from (tenant, user, chat kind) out of a Teams activity.
 import { TurnContext, type Activity } from 'botbuilder';
-import type {
-  ConversationKind,
-  ConversationRecord,
-} from '../src/services/conversation-registry.ts';
+import type { ConversationKind, ConversationRecord } from '../src/shared/conversation-registry.ts';
 
 export interface TurnOrigin {
   tenantId: string;

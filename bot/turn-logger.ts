@@ -1,6 +1,6 @@
 // One child logger per turn, carrying the activity id on every line.
 import type { TurnContext } from 'botbuilder';
-import type { Logger } from '../src/logger.ts';
+import type { Logger } from '../src/platform/logger.ts';
 
 const KEY = Symbol('turnLogger');
 

@@ -3,12 +3,15 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Config } from './config.ts';
-import { DefenderClientFactory } from './defender/defender-client-factory.ts';
+import {
+  DefenderClientFactory,
+  type DefenderClientFactoryOptions,
+} from './defender/defender-client-factory.ts';
 import { loadTenantsFile } from './defender/tenant-config.ts';
 import { DEMO_CLIENT_SECRET, FABRIKAM_CLIENT_SECRET } from './emulator/demo-data.ts';
 import { ensureDevCertificate } from './emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from './emulator/emulator.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from './platform/logger.ts';
 
 export const DEMO_TENANTS_FILE = fileURLToPath(
   new URL('./emulator/demo-tenants.json', import.meta.url),
@@ -20,10 +23,17 @@ export interface DefenderSetup {
   tenantsFile: string;
 }
 
+/** How the Defender clients retry and wait (buildApp configures them once for the whole app). */
+export type DefenderClientTuning = Pick<
+  DefenderClientFactoryOptions,
+  'retry' | 'sleep' | 'random' | 'now'
+>;
+
 export async function setUpDefender(
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
+  tuning: DefenderClientTuning = {},
 ): Promise<DefenderSetup> {
   let endpoints = config.defender;
   let secrets = env;
@@ -31,7 +41,6 @@ export async function setUpDefender(
   let tenantsFile = config.tenantsFile;
   if (config.emulator.enabled) {
     const certificate = await ensureDevCertificate(path.join(config.dataDir, 'tls'));
-    const emulatorLogger = logger.child({ component: 'emulator' });
     emulator = await startEmulator({
       port: config.emulator.port,
       tls: certificate,
@@ -40,10 +49,7 @@ export async function setUpDefender(
         toInProgressMs: Math.round(config.emulator.actionMs * 0.4),
         toFinalMs: config.emulator.actionMs,
       },
-      logger: {
-        info: (obj, msg) => emulatorLogger.info(obj, msg),
-        warn: (obj, msg) => emulatorLogger.warn(obj, msg),
-      },
+      logger: logger.child({ component: 'emulator' }),
     });
     endpoints = {
       graphBaseUrl: emulator.graphBaseUrl,
@@ -60,10 +66,11 @@ export async function setUpDefender(
     };
   }
   const tenants = tenantsFile ? await loadTenantsFile(tenantsFile) : [];
-  if (tenants.length === 0) logger.warn('no customer tenants configured (TENANTS_FILE)');
+  if (tenants.length === 0) logger.warn({}, 'no customer tenants configured (TENANTS_FILE)');
   const factory = new DefenderClientFactory(tenants, {
     ...endpoints,
     env: secrets,
+    ...tuning,
     logger: logger.child({ component: 'defender' }),
   });
   return { factory, emulator, tenantsFile };

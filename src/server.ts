@@ -2,7 +2,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import { z } from 'zod';
 import { jsonBodyParser } from './json-body-parser.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from './platform/logger.ts';
 
 export interface ReadinessReport {
   ready: boolean;

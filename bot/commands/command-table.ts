@@ -1,28 +1,11 @@
-// Text commands: a table looked up by the first word, not a chain of `if`s on the text.
-import type { TurnContext } from 'botbuilder';
-import type { Logger } from '../../src/logger.ts';
-import type { TurnOrigin } from '../teams-context.ts';
-
-export interface CommandContext {
-  turn: TurnContext;
-  /** Text after the command word, trimmed. */
-  args: string;
-  origin: TurnOrigin;
-  logger: Logger;
-}
-
-export interface Command {
-  name: string;
-  aliases?: string[];
-  description: string;
-  example?: string;
-  run(ctx: CommandContext): Promise<void>;
-}
+// Text commands: a table looked up by the first word, not a chain of `if`s on the text. The
+// commands come from the features (src/app/feature.ts).
+import type { Command } from '../../src/app/feature.ts';
 
 export class CommandTable {
   private readonly byName = new Map<string, Command>();
 
-  constructor(private readonly commands: Command[]) {
+  constructor(private readonly commands: readonly Command[]) {
     for (const command of commands) {
       for (const name of [command.name, ...(command.aliases ?? [])]) {
         const key = name.toLowerCase();

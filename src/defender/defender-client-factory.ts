@@ -1,5 +1,7 @@
 // Builds the Defender XDR clients of every customer tenant from the tenants file and the
 // configured endpoints. The emulator is only other base URLs and authority host: same code path.
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { TokenCredential } from '@azure/identity';
 import { NotFoundError } from '../domain/errors.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
@@ -9,7 +11,7 @@ import {
   type CredentialOptions,
   type CredentialTarget,
 } from './credentials.ts';
-import { DefenderHttpClient, type DefenderLogger, type FetchLike } from './defender-http-client.ts';
+import { DefenderHttpClient, type FetchLike } from './defender-http-client.ts';
 import { GraphIncidentsClient } from './graph-incidents-client.ts';
 import { MachineActionsClient } from './machine-actions-client.ts';
 import {
@@ -17,8 +19,8 @@ import {
   mdeRateWindows,
   RateLimitGate,
   type RateWindow,
-  type Sleep,
 } from './rate-limit-gate.ts';
+import type { Sleep } from '../platform/sleep.ts';
 import type { RetrySettings } from './retry-settings.ts';
 import type { TenantDefenderConfig } from './tenant-config.ts';
 
@@ -42,8 +44,8 @@ export interface DefenderClientFactoryOptions {
   /** Waits between retries (Retry-After, backoff); the rate limits always use timers. */
   sleep?: Sleep;
   random?: () => number;
-  now?: () => Date;
-  logger?: DefenderLogger;
+  now?: Clock;
+  logger?: Logger;
   /** Client-side quotas per tenant; defaults are Defender's documented limits. */
   rateWindows?: { graph?: readonly RateWindow[]; mde?: readonly RateWindow[] };
   /** Replaces @azure/identity (unit tests). */

@@ -2,6 +2,8 @@
 // bearer token (cached by @azure/identity), per-tenant client-side rate limit, per-attempt
 // timeout, 429 honouring Retry-After, 5xx/timeouts retried with backoff + jitter (p-retry bounds
 // the attempts), JSON parsed with zod, and typed errors. Tokens and secrets are never logged.
+import { systemClock, type Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { TokenCredential } from '@azure/identity';
 import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
@@ -13,18 +15,10 @@ import {
   DefenderTimeoutError,
   type DefenderApi,
 } from './errors.ts';
-import { realSleep, type RateLimitGate, type Sleep } from './rate-limit-gate.ts';
-import {
-  backoffDelayMs,
-  defaultRetrySettings,
-  parseRetryAfterMs,
-  type RetrySettings,
-} from './retry-settings.ts';
-
-/** pino-compatible subset. */
-export interface DefenderLogger {
-  warn(details: object, message: string): void;
-}
+import { sleep, type Sleep } from '../platform/sleep.ts';
+import type { RateLimitGate } from './rate-limit-gate.ts';
+import { parseRetryAfterMs, retryDelayMs } from '../platform/retry.ts';
+import { defaultRetrySettings, defenderBackoff, type RetrySettings } from './retry-settings.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -42,8 +36,8 @@ export interface DefenderHttpClientOptions {
   retry?: Partial<RetrySettings>;
   sleep?: Sleep;
   random?: () => number;
-  now?: () => Date;
-  logger?: DefenderLogger;
+  now?: Clock;
+  logger?: Logger;
 }
 
 export interface DefenderRequest<T> {
@@ -94,7 +88,7 @@ export class DefenderHttpClient {
   private readonly fetchFn: FetchLike;
   private readonly sleep: Sleep;
   private readonly random: () => number;
-  private readonly now: () => Date;
+  private readonly now: Clock;
   private readonly baseUrl: string;
 
   constructor(private readonly options: DefenderHttpClientOptions) {
@@ -102,9 +96,9 @@ export class DefenderHttpClient {
     this.tenantId = options.tenantId;
     this.settings = { ...defaultRetrySettings, ...options.retry };
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
-    this.sleep = options.sleep ?? realSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? systemClock;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
   }
 
@@ -165,10 +159,8 @@ export class DefenderHttpClient {
   }
 
   private waitBeforeRetry(failure: RetryableFailure, attemptNumber: number): number {
-    if (failure.kind === 'throttled' && failure.retryAfterMs !== undefined) {
-      return failure.retryAfterMs;
-    }
-    return backoffDelayMs(attemptNumber, this.settings, this.random);
+    const retryAfterMs = failure.kind === 'throttled' ? failure.retryAfterMs : undefined;
+    return retryDelayMs(attemptNumber, retryAfterMs, defenderBackoff(this.settings), this.random);
   }
 
   private finalError(failure: RetryableFailure): Error {

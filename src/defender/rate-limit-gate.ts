@@ -6,6 +6,7 @@
 // setTimeout and the limiter reads Date.now(), so tests drive both with sinon fake timers (an
 // instant fake sleep would only spin against the real clock).
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { sleep } from '../platform/sleep.ts';
 
 export interface RateWindow {
   points: number;
@@ -18,10 +19,6 @@ export const mdeRateWindows: readonly RateWindow[] = [
 ];
 
 export const graphRateWindows: readonly RateWindow[] = [{ points: 150, durationSeconds: 60 }];
-
-export type Sleep = (ms: number) => Promise<void>;
-
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class RateLimitGate {
   private readonly limiters: RateLimiterMemory[];
@@ -56,7 +53,7 @@ export class RateLimitGate {
     for (;;) {
       const refusal = await this.tryConsume(key);
       if (refusal === undefined) return Date.now() - since;
-      await realSleep(Math.max(1, refusal));
+      await sleep(Math.max(1, refusal));
     }
   }
 

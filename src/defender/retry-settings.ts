@@ -1,5 +1,6 @@
-// How long to wait between attempts: Retry-After when the server says, else exponential backoff
-// with jitter (so that many tenants' pollers do not retry in lockstep).
+// How often and how patiently Defender calls are retried. The waits themselves (Retry-After, else
+// backoff with jitter) come from src/platform/retry.ts, shared with the Teams side.
+import type { Backoff } from '../platform/retry.ts';
 
 export interface RetrySettings {
   /** Retries after the first attempt (attempts = retries + 1). */
@@ -23,31 +24,11 @@ export const defaultRetrySettings: RetrySettings = {
   maxRetryAfterSeconds: 120,
 };
 
-/**
- * Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
- * Undefined when absent or unreadable; never negative.
- */
-export function parseRetryAfterMs(header: string | null, now: Date): number | undefined {
-  if (header === null) return undefined;
-  const value = header.trim();
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now.getTime());
-}
-
-/**
- * Delay before retry number `retry` (1-based): "equal jitter" within [base/2, base], where
- * base = min(maxTimeoutMs, minTimeoutMs * factor^(retry-1)).
- */
-export function backoffDelayMs(
-  retry: number,
-  settings: RetrySettings,
-  random: () => number,
-): number {
-  const base = Math.min(
-    settings.maxTimeoutMs,
-    settings.minTimeoutMs * settings.factor ** Math.max(0, retry - 1),
-  );
-  return Math.round(base / 2 + random() * (base / 2));
+/** The settings as the platform's backoff (src/platform/retry.ts); Retry-After is waited as is. */
+export function defenderBackoff(settings: RetrySettings): Backoff {
+  return {
+    baseDelayMs: settings.minTimeoutMs,
+    maxDelayMs: settings.maxTimeoutMs,
+    factor: settings.factor,
+  };
 }

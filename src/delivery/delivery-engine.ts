@@ -13,16 +13,17 @@
 // and at most one per ordering key and per target. Nothing else is ever sent twice: a delivered
 // id has a DeliveryRecord, and every way in skips known ids. Updates are idempotent edits, so
 // only a repeated 'send' can show as a duplicate message.
+import { systemClock, type Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
 import { setMaxListeners } from 'node:events';
 import type { Store, WriteOp } from '../store/store.ts';
-import { abortableSleep, type Sleep } from './abortable-sleep.ts';
+import { sleep, type Sleep } from '../platform/sleep.ts';
 import {
   deliveryTargetKey,
   type DeliveryJob,
   type DeliveryRecord,
   type DeliveryTarget,
 } from './delivery-job.ts';
-import type { DeliveryLogger } from './delivery-logger.ts';
 import type { JobRecord, JobStatus } from './delivery-schemas.ts';
 import { DeliveryStore, type BadRecord } from './delivery-store.ts';
 import { JobIntake, reportBad } from './job-intake.ts';
@@ -35,10 +36,10 @@ import { UnreachableTargets, type OnUnreachable } from './unreachable-targets.ts
 export interface DeliveryEngineOptions {
   store: Store;
   messenger: Messenger;
-  logger: DeliveryLogger;
+  logger: Logger;
   /** Called once per target found unreachable (403): tell the tenant's admins and SOC channel. */
   onUnreachable?: OnUnreachable;
-  now?: () => Date;
+  now?: Clock;
   sleep?: Sleep;
   random?: () => number;
   retry?: Partial<RetryPolicy>;
@@ -60,8 +61,8 @@ export interface DeliveryFilter {
 
 export class DeliveryEngine {
   readonly #store: DeliveryStore;
-  readonly #logger: DeliveryLogger;
-  readonly #now: () => Date;
+  readonly #logger: Logger;
+  readonly #now: Clock;
   readonly #sleep: Sleep;
   readonly #concurrency: number;
   readonly #perTenantConcurrency: number;
@@ -89,8 +90,8 @@ export class DeliveryEngine {
   constructor(options: DeliveryEngineOptions) {
     this.#store = new DeliveryStore(options.store);
     this.#logger = options.logger;
-    this.#now = options.now ?? (() => new Date());
-    this.#sleep = options.sleep ?? abortableSleep;
+    this.#now = options.now ?? systemClock;
+    this.#sleep = options.sleep ?? sleep;
     this.#concurrency = options.concurrency ?? 16;
     this.#perTenantConcurrency = options.perTenantConcurrency ?? 8;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
@@ -110,6 +111,7 @@ export class DeliveryEngine {
       unreachable: this.#unreachable,
       retry: { ...defaultRetryPolicy, ...options.retry },
       now: this.#now,
+      sleep: this.#sleep,
       random: options.random ?? Math.random,
     });
   }

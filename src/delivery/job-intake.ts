@@ -2,9 +2,10 @@
 // caller ops for its own batch, which land in an inbox taken in on the next poll; a start loads
 // what the store holds. Every route drops ids already known (queued or delivered), and gives
 // each job its place in enqueue order.
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
 import { StoreConflictError, type WriteOp } from '../store/store.ts';
 import type { DeliveryJob } from './delivery-job.ts';
-import type { DeliveryLogger } from './delivery-logger.ts';
 import { deliveryJobSchema, type JobRecord } from './delivery-schemas.ts';
 import { INBOX, type BadRecord, type DeliveryStore } from './delivery-store.ts';
 import { deliveryTargetKey } from './delivery-job.ts';
@@ -20,8 +21,8 @@ export class JobIntake {
     private readonly store: DeliveryStore,
     private readonly queue: JobQueue,
     private readonly unreachable: UnreachableTargets,
-    private readonly logger: DeliveryLogger,
-    private readonly now: () => Date,
+    private readonly logger: Logger,
+    private readonly now: Clock,
   ) {}
 
   /** Fills the queue from the store (jobs left by an earlier run, unreachable targets). */
@@ -147,6 +148,6 @@ export function queueEntry(record: JobRecord, version: number): QueueEntry {
   };
 }
 
-export function reportBad(logger: DeliveryLogger, bad: readonly BadRecord[]): void {
+export function reportBad(logger: Logger, bad: readonly BadRecord[]): void {
   for (const b of bad) logger.error(b, 'unreadable delivery record skipped; repair or remove it');
 }

@@ -1,10 +1,11 @@
 // One job through the store and the messenger (see the restart-safety note in delivery-engine.ts):
 // mark inFlight → call → record the delivery in one batch; or, on failure, schedule the retry,
 // park the job behind its unreachable target, or keep it as failed for an operator.
+import type { Logger } from '../platform/logger.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Sleep } from '../platform/sleep.ts';
 import { StoreConflictError, type WriteOp } from '../store/store.ts';
-import { abortableSleep } from './abortable-sleep.ts';
 import type { DeliveryRecord } from './delivery-job.ts';
-import type { DeliveryLogger } from './delivery-logger.ts';
 import type { JobRecord, RecordedFailure } from './delivery-schemas.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JobQueue, QueueEntry } from './job-queue.ts';
@@ -16,11 +17,12 @@ import type { UnreachableTargets } from './unreachable-targets.ts';
 export interface JobRunnerDeps {
   store: DeliveryStore;
   messenger: Messenger;
-  logger: DeliveryLogger;
+  logger: Logger;
   queue: JobQueue;
   unreachable: UnreachableTargets;
   retry: RetryPolicy;
-  now: () => Date;
+  now: Clock;
+  sleep: Sleep;
   random: () => number;
 }
 
@@ -93,7 +95,7 @@ export class JobRunner {
           { err, jobId: job.id, attempt },
           'recording a delivery failed; retrying the write',
         );
-        await abortableSleep(Math.min(5_000, 100 * 2 ** attempt));
+        await this.deps.sleep(Math.min(5_000, 100 * 2 ** attempt));
       }
     }
     this.deps.queue.remove(job.id);

@@ -1,8 +1,8 @@
 // One call to the messenger for one job: resolves message keys to the recorded messages first
 // (an update edits the card recorded under its key; a reply goes into the recorded thread).
+import type { Logger } from '../platform/logger.ts';
 import type { DeliveryJob } from './delivery-job.ts';
 import type { DeliveryStore } from './delivery-store.ts';
-import type { DeliveryLogger } from './delivery-logger.ts';
 import type { MessageLocation, Messenger } from './messenger.ts';
 
 export interface PerformResult {
@@ -15,7 +15,7 @@ export async function performOperation(
   job: DeliveryJob,
   messenger: Messenger,
   deliveries: DeliveryStore,
-  logger: DeliveryLogger,
+  logger: Logger,
   signal: AbortSignal,
 ): Promise<PerformResult> {
   const { target, operation } = job;

@@ -2,6 +2,7 @@
 // exponential backoff with jitter; 412, 502, 503, 504 → retry with backoff; 403 → the bot is not
 // (or no longer) in that conversation, or the user blocked it; 400, 404, 413 → the request itself
 // is wrong and retrying cannot help.
+import { retryDelayMs as platformRetryDelayMs } from '../platform/retry.ts';
 import { MessengerError } from './messenger.ts';
 
 export interface RetryPolicy {
@@ -45,16 +46,13 @@ export function classifyFailure(error: unknown): FailureKind {
   return { kind: 'permanent' };
 }
 
-/** Delay before retry number `retry` (1-based). Equal jitter: within [base/2, base]. */
+/** Delay before retry number `retry` (1-based): Retry-After plus jitter, else backoff. */
 export function retryDelayMs(
   retry: number,
   failure: FailureKind,
   policy: RetryPolicy,
   random: () => number,
 ): number {
-  if (failure.kind === 'throttled' && failure.retryAfterMs !== undefined) {
-    return failure.retryAfterMs + Math.round(random() * policy.retryAfterJitterMs);
-  }
-  const base = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(base / 2 + random() * (base / 2));
+  const retryAfterMs = failure.kind === 'throttled' ? failure.retryAfterMs : undefined;
+  return platformRetryDelayMs(retry, retryAfterMs, { ...policy, factor: 2 }, random);
 }

@@ -14,7 +14,7 @@
 // window (RateLimiterUnion would keep the points the others took). Calls for one conversation are
 // served in order; a conversation that must wait does not hold up the rest of its tenant.
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { abortableSleep, type Sleep } from './abortable-sleep.ts';
+import { sleep as defaultSleep, type Sleep } from '../platform/sleep.ts';
 
 export interface RateWindow {
   points: number;
@@ -48,7 +48,7 @@ export class TeamsRateGate {
 
   constructor(
     limits: TeamsRateLimits = teamsRateLimits,
-    private readonly sleep: Sleep = abortableSleep,
+    private readonly sleep: Sleep = defaultSleep,
   ) {
     this.conversation = limits.perConversation.map((w, i) => limiter(w, `c${i}`));
     this.tenant = limits.perTenant.map((w, i) => limiter(w, `t${i}`));

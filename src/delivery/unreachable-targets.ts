@@ -2,9 +2,9 @@
 // markReachable. The caller's onUnreachable hook (tell the tenant's admins and SOC channel) runs
 // once per target: the record says whether it has returned, so a crash before it did means it
 // runs again at the next start (at-least-once), and never again after.
+import type { Logger } from '../platform/logger.ts';
 import type { WriteOp } from '../store/store.ts';
 import type { DeliveryJob, DeliveryTarget } from './delivery-job.ts';
-import type { DeliveryLogger } from './delivery-logger.ts';
 import type { RecordedFailure, UnreachableRecord } from './delivery-schemas.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import { MessengerError } from './messenger.ts';
@@ -20,7 +20,7 @@ export class UnreachableTargets {
 
   constructor(
     private readonly store: DeliveryStore,
-    private readonly logger: DeliveryLogger,
+    private readonly logger: Logger,
     private readonly onUnreachable: OnUnreachable | undefined,
   ) {}
 

@@ -119,3 +119,9 @@ export function isAwaitingCustomer(incident: Pick<Incident, 'status' | 'assigned
   const closed = sameValue(incident.status, 'resolved') || sameValue(incident.status, 'redirected');
   return !closed && sameValue(incident.assignedTo, CUSTOMER_ASSIGNEE);
 }
+
+/** Resolved or merged: nothing about it can change any more. */
+export function isClosed(incident: Pick<Incident, 'status'> | undefined): boolean {
+  const status = incident?.status.toLowerCase();
+  return status === 'resolved' || status === 'redirected';
+}

@@ -1,4 +1,7 @@
+import { allCustomerActionsDone } from './actions-summary.ts';
+import { EXPERTS_ACTOR } from './actors.ts';
 import { NotFoundError } from './errors.ts';
+import { isClosed, type Incident } from './incident.ts';
 import type { ResponseAction } from './response-action.ts';
 import type { Severity } from './incident.ts';
 
@@ -51,4 +54,14 @@ export function replaceAction(
   findAction(response, action.id);
   const actions = response.actions.map((a) => (a.id === action.id ? action : a));
   return { ...response, actions, updatedAt: at };
+}
+
+/** All actions done, at least one by the customer, incident still open: back with the experts. */
+export function isHandedBack(response: ManagedResponse, incident: Incident | undefined): boolean {
+  return (
+    !isClosed(incident) &&
+    response.actions.length > 0 &&
+    allCustomerActionsDone(response.actions) &&
+    response.actions.some((a) => a.updatedBy && a.updatedBy.userId !== EXPERTS_ACTOR.userId)
+  );
 }

@@ -2,19 +2,20 @@
 // one tenant's failure or slowness never delays another; a failing tenant backs off
 // exponentially (never sooner than Graph's Retry-After) and shows in health() and the logs.
 // What one poll does (and why restarts neither lose nor duplicate events) is in poll-tenant.ts.
+import { systemClock, type Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import type { Store } from '../store/store.ts';
-import { abortableSleep, type AbortableSleep } from './abortable-sleep.ts';
+import { sleep, type Sleep } from '../platform/sleep.ts';
 import { describePollFailure } from './describe-poll-failure.ts';
 import { Outbox, type OutboxEvent } from './outbox.ts';
 import { failureDelayMs, initialDelayMs, successDelayMs } from './poll-schedule.ts';
 import type { ScheduleSettings } from './poll-schedule.ts';
 import { untilAborted } from './until-aborted.ts';
 import { pollTenant, type IncidentSource, type PollSettings } from './poll-tenant.ts';
-import { logPollFailure, logPollSuccess, type WatcherLogger } from './poll-log.ts';
+import { logPollFailure, logPollSuccess } from './poll-log.ts';
 
 export type { IncidentSource } from './poll-tenant.ts';
-export type { WatcherLogger } from './poll-log.ts';
 
 export const WATCHER_DEFAULTS = {
   intervalMs: 10_000,
@@ -45,10 +46,10 @@ export interface IncidentWatcherOptions {
   maxBackoffMs?: number;
   pageSize?: number;
   maxCommitAttempts?: number;
-  now?: () => Date;
-  sleep?: AbortableSleep;
+  now?: Clock;
+  sleep?: Sleep;
   random?: () => number;
-  logger?: WatcherLogger;
+  logger?: Logger;
   /** Defaults to an Outbox over `store`. */
   outbox?: Outbox;
 }
@@ -82,8 +83,8 @@ export class IncidentWatcher {
   readonly #options: IncidentWatcherOptions;
   readonly #schedule: ScheduleSettings;
   readonly #poll: PollSettings;
-  readonly #now: () => Date;
-  readonly #sleep: AbortableSleep;
+  readonly #now: Clock;
+  readonly #sleep: Sleep;
   readonly #states = new Map<string, TenantState>();
   readonly #loops = new Map<string, Promise<void>>();
   #controller = new AbortController();
@@ -92,8 +93,8 @@ export class IncidentWatcher {
   constructor(options: IncidentWatcherOptions) {
     this.#options = options;
     this.outbox = options.outbox ?? new Outbox(options.store);
-    this.#now = options.now ?? (() => new Date());
-    this.#sleep = options.sleep ?? abortableSleep;
+    this.#now = options.now ?? systemClock;
+    this.#sleep = options.sleep ?? sleep;
     this.#schedule = {
       intervalMs: options.intervalMs ?? WATCHER_DEFAULTS.intervalMs,
       jitterRatio: options.jitterRatio ?? WATCHER_DEFAULTS.jitterRatio,
@@ -224,7 +225,8 @@ export class IncidentWatcher {
     const signal = this.#controller.signal;
     let delayMs = initialDelayMs(this.#schedule);
     for (;;) {
-      await this.#sleep(delayMs, signal);
+      // Stopping cuts the wait short (the sleep rejects); the signal says so.
+      await this.#sleep(delayMs, signal).catch(() => undefined);
       if (signal.aborted) return;
       // A tenant removed from the configuration ends its loop.
       if (!this.#tenants().some((t) => sameId(t.tenantId, tenantId))) return;

@@ -1,22 +1,15 @@
 // One log line per poll: info when it wrote events (or is the tenant's first poll since start,
 // so an operator sees every tenant being watched), debug otherwise; failures at warn, or error
 // with the fix when Defender refused the credentials.
+import type { Logger } from '../platform/logger.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import type { PollFailure } from './describe-poll-failure.ts';
 import type { TenantPollResult } from './poll-tenant.ts';
 
-/** The slice of a pino logger the watcher uses. */
-export interface WatcherLogger {
-  debug(details: object, message: string): void;
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
 const MAX_LISTED_CHANGES = 20;
 
 export function logPollSuccess(
-  logger: WatcherLogger,
+  logger: Logger,
   args: { tenant: CustomerTenant; result: TenantPollResult; durationMs: number; first: boolean },
 ): void {
   const { tenant, result, durationMs, first } = args;
@@ -47,7 +40,7 @@ export function logPollSuccess(
 }
 
 export function logPollFailure(
-  logger: WatcherLogger,
+  logger: Logger,
   args: {
     tenant: CustomerTenant;
     failure: PollFailure;

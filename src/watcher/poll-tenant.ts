@@ -3,6 +3,7 @@
 // watermark + the outbox events in ONE store batch. Re-reading the overlap is harmless (an
 // unchanged incident yields nothing), and a crash before the batch loses nothing (the next
 // poll reads the same window again), so restarts neither lose nor duplicate events.
+import type { Clock } from '../platform/clock.ts';
 import type { Incident } from '../domain/incident.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../store/store.ts';
 import { compareInstants, isInstant } from './compare-instants.ts';
@@ -42,7 +43,7 @@ export interface PollSettings {
 export interface PollContext {
   store: Store;
   outbox: Outbox;
-  now: () => Date;
+  now: Clock;
   settings: PollSettings;
   signal?: AbortSignal;
 }

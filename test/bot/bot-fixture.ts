@@ -1,28 +1,45 @@
-// Drives the real bot through botbuilder's TestAdapter with a memory store.
+// Drives the real bot, as buildApp assembles it, through botbuilder's TestAdapter with a memory
+// store and a Defender that is never called.
 import { TestAdapter, type Activity } from 'botbuilder';
-import { createBot } from '../../bot/create-bot.ts';
-import type { Command } from '../../bot/commands/command-table.ts';
-import { createLogger } from '../../src/logger.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { buildApp, type AppDeps } from '../../src/app/build-app.ts';
+import type { Command } from '../../src/app/feature.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { CustomerTenant } from '../../src/domain/tenant.ts';
+import { silentLogger } from '../../src/platform/logger.ts';
+import { FakeMessenger } from '../delivery/fake-messenger.ts';
+import { fakeDefender } from '../fakes/fake-defender.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 
 export const TENANT = '7d1c5f54-2b7e-4c35-9a51-0c5b8f3e2a10';
 export const USER_AAD = '4b8f0c1e-6a2d-4e3f-8b9c-0d1e2f3a4b5c';
 
-export function botFixture(extraCommands: Command[] = []) {
+export const CONTOSO: CustomerTenant = {
+  tenantId: TENANT,
+  name: 'Contoso',
+  expertsAccess: 'reader',
+  roles: { operators: [], readers: [] },
+  contacts: { primary: [], secondary: [] },
+  admins: [],
+  socChannels: [],
+};
+
+export async function botFixture(
+  extraCommands: Command[] = [],
+  options: { tenants?: CustomerTenant[]; tenantAdmin?: AppDeps['tenantAdmin'] } = {},
+) {
   const store = new MemoryStore();
-  const conversations = new ConversationRegistry(store);
-  const bot = createBot({
-    logger: createLogger({ level: 'silent' }),
-    conversations,
-    now: () => new Date('2026-11-29T10:00:00Z'),
-    organizationName: async (tenantId) => (tenantId === TENANT ? 'Contoso' : undefined),
-    extraCommands,
+  const app = await buildApp(loadConfig({}), store, {
+    logger: silentLogger,
+    defender: fakeDefender(options.tenants ?? [CONTOSO]),
+    clock: () => new Date('2026-11-29T10:00:00Z'),
+    messenger: new FakeMessenger(),
+    extraFeatures: extraCommands.length > 0 ? [{ name: 'test', commands: extraCommands }] : [],
+    ...(options.tenantAdmin ? { tenantAdmin: options.tenantAdmin } : {}),
   });
   const adapter = new TestAdapter(async (context) => {
-    await bot.run(context);
+    await app.bot.run(context);
   });
-  return { adapter, conversations, store, bot };
+  return { adapter, conversations: app.conversations, store, bot: app.bot, app };
 }
 
 export function personal(overrides: Partial<Activity> = {}): Partial<Activity> {
@@ -36,7 +53,6 @@ export function personal(overrides: Partial<Activity> = {}): Partial<Activity> {
     ...overrides,
   };
 }
-
 export function channel(overrides: Partial<Activity> = {}): Partial<Activity> {
   return personal({
     conversation: {

@@ -3,14 +3,12 @@
 import assert from 'node:assert/strict';
 import { TestAdapter, type Activity } from 'botbuilder';
 import sinon from 'sinon';
-import { createChatFeature } from '../../bot/chat/create-chat-feature.ts';
-import { createBot } from '../../bot/create-bot.ts';
-import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
-import { NotFoundError } from '../../src/domain/errors.ts';
-import { createLogger } from '../../src/logger.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { buildApp } from '../../src/app/build-app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/platform/logger.ts';
+import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../src/watcher/incident-snapshots.ts';
 import { FakeMessenger } from '../delivery/fake-messenger.ts';
-import { quietLogger } from '../delivery/teams-harness.ts';
+import { fakeDefender } from '../fakes/fake-defender.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 import {
   ALEX,
@@ -18,49 +16,29 @@ import {
   CONTOSO_INCIDENT,
   EXPERTS_CHANNEL,
   EXPERTS_TENANT,
-  experts,
   expertsTarget,
   incidentOf,
   tenants,
-} from '../services/chat/chat-fixture.ts';
+} from '../features/chat/chat-fixture.ts';
 
-function setup() {
+async function setup() {
   const store = new MemoryStore();
   const messenger = new FakeMessenger();
-  const engine = new DeliveryEngine({ store, messenger, logger: quietLogger });
-  const incidents = [incidentOf(CONTOSO, CONTOSO_INCIDENT, 'Ransomware on prod-server-01')];
+  const incident = incidentOf(CONTOSO, CONTOSO_INCIDENT, 'Ransomware on prod-server-01');
+  await store.put(SNAPSHOTS_COLLECTION, snapshotKey(CONTOSO, CONTOSO_INCIDENT), incident);
   const comments: string[] = [];
-  const feature = createChatFeature({
+  const app = await buildApp(
+    loadConfig({ EXPERTS_TENANT_ID: EXPERTS_TENANT, EXPERTS_CHANNEL_ID: EXPERTS_CHANNEL }),
     store,
-    delivery: engine,
-    experts,
-    tenantOf: (id) => tenants.find((t) => t.tenantId === id),
-    incidents: {
-      get: async (t, i) => incidents.find((x) => x.tenantId === t && x.id === i),
-      listForTenant: async (t) => incidents.filter((x) => x.tenantId === t),
+    {
+      logger: silentLogger,
+      defender: fakeDefender(tenants, { onComment: (_t, _i, c) => void comments.push(c) }),
+      clock: () => new Date('2026-11-29T10:00:00Z'),
+      messenger,
     },
-    defender: {
-      forTenant: () => ({
-        incidents: {
-          getIncident: (id: string) => Promise.reject(new NotFoundError('incident', id)),
-          addComment: async (_id: string, c: string) => comments.push(c),
-        },
-      }),
-    },
-    logger: createLogger({ level: 'silent' }),
-    now: () => new Date('2026-11-29T10:00:00Z'),
-  });
-  const bot = createBot({
-    logger: createLogger({ level: 'silent' }),
-    conversations: new ConversationRegistry(store),
-    now: () => new Date('2026-11-29T10:00:00Z'),
-    organizationName: async () => 'Contoso',
-    extraCommands: feature.commands,
-    extraCardActions: feature.cardActions,
-    onFreeText: feature.onFreeText,
-  });
-  const adapter = new TestAdapter(async (context) => bot.run(context));
-  return { adapter, engine, messenger, feature, comments };
+  );
+  const adapter = new TestAdapter(async (context) => app.bot.run(context));
+  return { adapter, engine: app.delivery, messenger, feature: app.features.chat!, comments };
 }
 
 let id = 1;
@@ -88,14 +66,14 @@ function invoke(data: unknown): Partial<Activity> {
 
 describe('chat feature in the bot', () => {
   it('asks which incident a message is about when the chat has none', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     await adapter
       .send(fromAlex({ text: 'is the server ok?' }))
       .assertReply((r) => assert.match(r.text ?? '', /Which incident is this about\?/));
   });
 
   it('opens the chat from the card button with a message, keeping the card', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     await adapter
       .send(invoke({ incidentId: CONTOSO_INCIDENT }))
       .assertReply((r) =>
@@ -109,7 +87,7 @@ describe('chat feature in the bot', () => {
   });
 
   it('answers a card without an incident id with a notice card', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     await adapter.send(invoke({})).assertReply((r) => {
       const body = (r.value as { body: { type: string; value: unknown } }).body;
       assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');
@@ -118,7 +96,7 @@ describe('chat feature in the bot', () => {
   });
 
   it('binds with `chat <incident>` and relays a sentence that starts with "chat"', async () => {
-    const { adapter, engine, messenger } = setup();
+    const { adapter, engine, messenger } = await setup();
     await adapter
       .send(fromAlex({ text: 'chat 2972403' }))
       .assertReply((r) => assert.match(r.text ?? '', /about incident 2972403/));
@@ -134,7 +112,7 @@ describe('chat feature in the bot', () => {
   });
 
   it('shows the history card on `history`', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     await adapter.send(fromAlex({ text: 'chat 2972403' })).assertReply(() => undefined);
     await adapter.send(fromAlex({ text: 'first question' }));
     await adapter.send(fromAlex({ text: 'history' })).assertReply((r) => {
@@ -145,7 +123,7 @@ describe('chat feature in the bot', () => {
   });
 
   it('relays a customer line starting with "comment" instead of posting a Graph comment', async () => {
-    const { adapter, engine, messenger, comments } = setup();
+    const { adapter, engine, messenger, comments } = await setup();
     await adapter.send(fromAlex({ text: 'chat 2972403' })).assertReply(() => undefined);
     await adapter.send(fromAlex({ text: 'comment: the backup finished' }));
     await engine.drain();
@@ -157,7 +135,7 @@ describe('chat feature in the bot', () => {
   });
 
   it('refuses a file in the chat with a clear message', async () => {
-    const { adapter } = setup();
+    const { adapter } = await setup();
     await adapter.send(fromAlex({ text: 'chat 2972403' })).assertReply(() => undefined);
     await adapter
       .send(
@@ -170,7 +148,7 @@ describe('chat feature in the bot', () => {
   });
 
   it('resumes relays to the experts channel when the bot is added to the experts team', async () => {
-    const { feature, engine } = setup();
+    const { feature, engine } = await setup();
     const spy = sinon.spy(engine, 'markReachable');
     const record = {
       conversationId: EXPERTS_CHANNEL,

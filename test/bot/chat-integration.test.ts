@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHAT_AUDIT, type ChatAuditEntry } from '../../src/services/chat/chat-audit.ts';
+import { CHAT_AUDIT, type ChatAuditEntry } from '../../src/features/chat/chat-audit.ts';
 import { install } from '../delivery/teams-harness.ts';
 import {
   FakeBotConnector,
@@ -21,13 +21,13 @@ import {
   FABRIKAM,
   FABRIKAM_USER,
   incidentOf,
-} from '../services/chat/chat-fixture.ts';
+} from '../features/chat/chat-fixture.ts';
 import {
   chatWithExpertsInvoke,
   startChatStack,
   teamsMessage,
   type ChatStack,
-} from '../services/chat/chat-stack.ts';
+} from '../features/chat/chat-stack.ts';
 
 const ALEX_FROM = { id: '29:alex', name: 'Alex Wilber', aadObjectId: ALEX };
 const EVE_FROM = { id: '29:eve', name: 'Eve Moreau', aadObjectId: FABRIKAM_USER };

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
-import {
-  contactsCommand,
-  type MemberInfo,
-  type MemberLookup,
-} from '../../bot/commands/contacts-command.ts';
-import { socChannelCommand } from '../../bot/commands/soc-channel-command.ts';
+import type { MemberInfo } from '../../src/app/feature.ts';
+import type { MemberLookup } from '../../src/features/tenants/index.ts';
 import type { CustomerTenant } from '../../src/domain/tenant.ts';
-import type { ConversationRegistry } from '../../src/services/conversation-registry.ts';
-import { TenantDirectory } from '../../src/services/tenants/tenant-directory.ts';
-import { MemoryStore } from '../fakes/memory-store.ts';
 import { botFixture, cardText, channel, personal, TENANT, USER_AAD } from './bot-fixture.ts';
 
 const PAT = { userId: 'aa000000-0000-4000-8000-000000000010', name: 'Pat Primary' };
@@ -41,27 +34,16 @@ const roster: Record<string, MemberInfo> = {
 async function setup(
   options: { installApp?: (tenantId: string, userId: string) => Promise<boolean> } = {},
 ) {
-  const directory = await TenantDirectory.open({
-    store: new MemoryStore(),
-    configured: [contoso],
-    now: () => new Date('2026-11-29T10:00:00Z'),
-  });
   const lookups: string[] = [];
   const lookupMember: MemberLookup = async (_turn, id) => {
     lookups.push(id);
     return roster[id];
   };
-  const late: { registry?: ConversationRegistry } = {};
-  const conversations = {
-    findPersonal: (tenantId: string, userId: string) =>
-      late.registry!.findPersonal(tenantId, userId),
-  };
-  const fixture = botFixture([
-    contactsCommand({ directory, conversations, lookupMember, ...options }),
-    socChannelCommand({ directory }),
-  ]);
-  late.registry = fixture.conversations;
-  return { ...fixture, directory, lookups };
+  const fixture = await botFixture([], {
+    tenants: [contoso],
+    tenantAdmin: { lookupMember, ...options },
+  });
+  return { ...fixture, directory: fixture.app.directory, lookups };
 }
 
 function mention(id: string, name: string) {

@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { Server } from 'restify';
-import { createAdapter } from '../../bot/adapter.ts';
-import { createBot } from '../../bot/create-bot.ts';
+import { buildApp } from '../../src/app/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
-import { closeServer, createServer, listen } from '../../src/server.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { closeServer, listen } from '../../src/server.ts';
+import { fakeDefender } from '../fakes/fake-defender.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 import { FakeBotConnector } from '../fakes/fake-bot-connector.ts';
 
@@ -30,28 +29,26 @@ describe('GuardedCloudAdapter', () => {
       },
     });
     const logger = createLogger({ level: 'debug' }, sink);
-    const adapter = createAdapter(loadConfig({}), logger);
-    const bot = createBot({
+    const app = await buildApp(loadConfig({}), new MemoryStore(), {
       logger,
-      conversations: new ConversationRegistry(new MemoryStore()),
-      now: () => new Date(),
-      organizationName: async () => undefined,
-      extraCommands: [
+      defender: fakeDefender([]),
+      extraFeatures: [
         {
-          name: 'noisy',
-          description: 'prints like botbuilder does',
-          async run() {
-            console.error(new Error('printed from inside a turn'));
-            console.log('a plain line', { with: 'an object' });
-          },
+          name: 'test',
+          commands: [
+            {
+              name: 'noisy',
+              description: 'prints like botbuilder does',
+              async run() {
+                console.error(new Error('printed from inside a turn'));
+                console.log('a plain line', { with: 'an object' });
+              },
+            },
+          ],
         },
       ],
     });
-    server = createServer({
-      logger,
-      processActivity: (req, res) => adapter.process(req, res, (ctx) => bot.run(ctx)),
-      readiness: async () => ({ ready: true, checks: {} }),
-    });
+    server = app.server;
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
   after(async () => {

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Server } from 'restify';
-import { createAdapter } from '../../bot/adapter.ts';
-import { createBot } from '../../bot/create-bot.ts';
+import { buildApp } from '../../src/app/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
-import { closeServer, createServer, listen } from '../../src/server.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { closeServer, listen } from '../../src/server.ts';
+import { fakeDefender } from '../fakes/fake-defender.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 
 describe('HTTP pipeline with CloudAdapter', () => {
@@ -42,27 +41,25 @@ describe('HTTP pipeline with CloudAdapter', () => {
     });
     const logger = createLogger({ level: 'info' }, sink);
     const config = loadConfig({ MicrosoftAppPassword: 'super-secret-password' });
-    const adapter = createAdapter(config, logger);
-    const bot = createBot({
+    const app = await buildApp(config, new MemoryStore(), {
       logger,
-      conversations: new ConversationRegistry(new MemoryStore()),
-      now: () => new Date(),
-      organizationName: async () => undefined,
-      extraCommands: [
+      defender: fakeDefender([]),
+      extraFeatures: [
         {
-          name: 'boom',
-          description: 'fails',
-          async run() {
-            throw new Error('internal detail: db password=hunter2');
-          },
+          name: 'test',
+          commands: [
+            {
+              name: 'boom',
+              description: 'fails',
+              async run() {
+                throw new Error('internal detail: db password=hunter2');
+              },
+            },
+          ],
         },
       ],
     });
-    server = createServer({
-      logger,
-      processActivity: (req, res) => adapter.process(req, res, (ctx) => bot.run(ctx)),
-      readiness: async () => ({ ready: true, checks: {} }),
-    });
+    server = app.server;
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
 

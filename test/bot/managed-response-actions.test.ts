@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import type { TurnContext } from 'botbuilder';
-import type { CardActionContext } from '../../bot/card-actions/card-action-router.ts';
-import { managedResponseCardActions } from '../../bot/card-actions/managed-response-actions.ts';
-import { cardVerbDataKeys } from '../../cards/card-verbs.ts';
-import { createLogger } from '../../src/logger.ts';
+import { invokeResponse } from '../../bot/card-actions/card-action-router.ts';
+import { cardVerbDataKeys, type CardVerb } from '../../cards/card-verbs.ts';
+import type { CardActionContext, CardActionHandler } from '../../src/app/feature.ts';
+import { managedResponseCardActions } from '../../src/features/managed-response/card-actions.ts';
 import type {
   CardActionResult,
-  CardActionService,
   CardCaller,
-} from '../../src/services/managed-response/card-action-service.ts';
+} from '../../src/features/managed-response/card-action-service.ts';
+import { silentLogger } from '../../src/platform/logger.ts';
 
 class FakeService {
   readonly calls: { method: string; caller: CardCaller; args: unknown[] }[] = [];
@@ -27,22 +26,28 @@ class FakeService {
   }
 }
 
-function context(verb: string, data: unknown): CardActionContext {
+function context(verb: CardVerb, data: unknown): CardActionContext {
   return {
-    turn: {
-      activity: { from: { id: '29:alex', aadObjectId: 'aad-alex' } },
-    } as unknown as TurnContext,
     verb,
     data,
-    origin: {
+    from: {
       tenantId: 'tenant-from-teams',
       userId: 'aad-alex',
       userName: 'Alex Wilber',
+      teamsUserId: '29:alex',
       conversationId: 'a:chat',
       kind: 'personal',
     },
-    logger: createLogger({ level: 'silent' }),
+    message: { id: 'in-1', text: '', attachments: [], mentions: [] },
+    reply: { text: async () => undefined, card: async () => undefined },
+    lookupMember: async () => undefined,
+    logger: silentLogger,
   };
+}
+
+/** A handler's answer as the bot sends it to Teams. */
+async function answer(handler: CardActionHandler, ctx: CardActionContext) {
+  return invokeResponse(await handler(ctx));
 }
 
 describe('managed-response card-action handlers', () => {
@@ -50,7 +55,7 @@ describe('managed-response card-action handlers', () => {
   let handlers: ReturnType<typeof managedResponseCardActions>;
   beforeEach(() => {
     service = new FakeService();
-    handlers = managedResponseCardActions(service as unknown as CardActionService);
+    handlers = managedResponseCardActions(service);
   });
 
   it('handles exactly the managed-response verbs of the cards', () => {
@@ -78,13 +83,17 @@ describe('managed-response card-action handlers', () => {
 
   it('answers "out of date" without calling the service when ids are missing or not text', async () => {
     for (const data of [undefined, {}, { incidentId: '42' }, { incidentId: 42, actionId: 'a' }]) {
-      const answer = await handlers.confirmComplete(context('confirmComplete', data));
-      assert.match(JSON.stringify(answer.value), /This card is out of date/);
+      const result = await answer(handlers.confirmComplete, context('confirmComplete', data));
+      assert.match(JSON.stringify(result.value), /This card is out of date/);
     }
     assert.match(
       JSON.stringify(
-        (await handlers.viewManagedResponse(context('viewManagedResponse', { incidentId: '1' })))
-          .value,
+        (
+          await answer(
+            handlers.viewManagedResponse,
+            context('viewManagedResponse', { incidentId: '1' }),
+          )
+        ).value,
       ),
       /out of date/,
     );
@@ -92,7 +101,8 @@ describe('managed-response card-action handlers', () => {
   });
 
   it('turns service results into invoke responses', async () => {
-    const card = await handlers.refreshManagedResponse(
+    const card = await answer(
+      handlers.refreshManagedResponse,
       context('refreshManagedResponse', { incidentId: '42' }),
     );
     assert.deepEqual(card, {
@@ -101,7 +111,8 @@ describe('managed-response card-action handlers', () => {
       value: { type: 'AdaptiveCard', version: '1.5' },
     });
     service.result = { kind: 'message', text: 'Here it is.' };
-    const message = await handlers.viewManagedResponse(
+    const message = await answer(
+      handlers.viewManagedResponse,
       context('viewManagedResponse', { tenantId: 't', incidentId: '42' }),
     );
     assert.deepEqual(message, {
@@ -110,7 +121,8 @@ describe('managed-response card-action handlers', () => {
       value: 'Here it is.',
     });
     service.result = { kind: 'notice', title: 'Not allowed', text: 'Nope.' };
-    const notice = await handlers.runAction(
+    const notice = await answer(
+      handlers.runAction,
       context('runAction', { incidentId: '42', actionId: 'a' }),
     );
     assert.match(JSON.stringify(notice.value), /Not allowed/);

@@ -3,7 +3,7 @@ import { botFixture, cardText, channel, personal, TENANT, USER_AAD } from './bot
 
 describe('ManagedResponseBot', () => {
   it('welcomes on install and remembers the personal chat', async () => {
-    const { adapter, conversations } = botFixture();
+    const { adapter, conversations } = await botFixture();
     await adapter
       .send(personal({ type: 'installationUpdate', action: 'add' }))
       .assertReply((reply) => {
@@ -18,7 +18,7 @@ describe('ManagedResponseBot', () => {
   });
 
   it('forgets the conversation on uninstall', async () => {
-    const { adapter, conversations } = botFixture();
+    const { adapter, conversations } = await botFixture();
     await adapter.send(personal({ type: 'message', text: 'help' }));
     assert.ok(await conversations.get('a:personal-1'));
     await adapter.send(personal({ type: 'installationUpdate', action: 'remove' }));
@@ -27,14 +27,14 @@ describe('ManagedResponseBot', () => {
   });
 
   it('answers help with a card listing the commands, case-insensitively', async () => {
-    const { adapter } = botFixture();
+    const { adapter } = await botFixture();
     await adapter
       .send(personal({ type: 'message', text: '  HELP ' }))
       .assertReply((reply) => assert.match(cardText(reply), /Show what I can do/));
   });
 
   it('strips the @mention in a channel and remembers the channel itself', async () => {
-    const { adapter, conversations } = botFixture();
+    const { adapter, conversations } = await botFixture();
     await adapter
       .send(
         channel({
@@ -57,7 +57,7 @@ describe('ManagedResponseBot', () => {
   });
 
   it('answers unknown text with a friendly hint that quotes it', async () => {
-    const { adapter } = botFixture();
+    const { adapter } = await botFixture();
     await adapter
       .send(personal({ type: 'message', text: 'isolate everything now' }))
       .assertReply((reply) => {
@@ -68,13 +68,13 @@ describe('ManagedResponseBot', () => {
 
   it('runs a command from the table with its arguments', async () => {
     const seen: string[] = [];
-    const { adapter } = botFixture([
+    const { adapter } = await botFixture([
       {
         name: 'echo',
         description: 'Echo',
-        async run({ turn, args }) {
+        async run({ reply, args }) {
           seen.push(args);
-          await turn.sendActivity(`echo: ${args}`);
+          await reply.text(`echo: ${args}`);
         },
       },
     ]);
@@ -85,7 +85,7 @@ describe('ManagedResponseBot', () => {
   });
 
   it('answers the showHelp card action with the help card', async () => {
-    const { adapter } = botFixture();
+    const { adapter } = await botFixture();
     await adapter
       .send(
         personal({
@@ -106,7 +106,7 @@ describe('ManagedResponseBot', () => {
   });
 
   it('answers an unknown verb with a card, not an error', async () => {
-    const { adapter } = botFixture();
+    const { adapter } = await botFixture();
     await adapter
       .send(
         personal({
@@ -126,7 +126,7 @@ describe('ManagedResponseBot', () => {
   });
 
   it('answers a verb named like an Object.prototype member as unknown', async () => {
-    const { adapter } = botFixture();
+    const { adapter } = await botFixture();
     await adapter
       .send(
         personal({
@@ -143,7 +143,7 @@ describe('ManagedResponseBot', () => {
   });
 
   it('routes an Action.Submit fallback (old clients) to the same verb handler', async () => {
-    const { adapter } = botFixture();
+    const { adapter } = await botFixture();
     await adapter
       .send(personal({ type: 'message', value: { verb: 'showHelp' } }))
       .assertReply((reply) => assert.match(cardText(reply), /Show what I can do/));

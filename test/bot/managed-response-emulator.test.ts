@@ -69,6 +69,22 @@ describe('managed response against the Defender XDR emulator', function () {
     );
   });
 
+  it('retries a throttled start in the Defender client: one machine action, Completed', async () => {
+    stack.emulator.control.injectFault({
+      kind: '429',
+      retryAfterSeconds: 1,
+      count: 1,
+      path: 'isolate',
+    });
+    stack.emulator.control.injectFault({ kind: '503', count: 1, path: 'isolate' });
+    const { body: answer } = await stack.invoke('runAction', ids('act-isolate'));
+    assert.match(text(answer.value), /Started by Alex Wilber/);
+    await stack.feature.settle();
+    assert.equal(await actionStatus('act-isolate'), 'completed');
+    assert.equal(machineActions().length, 1, 'one machine action, not one per try');
+    assert.deepEqual(stack.emulator.control.listFaults(), [], 'both faults were hit');
+  });
+
   it('runs a one-click action: In progress at once, then Completed in Defender and on the card', async () => {
     const started = Date.now();
     const { status, body: answer } = await stack.invoke('runAction', ids('act-isolate'));

@@ -1,17 +1,11 @@
 // The whole managed-response path on one machine: the Defender XDR emulator (HTTPS, real token
-// flow), the real DefenderClientFactory, the bot behind restify + CloudAdapter (local mode), the
+// flow) and the app as buildApp assembles it: the bot behind restify + CloudAdapter (local mode), the
 // Experts API on the same server, the delivery engine with a recording messenger. Tests and the
 // invoke-latency bench drive it over HTTP exactly as the experts' tooling and Teams would.
-import { readFile } from 'node:fs/promises';
-import type { Server } from 'restify';
-import { createAdapter } from '../../bot/adapter.ts';
-import { createBot } from '../../bot/create-bot.ts';
+import { buildApp } from '../../src/app/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO_TENANTS_FILE } from '../../src/defender-setup.ts';
-import { DefenderClientFactory } from '../../src/defender/defender-client-factory.ts';
-import { realSleep } from '../../src/defender/rate-limit-gate.ts';
-import { parseTenantsConfig } from '../../src/defender/tenant-config.ts';
-import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
+import type { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
 import {
   DEMO_CLIENT_SECRET,
   DEMO_TENANT_ID,
@@ -19,18 +13,14 @@ import {
 } from '../../src/emulator/demo-data.ts';
 import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.ts';
-import { createLogger } from '../../src/logger.ts';
-import { closeServer, createServer, listen } from '../../src/server.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
-import { IncidentDirectory } from '../../src/services/incident-directory.ts';
-import {
-  createManagedResponseFeature,
-  type ManagedResponseFeature,
-} from '../../src/services/managed-response/managed-response-feature.ts';
+import type { ManagedResponseFeature } from '../../src/features/managed-response/index.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { sleep as realSleep } from '../../src/platform/sleep.ts';
+import { closeServer, listen } from '../../src/server.ts';
 import type { Store } from '../../src/store/store.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../src/watcher/incident-snapshots.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
-import { quiet, RecordingMessenger } from '../services/managed-response/harness.ts';
+import { RecordingMessenger } from '../features/managed-response/harness.ts';
 
 export const API_KEY = 'local-experts-key';
 export const OPERATOR = {
@@ -76,57 +66,38 @@ export async function startStack(
     actionTimings: options.actionTimings ?? { toInProgressMs: 20, toFinalMs: 80 },
     demoAwaitingAfterMs: null,
   });
-  const tenants = parseTenantsConfig(JSON.parse(await readFile(DEMO_TENANTS_FILE, 'utf8')), {
-    source: 'demo-tenants.json',
+  const store = options.store ?? new MemoryStore();
+  const messenger = new RecordingMessenger();
+  const config = loadConfig({
+    EMULATOR: 'off',
+    TENANTS_FILE: DEMO_TENANTS_FILE,
+    GRAPH_BASE_URL: emulator.graphBaseUrl,
+    MDE_BASE_URL: emulator.mdeBaseUrl,
+    AZURE_AUTHORITY_HOST: emulator.authorityHost,
+    AZURE_DISABLE_INSTANCE_DISCOVERY: 'true',
+    EXPERTS_API_KEY: API_KEY,
   });
-  const defender = new DefenderClientFactory(tenants, {
-    graphBaseUrl: emulator.graphBaseUrl,
-    mdeBaseUrl: emulator.mdeBaseUrl,
-    authorityHost: emulator.authorityHost,
-    disableInstanceDiscovery: true,
+  const app = await buildApp(config, store, {
+    logger: createLogger({ level: 'silent' }),
     env: {
       DEMO_CONTOSO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
       DEMO_FABRIKAM_CLIENT_SECRET: FABRIKAM_CLIENT_SECRET,
     },
-    retry: { retries: 4, minTimeoutMs: 5, maxTimeoutMs: 20, requestTimeoutMs: 5_000 },
+    retries: {
+      defender: { retries: 4, minTimeoutMs: 5, maxTimeoutMs: 20, requestTimeoutMs: 5_000 },
+    },
     // Honours Retry-After in spirit (it waits) while keeping tests fast.
-    sleep: (ms) => realSleep(Math.min(ms, 50)),
+    sleep: (ms: number, signal?: AbortSignal) => realSleep(Math.min(ms, 50), signal),
+    messenger,
+    tuning: { managedResponse: { poll: { initialMs: 20, maxMs: 100 } } },
   });
-  const store = options.store ?? new MemoryStore();
-  const messenger = new RecordingMessenger();
-  const delivery = new DeliveryEngine({ store, messenger, logger: quiet });
-  const conversations = new ConversationRegistry(store);
-  const incidents = new IncidentDirectory(store);
-  // What the watcher would have stored: the incidents as Graph shows them.
-  for (const incident of await defender.forTenant(DEMO_TENANT_ID).incidents.listIncidents()) {
+  const { delivery, server } = app;
+  const feature = app.features.managedResponse;
+  // What the watcher would have stored: the incidents as Graph shows them (the watcher is not
+  // started: these tests drive the managed response only).
+  for (const incident of await app.defender.forTenant(DEMO_TENANT_ID).incidents.listIncidents({})) {
     await store.put(SNAPSHOTS_COLLECTION, snapshotKey(DEMO_TENANT_ID, incident.id), incident);
   }
-  const logger = createLogger({ level: 'silent' });
-  const feature = createManagedResponseFeature({
-    store,
-    defender,
-    delivery,
-    conversations,
-    incidents,
-    logger,
-    now: () => new Date(),
-    expertsApi: { apiKey: API_KEY, localMode: true },
-    timings: { poll: { initialMs: 20, maxMs: 100 }, start: { delayMs: 20 } },
-  });
-  const bot = createBot({
-    logger,
-    conversations,
-    now: () => new Date(),
-    organizationName: async () => 'Contoso',
-    extraCardActions: feature.cardActions,
-  });
-  const adapter = createAdapter(loadConfig({}), logger);
-  const server: Server = createServer({
-    logger,
-    processActivity: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
-    readiness: async () => ({ ready: true, checks: {} }),
-    registrars: [(s) => feature.registerRoutes(s)],
-  });
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   delivery.start();
   feature.start();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { toCardTimestamp } from '../../cards/card-data.ts';
+import { toCardTimestamp } from '../../cards/card-parts.ts';
 
 describe('toCardTimestamp', () => {
   it("drops Graph's fractional seconds, which Teams' {{DATE()}} cannot read", () => {

@@ -2,7 +2,7 @@
 // Golden files pin the exact output; these tests name the behaviour, so a golden accepted by
 // mistake still fails here.
 import assert from 'node:assert/strict';
-import type { ResponseActionsCardData } from '../../cards/card-data.ts';
+import type { ResponseActionsCardData } from '../../cards/response-actions.ts';
 import { cardSizeBytes, maxCardBytes, renderCard } from '../../cards/render-card.ts';
 import {
   executeButtons,

@@ -15,7 +15,7 @@ import {
   DefenderTimeoutError,
 } from '../../src/defender/errors.ts';
 import type { DeviceActionState } from '../../src/defender/machine-action-mapper.ts';
-import { realSleep } from '../../src/defender/rate-limit-gate.ts';
+import { sleep as realSleep } from '../../src/platform/sleep.ts';
 import { parseTenantsConfig } from '../../src/defender/tenant-config.ts';
 import {
   DEMO_CLIENT_ID,

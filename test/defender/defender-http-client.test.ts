@@ -1,3 +1,4 @@
+import { silentLogger } from '../../src/platform/logger.ts';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { NotFoundError as DomainNotFoundError } from '../../src/domain/errors.ts';
@@ -259,6 +260,7 @@ describe('DefenderHttpClient', () => {
       () => jsonResponse(200, { ok: true }),
     );
     const logger = {
+      ...silentLogger,
       warn: (details: object, message: string) => logged.push({ details, message }),
     };
     await testHttpClient(fake, { logger }).send(get);

@@ -20,7 +20,7 @@ import {
   attemptMarker,
   machineActionComment,
   startMachineAction,
-} from '../../src/services/managed-response/start-machine-action.ts';
+} from '../../src/features/managed-response/start-machine-action.ts';
 import { FakeFetch, jsonResponse, TENANT_ID, testHttpClient } from './fakes.ts';
 
 const DEVICE = DEMO_DEVICE_IDS.prodServer01;
@@ -106,9 +106,7 @@ describe('recognising an attempt Defender already took, whatever its status', fu
       const action = oneClick();
       const taken = await takenAndFinished(action, end);
       const before = posts();
-      const result = await startMachineAction(client, action, '2972403', {
-        sleep: async () => undefined,
-      });
+      const result = await startMachineAction(client, action, '2972403');
       assert.equal(result.kind, 'started');
       assert.equal(result.kind === 'started' ? result.state.id : '', taken.id);
       assert.equal(result.kind === 'started' ? result.state.status : '', expected);
@@ -138,9 +136,7 @@ describe('recognising an attempt Defender already took, whatever its status', fu
   });
 
   it('still starts a new machine action when Defender has no record of the attempt', async () => {
-    const result = await startMachineAction(client, oneClick(), '2972403', {
-      sleep: async () => undefined,
-    });
+    const result = await startMachineAction(client, oneClick(), '2972403');
     assert.equal(result.kind, 'started');
     assert.equal(isolations().length, 1);
     assert.match(

@@ -3,7 +3,7 @@ import type { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
 import type { DeliveryTarget } from '../../src/delivery/delivery-job.ts';
 import { MessengerError } from '../../src/delivery/messenger.ts';
 import type { RateScope, TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
-import type { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import type { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import { FakeBotConnector } from '../fakes/fake-bot-connector.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 import { install, quietLogger, teamsMessenger } from './teams-harness.ts';

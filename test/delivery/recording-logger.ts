@@ -1,5 +1,5 @@
+import type { Logger } from '../../src/platform/logger.ts';
 // Keeps log lines for assertions (and keeps test output quiet).
-import type { DeliveryLogger } from '../../src/delivery/delivery-logger.ts';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -7,7 +7,7 @@ export interface LogLine {
   details: Record<string, unknown>;
 }
 
-export class RecordingLogger implements DeliveryLogger {
+export class RecordingLogger implements Logger {
   readonly lines: LogLine[] = [];
 
   debug(details: object, message: string): void {
@@ -21,6 +21,10 @@ export class RecordingLogger implements DeliveryLogger {
   }
   error(details: object, message: string): void {
     this.#add('error', details, message);
+  }
+
+  child(): Logger {
+    return this;
   }
 
   matching(level: LogLine['level'], fragment: string): LogLine[] {

@@ -1,10 +1,10 @@
 // A real CloudAdapter (empty MicrosoftAppId: no auth) talking to the fake Bot Connector, with a
 // ConversationRegistry holding what the bot would have captured at install time.
+import { silentLogger, type Logger } from '../../src/platform/logger.ts';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
-import type { DeliveryLogger } from '../../src/delivery/delivery-logger.ts';
 import { TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
-import { ConversationRegistry } from '../../src/services/conversation-registry.ts';
+import { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { FakeBotConnector, FakeConversation } from '../fakes/fake-bot-connector.ts';
 
@@ -16,7 +16,7 @@ export function localAdapter(): CloudAdapter {
 
 export function teamsMessenger(
   store: Store,
-  logger: DeliveryLogger,
+  logger: Logger,
   rateGate: TeamsRateGate = new TeamsRateGate(),
 ): { messenger: ProactiveMessenger; registry: ConversationRegistry } {
   const registry = new ConversationRegistry(store);
@@ -48,9 +48,4 @@ export async function install(
   return created;
 }
 
-export const quietLogger: DeliveryLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+export const quietLogger: Logger = silentLogger;

@@ -1,6 +1,6 @@
 // The chat relay end to end: one bot (with the Defender XDR emulator's demo data), two Agents
 // Playground processes (Contoso, the customer tenant, and the experts' tenant), each driven in
-// its own Chromium page. Needs the chat feature wired into src/main.ts (createChatFeature); in
+// its own Chromium page. Needs the chat feature, which buildApp (src/app/build-app.ts) adds; in
 // demo mode the experts' tenant and channel default to scripts/playground/experts.yml.
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.ts';
 import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import type { EmulatorStats } from '../../src/emulator/emulator.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { startApp } from '../../src/main.ts';
 
 export interface InProcessApp {

@@ -17,7 +17,7 @@ import {
 } from '../../src/emulator/demo-data.ts';
 import { demoManagedResponses } from '../../src/emulator/demo-managed-responses.ts';
 import type { EmulatorStats } from '../../src/emulator/emulator.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { openLowdbStore } from '../../src/store/lowdb-store.ts';
 import { FakeBotConnector } from '../fakes/fake-bot-connector.ts';
 import { startInProcessApp, type InProcessApp } from '../fakes/in-process-app.ts';

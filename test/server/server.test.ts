@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'restify';
 import { closeServer, createServer, listen, type ServerDeps } from '../../src/server.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 
 async function start(
   overrides: Partial<ServerDeps> = {},

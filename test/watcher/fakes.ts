@@ -1,10 +1,11 @@
 // Hand-written fakes for the watcher tests: an incident source that behaves like Graph's list
 // (filter `lastUpdateDateTime ge`, oldest update first), incident builders, a recording logger.
+import type { Logger } from '../../src/platform/logger.ts';
 import type { Incident } from '../../src/domain/incident.ts';
 import type { CustomerTenant } from '../../src/domain/tenant.ts';
 import type { Store, VersionedRecord, WriteOp } from '../../src/store/store.ts';
 import { compareInstants } from '../../src/watcher/compare-instants.ts';
-import type { IncidentSource, WatcherLogger } from '../../src/watcher/incident-watcher.ts';
+import type { IncidentSource } from '../../src/watcher/incident-watcher.ts';
 
 export const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 export const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -109,7 +110,7 @@ export interface LogLine {
   message: string;
 }
 
-export class RecordingLogger implements WatcherLogger {
+export class RecordingLogger implements Logger {
   readonly lines: LogLine[] = [];
   debug(details: object, message: string): void {
     this.lines.push({ level: 'debug', details: details as Record<string, unknown>, message });
@@ -122,6 +123,10 @@ export class RecordingLogger implements WatcherLogger {
   }
   error(details: object, message: string): void {
     this.lines.push({ level: 'error', details: details as Record<string, unknown>, message });
+  }
+
+  child(): Logger {
+    return this;
   }
 }
 

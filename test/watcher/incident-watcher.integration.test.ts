@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefenderClientFactory } from '../../src/defender/defender-client-factory.ts';
-import { realSleep } from '../../src/defender/rate-limit-gate.ts';
+import { sleep as realSleep } from '../../src/platform/sleep.ts';
 import { parseTenantsConfig } from '../../src/defender/tenant-config.ts';
 import {
   DEMO_CLIENT_ID,

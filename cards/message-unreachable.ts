@@ -1,0 +1,46 @@
+// The notice that a contact or a SOC channel cannot be reached (app not installed, bot removed or
+// blocked), on the message card: what the tenant's admins and SOC channels should do about it.
+import type { CustomerTenant } from '../src/domain/tenant.ts';
+import type { MessageCardData } from './message.ts';
+
+/** Who cannot be reached: a user's 1:1 chat, or a conversation (a SOC channel). */
+export type UnreachableTarget =
+  { kind: 'personal'; userId: string } | { kind: 'conversation'; conversationId: string };
+
+export function unreachableNoticeData(
+  tenant: CustomerTenant,
+  target: UnreachableTarget,
+  notInstalled: boolean,
+): MessageCardData {
+  const { title, text } = noticeText(tenant, target, notInstalled);
+  return { title, text, style: 'warning', facts: [{ title: 'Organisation', value: tenant.name }] };
+}
+
+function noticeText(
+  tenant: CustomerTenant,
+  target: UnreachableTarget,
+  notInstalled: boolean,
+): { title: string; text: string } {
+  if (target.kind === 'personal') {
+    const who =
+      [...tenant.contacts.primary, ...tenant.contacts.secondary].find(
+        (c) => c.userId.toLowerCase() === target.userId.toLowerCase(),
+      )?.name ?? `The user ${target.userId}`;
+    return {
+      title: 'An incident contact cannot be reached',
+      text: notInstalled
+        ? `${who} has not installed the Managed Response app, so incident notifications cannot reach them. Ask them to add the app in Teams (Apps › Managed Response › Add), or have your Teams admin install it for them. Their pending notifications are kept and will be delivered as soon as the app is installed.`
+        : `The bot can no longer reach ${who} (the app was removed or the chat was blocked). Reinstall the app for them; their pending notifications are kept and will be delivered once it is back.`,
+    };
+  }
+  const channel = tenant.socChannels.find((c) => c.channelId === target.conversationId);
+  const where = channel
+    ? `the SOC channel "${channel.name ?? channel.channelId}"`
+    : 'a conversation';
+  return {
+    title: 'The SOC channel cannot be reached',
+    text: notInstalled
+      ? `Managed Response is not in ${where} yet, so the incident feed cannot be posted there. Add the app to the team that holds the channel (Apps › Managed Response › Add to a team). The pending cards are kept and will be posted once it is added.`
+      : `The bot can no longer post to ${where} (the app was removed from the team). Add it again; the pending cards are kept and will be posted once it is back.`,
+  };
+}

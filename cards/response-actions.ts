@@ -1,0 +1,171 @@
+// response-actions.json: the Actions card of a managed response, rendered per user (refresh) and
+// for everyone in a conversation (base card). Its data comes from the managed response, the
+// incident as the watcher last saw it and who looks at it. Three viewers: an operator (live
+// buttons), a reader (buttons greyed, with the reason), and `shared` for the base card of a
+// channel or group chat, where nobody in particular looks: least privilege, so greyed buttons and
+// a line telling operators how to get theirs (their own view arrives through refresh).
+import type { Incident } from '../src/domain/incident.ts';
+import { classifications, determinations, isClosed, parseEnum } from '../src/domain/incident.ts';
+import { isHandedBack, type ManagedResponse } from '../src/domain/managed-response.ts';
+import { isFinished, isOneClick } from '../src/domain/response-action.ts';
+import { alreadyRunningOf } from '../src/domain/tracked-action.ts';
+import type { AdaptiveCard } from './adaptive-card.ts';
+import { truncate } from './card-text.ts';
+import {
+  classificationLabel,
+  determinationLabel,
+  incidentWebUrl,
+  severityBadge,
+  statusBadge,
+} from './incident-labels.ts';
+import { renderCard } from './render-card.ts';
+import { actionTask, type TaskTextLimits } from './response-action-task.ts';
+import { kindNoun } from './response-action-labels.ts';
+import { shrinkToFit } from './shrink-to-fit.ts';
+import type { Badge, Shown, ZeroOrOne } from './card-parts.ts';
+import type { MessageStyle } from './message.ts';
+import type { ActionTask } from './response-action-task.ts';
+
+/** response-actions: the Actions card, rendered per user (refresh) and for everyone (base card). */
+export interface ResponseActionsCardData {
+  incidentId: string;
+  title: string;
+  severity: Badge;
+  status: Badge;
+  /** "Resolved — False positive (Not malicious)" at the top. */
+  resolution: ZeroOrOne<{ classification: string; determination: string }>;
+  /** An outcome or refusal, e.g. "Refused: this action belongs to another incident". */
+  banner: ZeroOrOne<{ text: string; style: MessageStyle }>;
+  /** "You have Security Reader access: ask a Security Operator to run these actions." */
+  readerNotice: Shown;
+  /** "All actions are done: the incident is back with the experts." */
+  handBack: Shown;
+  pendingActions: readonly ActionTask[];
+  /** "No pending actions." when pendingActions is empty. */
+  noPendingActions: Shown;
+  completedActions: readonly ActionTask[];
+  /** "No completed actions yet." when completedActions is empty. */
+  noCompletedActions: Shown;
+  /** User MRIs ("29:...") whose clients refresh automatically: at most 60; [] means none. */
+  refreshUserIds: readonly string[];
+  webUrl: string;
+}
+
+export type ViewerKind = 'operator' | 'reader' | 'shared';
+
+export type TextLimits = TaskTextLimits;
+
+export const defaultTextLimits: TextLimits = { title: 200, description: 600, impact: 300 };
+
+export interface ActionsCardInput {
+  response: ManagedResponse;
+  incident: Incident | undefined;
+  viewer: ViewerKind;
+  banner?: { text: string; style: MessageStyle };
+  /** The confirmation step one user asked for (a per-user view). */
+  confirm?: { actionId: string; intent: 'complete' | 'skip' };
+  /** User MRIs whose clients refresh the card automatically (at most 60 are kept). */
+  refreshUserIds: readonly string[];
+  limits?: TextLimits;
+  /** How many task cards each section shows (the renderer lowers them when the card is too large). */
+  maxShown?: { pending: number; completed: number };
+}
+
+export const SHARED_HINT =
+  'Security Operators: the buttons turn on in your own view of this card (… › Refresh card).';
+
+export function actionsCardData(input: ActionsCardInput): ResponseActionsCardData {
+  const { response, incident, viewer } = input;
+  const limits = input.limits ?? defaultTextLimits;
+  const closed = isClosed(incident);
+  const tasks = response.actions.map((action) => ({
+    action,
+    task: actionTask(action, input, closed, limits),
+  }));
+  const allPending = tasks.filter(({ action }) => !isFinished(action)).map(({ task }) => task);
+  const allCompleted = tasks.filter(({ action }) => isFinished(action)).map(({ task }) => task);
+  const max = input.maxShown ?? { pending: Infinity, completed: Infinity };
+  const pending = allPending.slice(0, max.pending);
+  // The latest completed actions are the ones people look for.
+  const completed = max.completed > 0 ? allCompleted.slice(-max.completed) : [];
+  const hidden = allPending.length - pending.length + allCompleted.length - completed.length;
+  const live = tasks.some(({ task }) => task.buttons.length > 0);
+  const banner = withOverflowNote(input.banner ?? defaultBanner(response, viewer, live), hidden);
+  const resolved = incident && incident.status.toLowerCase() === 'resolved';
+  return {
+    incidentId: response.incidentId,
+    title: truncate(incident?.title ?? response.summary.headline, limits.title),
+    severity: severityBadge(incident?.severity ?? response.summary.severity),
+    status: incident
+      ? statusBadge(incident)
+      : { label: 'Awaiting Customer Action', color: 'warning' },
+    resolution: resolved ? [resolutionOf(incident)] : [],
+    banner: banner ? [banner] : [],
+    readerNotice: viewer === 'reader' && live ? [{}] : [],
+    handBack: isHandedBack(response, incident) ? [{}] : [],
+    pendingActions: pending,
+    noPendingActions: pending.length === 0 ? [{}] : [],
+    completedActions: completed,
+    noCompletedActions: allCompleted.length === 0 ? [{}] : [],
+    refreshUserIds: [...new Set(input.refreshUserIds)].slice(0, 60),
+    webUrl: incidentWebUrl(response, incident),
+  };
+}
+
+function defaultBanner(
+  response: ManagedResponse,
+  viewer: ViewerKind,
+  live: boolean,
+): { text: string; style: MessageStyle } | undefined {
+  for (const action of response.actions) {
+    const note = alreadyRunningOf(action);
+    if (note && isOneClick(action) && action.status === 'inProgress') {
+      const device = action.target.kind === 'none' ? 'the device' : action.target.deviceName;
+      const by = note.requestedBy ? ` (started by ${note.requestedBy})` : '';
+      return {
+        text: `Defender already has ${kindNoun(action.kind)} pending on ${device}${by}. This card updates when it finishes.`,
+        style: 'warning',
+      };
+    }
+  }
+  return viewer === 'shared' && live ? { text: SHARED_HINT, style: 'default' } : undefined;
+}
+
+function withOverflowNote(
+  banner: { text: string; style: MessageStyle } | undefined,
+  hidden: number,
+): { text: string; style: MessageStyle } | undefined {
+  if (hidden === 0) return banner;
+  const note = `${hidden} more ${hidden === 1 ? 'action is' : 'actions are'} not shown on this card: open the incident in Microsoft Defender to see all of them.`;
+  return banner ? { ...banner, text: `${banner.text} ${note}` } : { text: note, style: 'warning' };
+}
+
+function resolutionOf(incident: Incident): { classification: string; determination: string } {
+  const classification = parseEnum(classifications, incident.classification, 'unknown');
+  const determination = parseEnum(determinations, incident.determination, 'unknown');
+  return {
+    classification: classificationLabel(classification) ?? 'Not classified',
+    determination: determinationLabel(determination) ?? 'No determination',
+  };
+}
+
+const smallest: TextLimits = { title: 80, description: 40, impact: 40 };
+const actionSteps: Pick<ActionsCardInput, 'limits' | 'maxShown'>[] = [
+  { limits: defaultTextLimits },
+  { limits: { title: 160, description: 260, impact: 160 } },
+  { limits: { title: 120, description: 120, impact: 80 } },
+  { limits: smallest },
+  // Still too large: fewer task cards (a banner says how many are not shown).
+  ...[
+    [9, 3],
+    [8, 0],
+    [6, 0],
+    [4, 0],
+  ].map(([pending = 0, completed = 0]) => ({ limits: smallest, maxShown: { pending, completed } })),
+];
+
+export function renderActionsCard(input: ActionsCardInput): AdaptiveCard {
+  return shrinkToFit(actionSteps, (step) =>
+    renderCard('response-actions', actionsCardData({ ...input, ...step })),
+  );
+}

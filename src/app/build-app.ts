@@ -1,0 +1,345 @@
+// The composition root: builds the whole app from the configuration and a store, without
+// listening. The platform pieces (Defender clients, the incident watcher and its outbox, the
+// delivery engine and its Teams messenger, the bot, the HTTP server) and the features (help,
+// managed response, notifications, tenant administration, chat relay) are created here and
+// nowhere else; src/main.ts listens, and tests build the same app with fakes in `deps`.
+// With src/main.ts, the one place under src/ that may import bot/ and botbuilder.
+import type { CloudAdapter } from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import { createAdapter } from '../../bot/adapter.ts';
+import { createBot } from '../../bot/create-bot.ts';
+import type { ManagedResponseBot } from '../../bot/managed-response-bot.ts';
+import { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
+import type { Config } from '../config.ts';
+import { setUpDefender } from '../defender-setup.ts';
+import type { RunningEmulator } from '../emulator/emulator.ts';
+import { DeliveryEngine, type DeliveryEngineOptions } from '../delivery/delivery-engine.ts';
+import type { Messenger } from '../delivery/messenger.ts';
+import type { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
+import type { CustomerTenant } from '../domain/tenant.ts';
+import { chatFeature, resolveExpertsSide, type ChatFeature } from '../features/chat/index.ts';
+import {
+  managedResponseFeature,
+  type DefenderPort,
+  type ManagedResponseFeature,
+  type ManagedResponseFeatureDeps,
+} from '../features/managed-response/index.ts';
+import {
+  notificationsFeature,
+  type NotificationsFeature,
+} from '../features/notifications/index.ts';
+import {
+  TenantDirectory,
+  tenantsFeature,
+  type ContactsCommandDeps,
+  type TenantsFeature,
+} from '../features/tenants/index.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { sleep as systemSleep, type Sleep } from '../platform/sleep.ts';
+import { createServer, type ReadinessReport } from '../server.ts';
+import { ConversationRegistry } from '../shared/conversation-registry.ts';
+import { IncidentDirectory } from '../shared/incident-directory.ts';
+import { ManagedResponseRepository } from '../shared/managed-response-repository.ts';
+import type { Store } from '../store/store.ts';
+import { IncidentWatcher, type IncidentSource } from '../watcher/incident-watcher.ts';
+import { Outbox } from '../watcher/outbox.ts';
+import type { Feature } from './feature.ts';
+import { featureEvents, type FeatureEvents } from './feature-events.ts';
+import { helpFeature } from './help-feature.ts';
+import { readinessCheck } from './readiness.ts';
+import type { Retries } from './retries.ts';
+import { seedDemoManagedResponses } from './seed-demo-managed-responses.ts';
+
+/** What the app needs of each customer tenant's Defender (DefenderClientFactory provides it). */
+export interface AppDefender extends DefenderPort {
+  forTenant(tenantId: string): ReturnType<DefenderPort['forTenant']> & {
+    incidents: ReturnType<DefenderPort['forTenant']>['incidents'] & IncidentSource;
+  };
+}
+
+/** Timings that tests shorten; production uses each component's defaults. */
+export interface AppTuning {
+  delivery?: Pick<DeliveryEngineOptions, 'pollIntervalMs' | 'concurrency' | 'perTenantConcurrency'>;
+  managedResponse?: ManagedResponseFeatureDeps['timings'];
+  expertsApi?: { maxBodyBytes?: number };
+  chat?: { trackIntervalMs?: number; maxChars?: number };
+  notifications?: { pollIntervalMs?: number; reminderIntervalMs?: number };
+}
+
+export interface AppDeps {
+  logger: Logger;
+  /** Where tenants files name their secrets (secretEnv); default none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  clock?: Clock;
+  sleep?: Sleep;
+  random?: () => number;
+  /** The app's retries, configured once (see retries.ts). */
+  retries?: Retries;
+  /** Default: the tenants file's Defender clients, or the embedded emulator's (defender-setup.ts). */
+  defender?: AppDefender;
+  /** With an injected `defender`: whether it is the demo (seeded responses, demo experts side). */
+  demo?: boolean;
+  /** Default: a CloudAdapter for config.bot. */
+  adapter?: CloudAdapter;
+  /** Where deliveries go; default: the ProactiveMessenger over the adapter. */
+  messenger?: Messenger;
+  teamsRateGate?: TeamsRateGate;
+  tuning?: AppTuning;
+  /** How `contacts` finds people (default: the conversation's roster) and installs the app. */
+  tenantAdmin?: Pick<ContactsCommandDeps, 'lookupMember' | 'installApp'>;
+  /** Added after the app's own features (tests: a command that fails on purpose). */
+  extraFeatures?: readonly Feature[];
+}
+
+export interface App {
+  /** Not listening: src/main.ts (or a test) listens. */
+  server: Server;
+  bot: ManagedResponseBot;
+  adapter: CloudAdapter;
+  delivery: DeliveryEngine;
+  watcher: IncidentWatcher;
+  outbox: Outbox;
+  defender: AppDefender;
+  emulator?: RunningEmulator;
+  tenantsFile?: string;
+  directory: TenantDirectory;
+  conversations: ConversationRegistry;
+  incidents: IncidentDirectory;
+  responses: ManagedResponseRepository;
+  features: {
+    managedResponse: ManagedResponseFeature;
+    notifications: NotificationsFeature;
+    tenants: TenantsFeature;
+    chat?: ChatFeature;
+    /** Every feature, in order: commands, hooks and start follow it (stop goes backwards). */
+    all: readonly Feature[];
+  };
+  readiness(): Promise<ReadinessReport>;
+  /** Starts the background work: delivery, every feature, then the watcher. */
+  start(): void;
+  /** Stops the background work and what buildApp started (the emulator); not the store. */
+  stop(): Promise<void>;
+}
+
+export async function buildApp(config: Config, store: Store, deps: AppDeps): Promise<App> {
+  const { logger } = deps;
+  const now = deps.clock ?? systemClock;
+  const sleep = deps.sleep ?? systemSleep;
+  const setup = deps.defender
+    ? undefined
+    : await setUpDefender(config, deps.env ?? {}, logger, {
+        now,
+        sleep,
+        ...(deps.random ? { random: deps.random } : {}),
+        ...(deps.retries?.defender ? { retry: deps.retries.defender } : {}),
+      });
+  const defender: AppDefender = deps.defender ?? setup!.factory;
+  const demo = deps.demo ?? Boolean(setup?.emulator);
+  const directory = await TenantDirectory.open({
+    store,
+    configured: defender.tenants(),
+    now,
+    logger: logger.child({ component: 'tenants' }),
+  });
+  const shared: Shared = {
+    config,
+    store,
+    deps,
+    logger,
+    now,
+    sleep,
+    defender,
+    directory,
+    tenants: () => [...directory.list()],
+    tenantOf: (tenantId) => directory.get(tenantId),
+    conversations: new ConversationRegistry(store),
+    incidents: new IncidentDirectory(store),
+    responses: new ManagedResponseRepository(store),
+    outbox: new Outbox(store),
+    events: featureEvents(logger),
+  };
+  if (demo) await seedDemoManagedResponses(shared.responses, now());
+  const platform = buildPlatform(shared);
+  const features = buildFeatures(shared, platform.delivery, demo);
+  shared.events.setFeatures(features.all);
+  const bot = createBot({
+    logger,
+    conversations: shared.conversations,
+    now,
+    organizationName: async (tenantId) => shared.tenantOf(tenantId)?.name,
+    features: features.all,
+    onInstalled: (record) => shared.events.dispatch('onInstalled', record),
+  });
+  const readiness = readinessCheck(store, platform.watcher);
+  const server = createServer({
+    logger,
+    processActivity: (req: Request, res: Response) =>
+      platform.adapter.process(req, res, (context) => bot.run(context)),
+    registrars: features.all.flatMap((f) => (f.routes ? [(s: Server) => f.routes?.(s)] : [])),
+    readiness,
+  });
+  const { delivery, watcher } = platform;
+  return {
+    ...platform,
+    server,
+    bot,
+    outbox: shared.outbox,
+    defender,
+    ...(setup?.emulator ? { emulator: setup.emulator } : {}),
+    ...(setup?.tenantsFile ? { tenantsFile: setup.tenantsFile } : {}),
+    directory,
+    conversations: shared.conversations,
+    incidents: shared.incidents,
+    responses: shared.responses,
+    features,
+    readiness,
+    start() {
+      delivery.start();
+      for (const feature of features.all) feature.start?.();
+      watcher.start();
+    },
+    async stop() {
+      await watcher.stop();
+      for (const feature of [...features.all].reverse()) await feature.stop?.();
+      await delivery.stop();
+      await setup?.emulator?.close();
+    },
+  };
+}
+
+/** What every part of the app is built from. */
+interface Shared {
+  config: Config;
+  store: Store;
+  deps: AppDeps;
+  logger: Logger;
+  now: Clock;
+  sleep: Sleep;
+  defender: AppDefender;
+  directory: TenantDirectory;
+  tenants: () => CustomerTenant[];
+  tenantOf: (tenantId: string) => CustomerTenant | undefined;
+  conversations: ConversationRegistry;
+  incidents: IncidentDirectory;
+  responses: ManagedResponseRepository;
+  outbox: Outbox;
+  events: FeatureEvents;
+}
+
+/** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
+function buildPlatform(app: Shared): Pick<App, 'adapter' | 'delivery' | 'watcher'> {
+  const { config, deps, logger, now, sleep } = app;
+  const random = deps.random ? { random: deps.random } : {};
+  const adapter = deps.adapter ?? createAdapter(config, logger);
+  const delivery = new DeliveryEngine({
+    store: app.store,
+    logger: logger.child({ component: 'delivery' }),
+    messenger:
+      deps.messenger ??
+      new ProactiveMessenger({
+        adapter,
+        appId: config.bot.appId,
+        registry: app.conversations,
+        logger: logger.child({ component: 'messenger' }),
+        now,
+        ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
+      }),
+    onUnreachable: (target, _job, error) => app.events.dispatch('onUnreachable', target, error),
+    now,
+    sleep,
+    ...random,
+    ...(deps.retries?.delivery ? { retry: deps.retries.delivery } : {}),
+    ...deps.tuning?.delivery,
+  });
+  const watcher = new IncidentWatcher({
+    store: app.store,
+    outbox: app.outbox,
+    logger: logger.child({ component: 'watcher' }),
+    tenants: app.tenants,
+    incidentsFor: (tenantId) => app.defender.forTenant(tenantId).incidents,
+    intervalMs: config.pollIntervalSeconds * 1000,
+    now,
+    sleep,
+    ...random,
+  });
+  return { adapter, delivery, watcher };
+}
+
+/** The features, in order: help, managed response, notifications, tenants, chat (when on). */
+function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): App['features'] {
+  const { config, deps, logger, now, store, conversations, incidents, responses } = app;
+  const tuning = deps.tuning ?? {};
+  const managedResponse = managedResponseFeature({
+    store,
+    defender: app.defender,
+    delivery,
+    conversations,
+    incidents,
+    logger: logger.child({ component: 'managed-response' }),
+    now,
+    sleep: app.sleep,
+    expertsApi: {
+      tenantId: config.experts.tenantId || undefined,
+      apiKey: config.experts.apiKey || undefined,
+      audience: config.experts.audience || undefined,
+      issuer: config.experts.issuer || undefined,
+      jwksUrl: config.experts.jwksUrl || undefined,
+      requiredRole: config.experts.requiredRole,
+      localMode: !config.bot.appId,
+      ...tuning.expertsApi,
+    },
+    ...(tuning.managedResponse ? { timings: tuning.managedResponse } : {}),
+  });
+  const { reminderIntervalMs, pollIntervalMs } = tuning.notifications ?? {};
+  const notifications = notificationsFeature({
+    store,
+    outbox: app.outbox,
+    delivery,
+    conversations,
+    tenants: app.tenants,
+    tenantOf: app.tenantOf,
+    incidents,
+    responses,
+    logger,
+    now,
+    onIncidentEvent: (event) => app.events.dispatch('onIncidentEvent', event),
+    reminders: {
+      remindAfterMs: config.reminders.remindAfterMinutes * 60_000,
+      escalateAfterMs: config.reminders.escalateAfterMinutes * 60_000,
+      digestHourUtc: config.reminders.digestHourUtc,
+      ...(reminderIntervalMs !== undefined ? { intervalMs: reminderIntervalMs } : {}),
+    },
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+  });
+  const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
+  const experts = resolveExpertsSide({
+    tenantId: config.experts.tenantId,
+    channelId: config.experts.channelId,
+    demo,
+  });
+  const chat =
+    experts &&
+    chatFeature({
+      store,
+      delivery,
+      experts,
+      tenantOf: app.tenantOf,
+      incidents,
+      responses,
+      defender: app.defender,
+      logger,
+      now,
+      ...tuning.chat,
+    });
+  const all: Feature[] = [];
+  all.push(
+    helpFeature(() => all.flatMap((f) => f.commands ?? [])),
+    managedResponse,
+    notifications,
+    tenants,
+    ...(chat ? [chat] : []),
+    ...(deps.extraFeatures ?? []),
+  );
+  return { managedResponse, notifications, tenants, chat, all };
+}

@@ -1,0 +1,196 @@
+// The Defender side of a one-click action, in the background after the click has answered:
+// start the machine action (or follow the one Defender already runs on that device), record its
+// id, poll it with backoff until Defender reports the outcome, record Completed or Failed. Every
+// step is a compare-and-set through the response writer, so every card copy follows. After a
+// restart, resume() picks up each action still in progress: its machine action comment carries
+// the response action's id and attempt, so a start that reached Defender before the crash is
+// recognised (runAction/findPendingAction) instead of started twice.
+import type { Clock } from '../../platform/clock.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { applyActionEvent, type OneClickEvent } from '../../domain/action-state-machine.ts';
+import { replaceAction } from '../../domain/managed-response.ts';
+import type { OneClickAction } from '../../domain/response-action.ts';
+import { isOneClick } from '../../domain/response-action.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
+import type { AuditTrail } from './audit-trail.ts';
+import { startMachineAction } from './start-machine-action.ts';
+import { DEFENDER_ACTOR } from '../../domain/actors.ts';
+import type { DefenderPort } from './ports.ts';
+import type { Sleep } from '../../platform/sleep.ts';
+import type { ResponseWriter } from './response-writer.ts';
+import { withAlreadyRunning, type AlreadyRunningNote } from '../../domain/tracked-action.ts';
+import { pollMachineAction, type PollOptions } from './poll-machine-action.ts';
+
+export interface ExecutorOptions {
+  writer: ResponseWriter;
+  repository: ManagedResponseRepository;
+  defender: DefenderPort;
+  audit: AuditTrail;
+  logger: Logger;
+  now: Clock;
+  sleep: Sleep;
+  poll?: Partial<PollOptions>;
+}
+
+export class ActionExecutor {
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #abort = new AbortController();
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  /** Runs the action's Defender side unless it already runs in this process. */
+  launch(tenantId: string, incidentId: string, actionId: string): void {
+    const key = `${tenantId.toLowerCase()}:${incidentId}:${actionId}`;
+    if (this.#inFlight.has(key)) return;
+    const run = this.#execute(tenantId, incidentId, actionId)
+      .catch((err: unknown) => {
+        if (this.#abort.signal.aborted) return;
+        this.options.logger.error(
+          { err, tenantId, incidentId, actionId },
+          'action execution failed',
+        );
+      })
+      .finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, run);
+  }
+
+  /** Launches every one-click action left in progress (after a restart). */
+  async resume(): Promise<number> {
+    let count = 0;
+    for (const tenant of this.options.defender.tenants()) {
+      for (const response of await this.options.repository.listForTenant(tenant.tenantId)) {
+        for (const action of response.actions) {
+          if (isOneClick(action) && action.status === 'inProgress') {
+            this.launch(response.tenantId, response.incidentId, action.id);
+            count += 1;
+          }
+        }
+      }
+    }
+    return count;
+  }
+
+  /** Resolves when nothing runs (tests, benches). */
+  async settle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort(new Error('stopping'));
+    await Promise.allSettled([...this.#inFlight.values()]);
+    this.#abort = new AbortController();
+  }
+
+  async #execute(tenantId: string, incidentId: string, actionId: string): Promise<void> {
+    const { writer, defender, sleep } = this.options;
+    const { response } = await writer.load(tenantId, incidentId);
+    const action = response.actions.find((a) => a.id === actionId);
+    if (!action || !isOneClick(action) || action.status !== 'inProgress') return;
+    const client = defender.forTenant(tenantId).machineActions;
+    const signal = this.#abort.signal;
+    let machineActionId = action.machineActionId;
+    if (!machineActionId) {
+      const started = await startMachineAction(client, action, incidentId);
+      if (started.kind === 'failed') {
+        await this.#record(tenantId, incidentId, action, { type: 'fail', reason: started.reason });
+        return;
+      }
+      machineActionId = started.state.id;
+      await this.#record(
+        tenantId,
+        incidentId,
+        action,
+        { type: 'defenderAccepted', machineActionId },
+        started.alreadyRunning,
+      );
+      if (started.state.status !== 'inProgress') {
+        await this.#finish(tenantId, incidentId, { ...action, machineActionId }, started.state);
+        return;
+      }
+    }
+    const final = await pollMachineAction(client, machineActionId, {
+      sleep,
+      signal,
+      now: this.options.now,
+      logger: this.options.logger,
+      ...this.options.poll,
+    });
+    await this.#finish(tenantId, incidentId, { ...action, machineActionId }, final);
+  }
+
+  async #finish(
+    tenantId: string,
+    incidentId: string,
+    action: OneClickAction,
+    final: { status: 'completed' | 'failed' | 'inProgress'; failureReason?: string },
+  ): Promise<void> {
+    const event: OneClickEvent =
+      final.status === 'completed'
+        ? { type: 'succeed' }
+        : {
+            type: 'fail',
+            reason: final.failureReason ?? 'Defender reported that the action failed.',
+          };
+    await this.#record(tenantId, incidentId, action, event);
+  }
+
+  /** Applies a Defender outcome if the action is still the attempt this run started. */
+  async #record(
+    tenantId: string,
+    incidentId: string,
+    started: OneClickAction,
+    event: OneClickEvent,
+    alreadyRunning?: AlreadyRunningNote,
+  ): Promise<void> {
+    const at = this.options.now().toISOString();
+    await this.options.writer.change(tenantId, incidentId, (current) => {
+      const action = current.response.actions.find((a) => a.id === started.id);
+      const sameAttempt =
+        action &&
+        isOneClick(action) &&
+        action.status === 'inProgress' &&
+        action.attempts === started.attempts &&
+        (event.type === 'defenderAccepted' || action.machineActionId === started.machineActionId);
+      const repeated =
+        event.type === 'defenderAccepted' &&
+        action?.kind !== 'manual' &&
+        action?.machineActionId === event.machineActionId;
+      if (!sameAttempt || repeated) return { write: false, result: undefined };
+      const { action: moved } = applyActionEvent(action, event, DEFENDER_ACTOR, at);
+      const next = alreadyRunning ? withAlreadyRunning(moved, alreadyRunning) : moved;
+      const machineActionId = next.machineActionId;
+      return {
+        write: true,
+        response: replaceAction(current.response, next, at),
+        audit: [
+          {
+            kind: event.type === 'defenderAccepted' ? 'attempt' : 'outcome',
+            actor: { ...DEFENDER_ACTOR, via: 'system' },
+            tenantId: current.response.tenantId,
+            incidentId,
+            actionId: started.id,
+            ...(machineActionId ? { machineActionId } : {}),
+            operation: event.type,
+            result: resultOf(event, alreadyRunning),
+            ...(event.type === 'fail' ? { detail: event.reason } : {}),
+          },
+        ],
+        cards: 'actions',
+        result: undefined,
+      };
+    });
+  }
+}
+
+function resultOf(event: OneClickEvent, alreadyRunning: AlreadyRunningNote | undefined): string {
+  switch (event.type) {
+    case 'defenderAccepted':
+      return alreadyRunning ? 'alreadyRunningInDefender' : 'accepted';
+    case 'succeed':
+      return 'completed';
+    case 'fail':
+      return 'failed';
+    default:
+      return event.type;
+  }
+}

@@ -1,0 +1,194 @@
+// The customer's side of a managed response, one method per kind of card click: act on an
+// action (run, retry, the manual confirmation steps), refresh one's own view, view the response
+// in a conversation. Answers are the clicker's own view of the Actions card; changes reach every
+// other copy through the response writer. Nothing from the card is trusted (card-action-guard).
+import type { Delivery } from '../../shared/delivery.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { randomUUID } from 'node:crypto';
+import { applyActionEvent, type ActionEvent } from '../../domain/action-state-machine.ts';
+import { assertSameTenant, DomainError, isDomainError } from '../../domain/errors.ts';
+import { replaceAction, type ManagedResponse } from '../../domain/managed-response.ts';
+import type { WriteOp } from '../../store/store.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
+import type { AuditTrail, NewAuditEntry } from './audit-trail.ts';
+import { assertMayAct, findCardAction, refusalCode, type ActionVerb } from './card-action-guard.ts';
+import { refusalResult, type CardActionResult } from './card-action-result.ts';
+import type { CardCopies } from './card-copies.ts';
+import {
+  callerCard,
+  doneBanner,
+  loadCallerContext,
+  refusalBanner,
+  type CallerContext,
+  type CallerContextDeps,
+  type CardCaller,
+} from './caller-context.ts';
+import { sendCopyJobs } from './copy-jobs.ts';
+import { refreshAudience } from './refresh-audience.ts';
+import type { ResponseWriter } from './response-writer.ts';
+import { clearAlreadyRunning } from '../../domain/tracked-action.ts';
+
+export type { CardActionResult } from './card-action-result.ts';
+export type { CardCaller } from './caller-context.ts';
+
+export interface CardActionDeps extends CallerContextDeps {
+  writer: ResponseWriter;
+  repository: ManagedResponseRepository;
+  copies: CardCopies;
+  delivery: Delivery;
+  audit: AuditTrail;
+  store: { batch(ops: WriteOp[]): Promise<void> };
+  now: Clock;
+  /** Starts the Defender side of a one-click action in the background. */
+  launch: (tenantId: string, incidentId: string, actionId: string) => void;
+}
+
+const events: Partial<Record<ActionVerb, ActionEvent>> = {
+  runAction: { type: 'start' },
+  retryAction: { type: 'retry' },
+  confirmComplete: { type: 'confirmComplete' },
+  confirmSkip: { type: 'confirmSkip' },
+};
+
+export class CardActionService {
+  constructor(private readonly deps: CardActionDeps) {}
+
+  async act(verb: ActionVerb, caller: CardCaller, ids: { incidentId: string; actionId: string }) {
+    const { deps } = this;
+    return this.#guarded(caller, ids.incidentId, verb, ids.actionId, async (ctx) => {
+      const tenantResponses = await deps.repository.listForTenant(ctx.tenant.tenantId);
+      const check = (response: ManagedResponse) => {
+        const action = findCardAction(response, ids.actionId, tenantResponses);
+        const { role, incident } = ctx;
+        assertMayAct({ verb, action, role, incidentId: ids.incidentId, incident, tenantResponses });
+        return action;
+      };
+      const action = check(ctx.response);
+      if (verb === 'requestComplete' || verb === 'requestSkip') {
+        const intent = verb === 'requestComplete' ? 'complete' : 'skip';
+        return callerCard(deps, ctx, ctx.response, { confirm: { actionId: action.id, intent } });
+      }
+      const event = events[verb];
+      if (!event) return callerCard(deps, ctx, ctx.response);
+      const at = deps.now().toISOString();
+      // Re-checked on the record being replaced: only the writer that wins the version acts.
+      const outcome = await deps.writer.change(ctx.tenant.tenantId, ids.incidentId, (current) => {
+        const fresh = clearAlreadyRunning(check(current.response));
+        const { action: next } = applyActionEvent(fresh, event, ctx.actor, at);
+        const confirmation = verb === 'confirmComplete' || verb === 'confirmSkip';
+        const result = next.status === 'inProgress' ? 'started' : next.status;
+        return {
+          write: true,
+          response: replaceAction(current.response, next, at),
+          audit: [
+            entry(ctx, verb, ids.actionId, confirmation ? 'confirmation' : 'attempt', result),
+          ],
+          cards: 'actions',
+          result: next,
+        };
+      });
+      if (outcome.result.status === 'inProgress') {
+        deps.launch(ctx.tenant.tenantId, ids.incidentId, ids.actionId);
+      }
+      const banner = doneBanner(outcome.result.title, outcome.result.status);
+      return callerCard(deps, ctx, outcome.stored.response, { banner });
+    });
+  }
+
+  /** The caller's own view (refresh.userIds and the refreshManagedResponse verb). */
+  async refresh(caller: CardCaller, incidentId: string): Promise<CardActionResult> {
+    return this.#guarded(caller, incidentId, 'refreshManagedResponse', undefined, (ctx) =>
+      callerCard(this.deps, ctx, ctx.response),
+    );
+  }
+
+  /**
+   * Sends the summary and actions cards into the caller's conversation and keeps them current.
+   * The conversation's newest copy is the tracked one (same message keys).
+   */
+  async view(caller: CardCaller, ids: { tenantId: string; incidentId: string }) {
+    const { deps } = this;
+    return this.#guarded(caller, ids.incidentId, 'viewManagedResponse', undefined, async (ctx) => {
+      assertSameTenant(ctx.tenant.tenantId, ids.tenantId);
+      const now = deps.now().toISOString();
+      const personal = caller.kind === 'personal';
+      const { tenantId } = ctx.tenant;
+      const conversationId = caller.conversationId;
+      const copy = {
+        tenantId,
+        incidentId: ids.incidentId,
+        conversationId,
+        // A 1:1 chat is the user's personal target, as for every other card sent to them.
+        target:
+          personal && caller.userId
+            ? { kind: 'personal' as const, tenantId, userId: caller.userId }
+            : { kind: 'conversation' as const, tenantId, conversationId },
+        ...(personal && caller.userId ? { viewerUserId: caller.userId } : {}),
+        ...(personal && caller.mri ? { viewerMri: caller.mri } : {}),
+        state: 'sent' as const,
+        createdAt: now,
+      };
+      const audience = await refreshAudience(deps.conversations, ctx.tenant);
+      const { response, incident, tenant } = ctx;
+      const stamp = `view-${randomUUID()}`;
+      const jobs = sendCopyJobs(copy, { tenant, response, incident, audience, stamp, now });
+      await deps.store.batch([deps.copies.putOp(copy), ...deps.delivery.enqueueOps(jobs)]);
+      deps.delivery.wake();
+      const text = `Here is the managed response for incident ${ids.incidentId}.`;
+      return { kind: 'message' as const, text };
+    });
+  }
+
+  /** Loads the caller's context and runs `body`; any refusal becomes an audited card or notice. */
+  async #guarded(
+    caller: CardCaller,
+    incidentId: string,
+    operation: string,
+    actionId: string | undefined,
+    body: (ctx: CallerContext) => Promise<CardActionResult>,
+  ): Promise<CardActionResult> {
+    let ctx: CallerContext | undefined;
+    try {
+      ctx = await loadCallerContext(this.deps, caller, incidentId);
+      return await body(ctx);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await this.deps.audit.append({
+        kind: 'refusal',
+        actor: {
+          userId: caller.userId || 'unknown',
+          name: caller.userName ?? 'Unknown user',
+          via: 'teams',
+        },
+        tenantId: ctx?.tenant.tenantId ?? (caller.tenantId || 'unknown'),
+        incidentId,
+        ...(actionId ? { actionId } : {}),
+        operation,
+        result: 'refused',
+        code: refusalCode(error),
+        detail: error.message,
+      });
+      // Another organisation's incident is not shown, not even its card.
+      if (!ctx || isDomainError(error, 'FOREIGN_TENANT')) return refusalResult(error);
+      return callerCard(this.deps, ctx, ctx.response, { banner: refusalBanner(error) });
+    }
+  }
+}
+
+function entry(
+  ctx: CallerContext,
+  operation: string,
+  actionId: string,
+  kind: 'attempt' | 'confirmation',
+  result: string,
+): NewAuditEntry {
+  return {
+    kind,
+    actor: { ...ctx.actor, via: 'teams' },
+    tenantId: ctx.tenant.tenantId,
+    incidentId: ctx.response.incidentId,
+    actionId,
+    operation,
+    result,
+  };
+}

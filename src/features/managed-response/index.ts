@@ -1,0 +1,205 @@
+// The managed response, as one feature: the Experts API routes (publish, actions, updates,
+// audit), the card actions of the Actions card and of every "View managed response" button, the
+// background execution of one-click actions (and its resume after a restart), and the upkeep of
+// every copy of the cards on each incident event. buildApp (src/app/build-app.ts) creates it.
+//
+// A click on Isolate device: card-actions.ts parses the ids → card-action-service.ts checks
+// tenant, role, incident and action (card-action-guard.ts), moves the action to In progress in
+// one compare-and-set (response-writer.ts) and answers the clicker's card → action-executor.ts
+// starts the machine action (start-machine-action.ts) and polls it (poll-machine-action.ts) →
+// every change re-renders every copy of the card (copy-jobs.ts, through the delivery engine).
+import type { Server } from 'restify';
+import type { CardActionHandler, Feature } from '../../app/feature.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { sleep as defaultSleep, type Sleep } from '../../platform/sleep.ts';
+import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import type { Delivery } from '../../shared/delivery.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
+import type { Store } from '../../store/store.ts';
+import type { OutboxEvent } from '../../watcher/outbox.ts';
+import { ActionExecutor, type ExecutorOptions } from './action-executor.ts';
+import { AuditTrail } from './audit-trail.ts';
+import { managedResponseCardActions, type ManagedResponseVerb } from './card-actions.ts';
+import { CardActionService } from './card-action-service.ts';
+import { CardCopies } from './card-copies.ts';
+import { ExpertAuthenticator, type ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
+import { registerExpertsApi } from './experts-api/experts-routes.ts';
+import { IncidentTasks } from './incident-tasks.ts';
+import type { DefenderPort } from './ports.ts';
+import { PublishService } from './publish-service.ts';
+import { refreshCopies } from './refresh-copies.ts';
+import { ResponseWriter } from './response-writer.ts';
+
+export type { DefenderPort } from './ports.ts';
+export type { ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
+
+export interface ManagedResponseFeatureDeps {
+  store: Store;
+  /** DefenderClientFactory. */
+  defender: DefenderPort;
+  /** DeliveryEngine. */
+  delivery: Delivery;
+  conversations: ConversationRegistry;
+  incidents: IncidentDirectory;
+  logger: Logger;
+  now: Clock;
+  expertsApi: ExpertsApiAuthOptions & { maxBodyBytes?: number };
+  sleep?: Sleep;
+  timings?: {
+    poll?: ExecutorOptions['poll'];
+    /** How often failed incident updates are retried and late SOC copies sent (30 s). */
+    sweepIntervalMs?: number;
+    /** How long a SOC copy waits for the SOC incident card before posting alone (2 min). */
+    socCopyGraceMs?: number;
+    /** How long an Experts API request waits for Graph (8 s). */
+    incidentUpdateWaitMs?: number;
+  };
+}
+
+export interface ManagedResponseFeature extends Feature {
+  readonly name: 'managed-response';
+  cardActions: Record<ManagedResponseVerb, CardActionHandler>;
+  routes(server: Server): void;
+  /** Re-renders every copy of the incident's cards. */
+  onIncidentEvent(event: OutboxEvent): Promise<void>;
+  publishing: PublishService;
+  cards: CardActionService;
+  audit: AuditTrail;
+  executor: ActionExecutor;
+  tasks: IncidentTasks;
+  /** Re-renders every copy of the incident's cards (call on each incident event). */
+  refreshCopies(tenantId: string, incidentId: string): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+  /** Resolves when no background work is left (tests and benches). */
+  settle(): Promise<void>;
+}
+
+export function managedResponseFeature(deps: ManagedResponseFeatureDeps): ManagedResponseFeature {
+  const { store, defender, delivery, conversations, incidents, logger, now } = deps;
+  const timings = deps.timings ?? {};
+  const sleep = deps.sleep ?? defaultSleep;
+  const repository = new ManagedResponseRepository(store);
+  const audit = new AuditTrail(store, now);
+  const copies = new CardCopies(store);
+  const background = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const tracked = work.catch((err: unknown) => logger.error({ err }, 'background work failed'));
+    background.add(tracked);
+    void tracked.finally(() => background.delete(tracked));
+  };
+  const tasks = new IncidentTasks({ store, defender, incidents, audit, logger, now });
+  const writer = new ResponseWriter({
+    repository,
+    store,
+    delivery,
+    copies,
+    conversations,
+    incidents,
+    defender,
+    tasks,
+    audit,
+    now,
+    logger,
+    background: track,
+  });
+  const executor = new ActionExecutor({
+    writer,
+    repository,
+    defender,
+    audit,
+    logger,
+    now,
+    sleep,
+    ...(timings.poll ? { poll: timings.poll } : {}),
+  });
+  const shared = {
+    repository,
+    defender,
+    incidents,
+    conversations,
+    copies,
+    delivery,
+    store,
+    audit,
+    now,
+  };
+  const publishing = new PublishService({
+    ...shared,
+    writer,
+    tasks,
+    ...(timings.incidentUpdateWaitMs !== undefined
+      ? { incidentUpdateWaitMs: timings.incidentUpdateWaitMs }
+      : {}),
+  });
+  const cards = new CardActionService({
+    ...shared,
+    writer,
+    launch: (tenantId, incidentId, actionId) => executor.launch(tenantId, incidentId, actionId),
+  });
+  const graceMs = timings.socCopyGraceMs ?? 120_000;
+
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | undefined;
+  const sweep = async () => {
+    await tasks.runDue();
+    // Actions left in progress by a run that failed midway (e.g. the store was briefly down).
+    await executor.resume();
+    const deferred = (await copies.listAll()).filter((c) => c.state === 'deferred');
+    for (const key of new Set(deferred.map((c) => `${c.tenantId}\n${c.incidentId}`))) {
+      const [tenantId = '', incidentId = ''] = key.split('\n');
+      await refreshCopies(shared, tenantId, incidentId, { parentPlanned: false, graceMs });
+    }
+  };
+
+  return {
+    name: 'managed-response',
+    cardActions: managedResponseCardActions(cards),
+    routes: (server) =>
+      registerExpertsApi(server, {
+        auth: new ExpertAuthenticator(deps.expertsApi),
+        publishing,
+        audit,
+        logger,
+        ...(deps.expertsApi.maxBodyBytes ? { maxBodyBytes: deps.expertsApi.maxBodyBytes } : {}),
+      }),
+    publishing,
+    cards,
+    audit,
+    executor,
+    tasks,
+    refreshCopies: async (tenantId, incidentId) => {
+      await refreshCopies(shared, tenantId, incidentId, { parentPlanned: true, graceMs });
+    },
+    onIncidentEvent: async (event) => {
+      await refreshCopies(shared, event.tenantId, event.incidentId, {
+        parentPlanned: true,
+        graceMs,
+      });
+    },
+    start() {
+      track(executor.resume());
+      timer ??= setInterval(() => {
+        sweeping ??= sweep()
+          .catch((err: unknown) => logger.warn({ err }, 'managed-response sweep failed'))
+          .finally(() => (sweeping = undefined));
+      }, timings.sweepIntervalMs ?? 30_000);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await sweeping;
+      await executor.stop();
+      await Promise.allSettled([...background]);
+    },
+    async settle() {
+      do {
+        await executor.settle();
+        await Promise.allSettled([...background]);
+      } while (background.size > 0);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// Waits for a machine action's outcome: GET it with growing intervals until Defender reports
+// Succeeded, Failed, TimeOut or Cancelled. A poll that fails (throttling, a network fault) is
+// just tried again later; only an action Defender no longer knows ends the wait early. Devices
+// can be offline for long, so the wait is bounded by `timeoutMs` (then Failed, with the reason).
+import type { Clock } from '../../platform/clock.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { MachineActionsPort } from './ports.ts';
+import type { Sleep } from '../../platform/sleep.ts';
+
+export interface PollOptions {
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+  timeoutMs: number;
+  sleep: Sleep;
+  signal?: AbortSignal;
+  now: Clock;
+  logger?: Logger;
+}
+
+export const defaultPollOptions = {
+  initialMs: 2_000,
+  factor: 1.5,
+  maxMs: 60_000,
+  timeoutMs: 24 * 60 * 60 * 1000,
+};
+
+export interface PollOutcome {
+  status: 'completed' | 'failed';
+  failureReason?: string;
+}
+
+export async function pollMachineAction(
+  client: Pick<MachineActionsPort, 'getAction'>,
+  machineActionId: string,
+  options: Partial<PollOptions> & Pick<PollOptions, 'sleep' | 'now'>,
+): Promise<PollOutcome> {
+  const { initialMs, factor, maxMs, timeoutMs } = { ...defaultPollOptions, ...options };
+  const started = options.now().getTime();
+  let delay = initialMs;
+  for (;;) {
+    await options.sleep(delay, options.signal);
+    try {
+      const state = await client.getAction(machineActionId);
+      if (state.status === 'completed') return { status: 'completed' };
+      if (state.status === 'failed') {
+        return {
+          status: 'failed',
+          failureReason: state.failureReason ?? 'Defender reported a failure.',
+        };
+      }
+    } catch (err) {
+      if (err instanceof NotFoundError) {
+        return { status: 'failed', failureReason: 'Defender no longer knows this action.' };
+      }
+      options.logger?.warn(
+        { err, machineActionId },
+        'polling the machine action failed; will retry',
+      );
+    }
+    if (options.now().getTime() - started >= timeoutMs) {
+      const hours = Math.round(timeoutMs / 3_600_000);
+      return {
+        status: 'failed',
+        failureReason: `Defender reported no outcome within ${hours > 0 ? `${hours} h` : `${timeoutMs} ms`}; check the device in the Defender portal.`,
+      };
+    }
+    delay = Math.min(delay * factor, maxMs);
+  }
+}

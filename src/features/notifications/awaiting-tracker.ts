@@ -1,0 +1,88 @@
+// When each incident started awaiting the customer, and which reminders went out: the awaiting
+// queue sorts by it and the reminder schedule counts from it.
+import { isAwaitingCustomer, isHandledByExperts, type Incident } from '../../domain/incident.ts';
+import type { Store, WriteOp } from '../../store/store.ts';
+import type { OutboxEvent } from '../../watcher/outbox.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+
+export const AWAITING = 'awaiting';
+
+export interface AwaitingRecord {
+  tenantId: string;
+  incidentId: string;
+  since: string;
+  remindersSent: number;
+  escalated: boolean;
+}
+
+export function awaitingKey(tenantId: string, incidentId: string): string {
+  return `${tenantId.toLowerCase()}:${incidentId}`;
+}
+
+export class AwaitingTracker {
+  constructor(
+    private readonly store: Store,
+    private readonly incidents: IncidentDirectory,
+  ) {}
+
+  /** Ops that start or end the awaiting period according to the incident's state now. */
+  async trackOps(event: OutboxEvent, current: Incident): Promise<WriteOp[]> {
+    const k = awaitingKey(event.tenantId, event.incidentId);
+    const existing = await this.store.get<AwaitingRecord>(AWAITING, k);
+    if (isAwaitingCustomer(current)) {
+      if (existing) return [];
+      const value: AwaitingRecord = {
+        tenantId: event.tenantId,
+        incidentId: event.incidentId,
+        since: event.detectedAt,
+        remindersSent: 0,
+        escalated: false,
+      };
+      return [{ kind: 'put', collection: AWAITING, key: k, value, expectedVersion: 0 }];
+    }
+    return existing
+      ? [{ kind: 'delete', collection: AWAITING, key: k, expectedVersion: existing.version }]
+      : [];
+  }
+
+  /** Incidents handled by the experts that await this tenant now, with when they started to. */
+  async list(
+    tenantId: string,
+  ): Promise<{ incident: Incident; since: string; version: number; record: AwaitingRecord }[]> {
+    const [records, incidents] = await Promise.all([
+      this.store.list<AwaitingRecord>(AWAITING, { prefix: `${tenantId.toLowerCase()}:` }),
+      this.incidents.listForTenant(tenantId),
+    ]);
+    const result = [];
+    for (const incident of incidents) {
+      if (!isAwaitingCustomer(incident) || !isHandledByExperts(incident)) continue;
+      const record = records.find((r) => r.value.incidentId === incident.id);
+      result.push({
+        incident,
+        since: record?.value.since ?? incident.lastUpdatedAt,
+        version: record?.version ?? 0,
+        record: record?.value ?? {
+          tenantId,
+          incidentId: incident.id,
+          since: incident.lastUpdatedAt,
+          remindersSent: 0,
+          escalated: false,
+        },
+      });
+    }
+    return result;
+  }
+
+  async count(tenantId: string): Promise<number> {
+    return (await this.list(tenantId)).length;
+  }
+
+  async update(record: AwaitingRecord, expectedVersion: number): Promise<void> {
+    await this.store.put(
+      AWAITING,
+      awaitingKey(record.tenantId, record.incidentId),
+      record,
+      expectedVersion || undefined,
+    );
+  }
+}

@@ -1,0 +1,123 @@
+// Drains the watcher's outbox into delivery jobs. Each event is consumed in the same store batch
+// that enqueues its jobs, so a restart neither loses an event nor plans it twice.
+import type { Delivery } from '../../shared/delivery.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
+import type { CustomerTenant } from '../../domain/tenant.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Store, WriteOp } from '../../store/store.ts';
+import { StoreConflictError } from '../../store/store.ts';
+import type { Outbox, OutboxEvent } from '../../watcher/outbox.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
+import { AwaitingTracker } from './awaiting-tracker.ts';
+import { planNotifications } from './plan-notifications.ts';
+
+export interface NotificationServiceOptions {
+  store: Store;
+  outbox: Outbox;
+  delivery: Delivery;
+  tenants: () => readonly CustomerTenant[];
+  incidents: IncidentDirectory;
+  responses: ManagedResponseRepository;
+  logger: Logger;
+  now: Clock;
+  pollIntervalMs?: number;
+  /** Called after an event is planned (e.g. to refresh managed-response cards). */
+  onIncidentEvent?: (event: OutboxEvent) => Promise<void>;
+}
+
+export class NotificationService {
+  readonly awaiting: AwaitingTracker;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> | undefined;
+  #stopped = true;
+
+  constructor(private readonly options: NotificationServiceOptions) {
+    this.awaiting = new AwaitingTracker(options.store, options.incidents);
+  }
+
+  /** Plans every pending event; returns how many were consumed. */
+  async processPending(): Promise<number> {
+    this.#running ??= this.#process().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    const tick = () => {
+      if (this.#stopped) return;
+      this.processPending()
+        .catch((err: unknown) => this.options.logger.error({ err }, 'notification planning failed'))
+        .finally(() => {
+          if (!this.#stopped) this.#timer = setTimeout(tick, this.options.pollIntervalMs ?? 1000);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running?.catch(() => undefined);
+  }
+
+  async #process(): Promise<number> {
+    const { outbox, store, delivery, logger } = this.options;
+    let consumed = 0;
+    for (const { event, version } of await outbox.pending(100)) {
+      const ops = await this.#plan(event);
+      try {
+        await store.batch([...outbox.consumeOps(event, version), ...ops]);
+      } catch (err) {
+        if (err instanceof StoreConflictError) continue; // consumed elsewhere; look again next time
+        throw err;
+      }
+      consumed += 1;
+      delivery.wake();
+      await this.options
+        .onIncidentEvent?.(event)
+        .catch((err: unknown) =>
+          logger.warn({ err, eventId: event.id }, 'incident event hook failed'),
+        );
+    }
+    return consumed;
+  }
+
+  async #plan(event: OutboxEvent): Promise<WriteOp[]> {
+    const { logger, delivery, incidents, responses } = this.options;
+    const tenant = this.options.tenants().find((t) => t.tenantId === event.tenantId);
+    if (!tenant) {
+      logger.warn(
+        { eventId: event.id, tenantId: event.tenantId },
+        'event for an unknown tenant dropped',
+      );
+      return [];
+    }
+    const current = (await incidents.get(event.tenantId, event.incidentId)) ?? event.incident;
+    const response = (await responses.get(event.tenantId, event.incidentId))?.value;
+    const awaitingOps = await this.awaiting.trackOps(event, current);
+    const awaitingCount = await this.awaiting.count(tenant.tenantId);
+    const jobs = await planNotifications(event, {
+      tenant,
+      current,
+      response,
+      awaitingCount,
+      contactHasCard: async (key) => (await delivery.findDelivery(key)) !== undefined,
+      now: this.options.now().toISOString(),
+    });
+    logger.info(
+      {
+        eventId: event.id,
+        tenantId: event.tenantId,
+        incidentId: event.incidentId,
+        change: event.change.type,
+        jobs: jobs.length,
+        handledByExperts: isHandledByExperts(current),
+        awaiting: isAwaitingCustomer(current),
+      },
+      'incident event planned',
+    );
+    return [...awaitingOps, ...delivery.enqueueOps(jobs)];
+  }
+}

@@ -1,0 +1,114 @@
+// Turns one outbox event into delivery jobs: the SOC channel card (edited in place) with a
+// threaded step line, and, when the incident moves to Awaiting Customer Action, a 1:1 card to
+// each primary incident contact. Job ids derive from the event id, so replanning is harmless.
+import { cardActivity } from '../../shared/card-activity.ts';
+import type { Incident } from '../../domain/incident.ts';
+import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
+import type { ManagedResponse } from '../../domain/managed-response.ts';
+import type { CustomerTenant } from '../../domain/tenant.ts';
+import type { DeliveryJob } from '../../delivery/delivery-job.ts';
+import { contactMessageKey, socMessageKey } from '../../shared/message-keys.ts';
+import type { OutboxEvent } from '../../watcher/outbox.ts';
+import { notificationCard } from '../../../cards/incident-notification.ts';
+import { socIncidentCard } from '../../../cards/soc-incident.ts';
+import { stepCard, stepCardData } from '../../../cards/soc-incident-step.ts';
+
+export interface PlanContext {
+  tenant: CustomerTenant;
+  /** The incident as it is now (latest snapshot); the event's own snapshot when unknown. */
+  current: Incident;
+  response: ManagedResponse | undefined;
+  awaitingCount: number;
+  /** Whether a contact already got this incident's card (then it is kept current too). */
+  contactHasCard: (messageKey: string) => Promise<boolean>;
+  now: string;
+}
+
+export async function planNotifications(
+  event: OutboxEvent,
+  ctx: PlanContext,
+): Promise<DeliveryJob[]> {
+  const jobs: DeliveryJob[] = [];
+  const { tenant, current, response } = ctx;
+  const base = { createdAt: ctx.now };
+
+  if (isHandledByExperts(current) || isHandledByExperts(event.incident)) {
+    const card = socIncidentCard(current, response);
+    const step = stepCardData(event.change, event.incident, response, event.detectedAt);
+    for (const channel of tenant.socChannels) {
+      const key = socMessageKey(tenant.tenantId, event.incidentId, channel.channelId);
+      const target = {
+        kind: 'conversation' as const,
+        tenantId: tenant.tenantId,
+        conversationId: channel.channelId,
+      };
+      jobs.push({
+        ...base,
+        id: `${event.id}:soc:${channel.channelId}`,
+        orderingKey: key,
+        target,
+        operation: {
+          kind: 'update',
+          messageKey: key,
+          activity: cardActivity(card, `Incident ${current.id}: ${current.title}`),
+        },
+      });
+      if (step) {
+        jobs.push({
+          ...base,
+          id: `${event.id}:soc-step:${channel.channelId}`,
+          orderingKey: key,
+          target,
+          operation: {
+            kind: 'send',
+            replyToMessageKey: key,
+            activity: cardActivity(stepCard(step), step.text),
+          },
+        });
+      }
+    }
+  }
+
+  const contactCard = () =>
+    notificationCard({
+      incident: current,
+      organizationName: tenant.name,
+      response,
+      awaitingCount: ctx.awaitingCount,
+    });
+  if (event.change.type === 'awaitingCustomer' && isAwaitingCustomer(current)) {
+    const card = contactCard();
+    for (const contact of tenant.contacts.primary) {
+      const key = contactMessageKey(tenant.tenantId, event.incidentId, contact.userId);
+      jobs.push({
+        ...base,
+        id: `${event.id}:contact:${contact.userId.toLowerCase()}`,
+        orderingKey: key,
+        target: { kind: 'personal', tenantId: tenant.tenantId, userId: contact.userId },
+        operation: {
+          kind: 'send',
+          activity: cardActivity(card, `Awaiting your action: ${current.title}`),
+        },
+        messageKey: key,
+      });
+    }
+  } else {
+    // Keep the cards contacts already have current (e.g. back with the experts, resolved).
+    for (const contact of tenant.contacts.primary) {
+      const key = contactMessageKey(tenant.tenantId, event.incidentId, contact.userId);
+      if (!(await ctx.contactHasCard(key))) continue;
+      jobs.push({
+        ...base,
+        id: `${event.id}:contact-update:${contact.userId.toLowerCase()}`,
+        orderingKey: key,
+        target: { kind: 'personal', tenantId: tenant.tenantId, userId: contact.userId },
+        operation: {
+          kind: 'update',
+          messageKey: key,
+          activity: cardActivity(contactCard(), `Incident ${current.id}: ${current.title}`),
+        },
+      });
+    }
+  }
+  return jobs;
+}
