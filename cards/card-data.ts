@@ -2,6 +2,7 @@
 // refuses to leave `${...}` in a card, so optional parts are arrays that may be empty (an element
 // whose `$data` is an empty array is dropped), never missing fields.
 import type { CardName } from './card-names.ts';
+import type { ReportCardData } from './report.ts';
 
 export interface WelcomeCardData {
   /** Who the card greets: the user's display name in a personal chat, the team's name in a channel. */
@@ -302,6 +303,7 @@ interface CardDataByName {
   'incident-notification': IncidentNotificationCardData;
   'investigation-summary': InvestigationSummaryCardData;
   message: MessageCardData;
+  report: ReportCardData;
   'response-actions': ResponseActionsCardData;
   'soc-incident': SocIncidentCardData;
   'soc-incident-step': SocIncidentStepCardData;
