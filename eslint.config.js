@@ -103,6 +103,18 @@ const boundaries = [
     },
   },
   {
+    // One folder down (src/domain/report/): '../' is still inside the domain.
+    files: ['src/domain/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        rule(
+          '^(?!\\./|\\.\\./(?!\\.\\./))',
+          'src/domain/ imports nothing outside src/domain/ (no SDK, no I/O).',
+        ),
+      ),
+    },
+  },
+  {
     files: ['cards/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(

@@ -9,6 +9,7 @@ import type { HelpCardData } from './help.ts';
 import type { IncidentNotificationCardData } from './incident-notification.ts';
 import type { InvestigationSummaryCardData } from './investigation-summary.ts';
 import type { MessageCardData } from './message.ts';
+import type { ReportCardData } from './report.ts';
 import type { ResponseActionsCardData } from './response-actions.ts';
 import type { SocIncidentStepCardData } from './soc-incident-step.ts';
 import type { SocIncidentCardData } from './soc-incident.ts';
@@ -21,6 +22,7 @@ interface CardDataByName {
   'incident-notification': IncidentNotificationCardData;
   'investigation-summary': InvestigationSummaryCardData;
   message: MessageCardData;
+  report: ReportCardData;
   'response-actions': ResponseActionsCardData;
   'soc-incident': SocIncidentCardData;
   'soc-incident-step': SocIncidentStepCardData;

@@ -7,6 +7,7 @@ export const cardNames = [
   'incident-notification',
   'investigation-summary',
   'message',
+  'report',
   'response-actions',
   'soc-incident',
   'soc-incident-step',

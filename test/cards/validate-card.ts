@@ -6,10 +6,14 @@ import { createRequire } from 'node:module';
 import type * as AdaptiveCards from 'adaptivecards';
 import { cardSizeBytes, maxCardBytes } from '../../cards/card-size.ts';
 import type { AdaptiveCard } from '../../cards/adaptive-card.ts';
+import { registryWithTeamsCharts } from './teams-charts.ts';
 
 const AC = createRequire(import.meta.url)(
   'adaptivecards/dist/adaptivecards.js',
 ) as typeof AdaptiveCards;
+
+// Teams knows the Adaptive Card chart elements; the parser learns them here (teams-charts.ts).
+const teamsElements = registryWithTeamsCharts();
 
 export interface CardValidation {
   /** Parse and validation events of the official parser, plus properties it does not know. */
@@ -18,8 +22,10 @@ export interface CardValidation {
   sizeBytes: number;
 }
 
+/** Validates the card as Teams gets it: Teams' chart elements are known elements. */
 export function validateCard(card: AdaptiveCard): CardValidation {
   const context = new AC.SerializationContext(AC.Versions.v1_5);
+  context.setElementRegistry(teamsElements);
   const parsed = new AC.AdaptiveCard();
   parsed.parse(card, context);
   const problems: string[] = [];
@@ -94,7 +100,7 @@ function knownPropertyNames(type: unknown): Set<string> | undefined {
   const instance =
     type === 'AdaptiveCard'
       ? new AC.AdaptiveCard()
-      : (AC.GlobalRegistry.elements.createInstance(type, AC.Versions.v1_5) ??
+      : (teamsElements.createInstance(type, AC.Versions.v1_5) ??
         AC.GlobalRegistry.actions.createInstance(type, AC.Versions.v1_5));
   let names: Set<string> | undefined;
   if (instance) {
@@ -104,4 +110,36 @@ function knownPropertyNames(type: unknown): Set<string> | undefined {
   }
   schemaCache.set(type, names);
   return names;
+}
+
+export interface FallbackView {
+  /** Element types the parser did not know (each replaced by its fallback, or dropped). */
+  unknownTypes: string[];
+  /** Every other parse or validation problem. */
+  problems: string[];
+  /** The card as the parser holds it after falling back, serialised again. */
+  card: AdaptiveCard;
+}
+
+/**
+ * Parses the card as a host without Teams' chart elements does (the official renderer's own
+ * registry, as in the Agents Playground and older clients): unknown elements fall back.
+ */
+export function fallbackView(card: AdaptiveCard): FallbackView {
+  const context = new AC.SerializationContext(AC.Versions.v1_5);
+  const parsed = new AC.AdaptiveCard();
+  parsed.parse(card, context);
+  const unknownTypes: string[] = [];
+  const problems: string[] = [];
+  for (let index = 0; index < context.eventCount; index++) {
+    const event = context.getEventAt(index);
+    const unknown = /^Unknown element type "(.*)"/i.exec(event.message);
+    if (event.event === AC.ValidationEvent.UnknownElementType && unknown?.[1]) {
+      unknownTypes.push(unknown[1]);
+    } else {
+      problems.push(describe(event));
+    }
+  }
+  for (const event of parsed.validateProperties().validationEvents) problems.push(describe(event));
+  return { unknownTypes, problems, card: parsed.toJSON(context) as AdaptiveCard };
 }
