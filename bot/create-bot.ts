@@ -16,6 +16,7 @@ export interface CreateBotDeps {
   organizationName: (tenantId: string) => Promise<string | undefined>;
   features: readonly Feature[];
   onInstalled?: BotDeps['onInstalled'];
+  budget?: BotDeps['budget'];
 }
 
 export function createBot(deps: CreateBotDeps): ManagedResponseBot {
@@ -33,5 +34,6 @@ export function createBot(deps: CreateBotDeps): ManagedResponseBot {
       return false;
     },
     ...(deps.onInstalled ? { onInstalled: deps.onInstalled } : {}),
+    ...(deps.budget ? { budget: deps.budget } : {}),
   });
 }

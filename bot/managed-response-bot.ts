@@ -1,5 +1,6 @@
 // The Teams activity handler: transport only. It captures where people can be reached, routes
 // text to the command table and card actions to their verb handlers, and says hello on install.
+// Each message and each click first takes a unit of the sender's budget (turn-budget.ts).
 import type { Clock } from '../src/platform/clock.ts';
 import {
   CardFactory,
@@ -8,6 +9,7 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
+import { messageCard } from '../cards/message.ts';
 import { welcomeCard } from '../cards/welcome.ts';
 import type { Turn } from '../src/app/feature.ts';
 import type { Logger } from '../src/platform/logger.ts';
@@ -19,6 +21,7 @@ import { invokeResponse, type CardActionRouter } from './card-actions/card-actio
 import type { CommandTable } from './commands/command-table.ts';
 import { conversationRecord, turnOrigin } from './teams-context.ts';
 import { teamsTurn } from './teams-turn.ts';
+import { admitTurn, refusalFor, type TurnBudget, type TurnRefusal } from './turn-budget.ts';
 import { attachTurnLogger, turnLogger } from './turn-logger.ts';
 
 export interface BotDeps {
@@ -32,6 +35,8 @@ export interface BotDeps {
   onInstalled?: (record: ConversationRecord) => Promise<void>;
   /** Free text that is not a command (e.g. chat relay); returns true when it took the message. */
   onFreeText?: (turn: Turn) => Promise<boolean>;
+  /** Budgets per user and tenant on messages and clicks; none = unlimited. */
+  budget?: TurnBudget;
   now: Clock;
 }
 
@@ -89,6 +94,9 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     await this.remember(context);
     const action = invokeValue.action ?? {};
     const turn = teamsTurn(context, turnLogger(context, this.deps.logger));
+    const refused = await admitTurn(this.deps.budget, 'cardAction', turn.from);
+    // A message answer: Teams keeps the clicked card, buttons and all, for a later click.
+    if (refused) return invokeResponse({ kind: 'message', text: refused.text });
     const verb = typeof action.verb === 'string' ? action.verb : '';
     return invokeResponse(await this.deps.cardActions.handle(turn, verb, action.data));
   }
@@ -106,15 +114,18 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     TurnContext.removeRecipientMention(context.activity);
     const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim();
     const turn = teamsTurn(context, logger);
-    const match = this.deps.commands.match(text);
-    if (match) {
-      logger.info({ command: match.command.name }, 'command');
-      await match.command.run({ ...turn, args: match.args });
+    const refused = await admitTurn(this.deps.budget, 'message', turn.from);
+    if (refused) {
+      await this.sendRefusal(context, refused, logger);
       return;
     }
-    // Free text goes with mentions already cut out; the relay reads the message itself, which
-    // keeps formatting and other people's names.
-    if ((text || hasAttachments) && this.deps.onFreeText && (await this.deps.onFreeText(turn))) {
+    try {
+      if (await this.route(turn, text, hasAttachments, logger)) return;
+    } catch (err) {
+      const refusal = refusalFor(err);
+      if (!refusal) throw err;
+      logger.info({ reason: (err as Error).name }, 'message refused: over budget or Defender busy');
+      await this.sendRefusal(context, refusal, logger);
       return;
     }
     await context.sendActivity(
@@ -124,6 +135,45 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     );
   }
 
+  /** Runs the command or the free-text hook; false when nothing took the text. */
+  private async route(
+    turn: Turn,
+    text: string,
+    hasAttachments: boolean,
+    logger: Logger,
+  ): Promise<boolean> {
+    const match = this.deps.commands.match(text);
+    if (match) {
+      logger.info({ command: match.command.name }, 'command');
+      await match.command.run({ ...turn, args: match.args });
+      return true;
+    }
+    // Free text goes with mentions already cut out; the relay reads the message itself, which
+    // keeps formatting and other people's names.
+    return Boolean(
+      (text || hasAttachments) && this.deps.onFreeText && (await this.deps.onFreeText(turn)),
+    );
+  }
+
+  /**
+   * The slow-down (or Defender-busy) card. Teams may throttle a flood of these as well: then the
+   * sender sees fewer cards, and the turn still ends quietly rather than as an error.
+   */
+  private async sendRefusal(
+    context: TurnContext,
+    refusal: TurnRefusal,
+    logger: Logger,
+  ): Promise<void> {
+    try {
+      await context.sendActivity({
+        attachments: [CardFactory.adaptiveCard(messageCard(refusal.card))],
+        summary: refusal.text,
+      });
+    } catch (err) {
+      logger.warn({ err }, 'could not send the slow-down card');
+    }
+  }
+
   /** Old clients send an Action.Execute's Action.Submit fallback as a message with `value`. */
   private async handleSubmitFallback(
     context: TurnContext,
@@ -131,6 +181,11 @@ export class ManagedResponseBot extends TeamsActivityHandler {
     logger: Logger,
   ): Promise<void> {
     const turn = teamsTurn(context, logger);
+    const refused = await admitTurn(this.deps.budget, 'cardAction', turn.from);
+    if (refused) {
+      await this.sendRefusal(context, refused, logger);
+      return;
+    }
     const response = invokeResponse(
       await this.deps.cardActions.handle(turn, verb, context.activity.value),
     );

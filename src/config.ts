@@ -1,9 +1,12 @@
 // Environment parsed once into a frozen Config. Nothing else reads process.env.
 import { z } from 'zod';
+import type { BudgetLimit, BudgetSettings } from './platform/budgets.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
 const url = (name: string) =>
   z.url({ message: `${name} must be an absolute URL such as https://example.com` });
@@ -49,6 +52,24 @@ const envSchema = z.object({
   EXPERTS_TOKEN_ISSUER: z.string().default(''),
   EXPERTS_JWKS_URL: z.string().default(''),
   EXPERTS_API_ROLE: z.string().default('Experts.Publish'),
+  BUDGET_MESSAGES_PER_USER: count(30),
+  BUDGET_MESSAGES_PER_TENANT: count(300),
+  BUDGET_MESSAGES_WINDOW_SECONDS: count(60),
+  BUDGET_CARD_ACTIONS_PER_USER: count(60),
+  BUDGET_CARD_ACTIONS_PER_TENANT: count(600),
+  BUDGET_CARD_ACTIONS_WINDOW_SECONDS: count(60),
+  BUDGET_LOOKUPS_PER_USER: count(20),
+  BUDGET_LOOKUPS_PER_TENANT: count(100),
+  BUDGET_LOOKUPS_WINDOW_SECONDS: count(600),
+  DEFENDER_INTERACTIVE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  DEFENDER_BACKGROUND_MAX_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  // Graph allows about 150 a minute per tenant: what users may take must leave the watcher room.
+  GRAPH_USER_CALLS_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(140, { message: "must leave room under Graph's 150 calls a minute (at most 140)" })
+    .default(50),
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -82,6 +103,17 @@ export interface Config {
     readonly authorityHost: string;
     readonly disableInstanceDiscovery: boolean;
   };
+  /** How long Defender calls may wait for the tenant's rate limit, and the users' share of it. */
+  readonly defenderLimits: {
+    /** Someone waits (a Teams user, the Experts API): all waits of one call, rate limit and retries. */
+    readonly interactiveMaxWaitMs: number;
+    /** Watcher polls, machine actions, incident tasks: the rate-limit wait of one attempt. */
+    readonly backgroundMaxWaitMs: number;
+    /** Graph calls per minute and tenant that Teams users' messages may cause (of about 150). */
+    readonly graphUserCallsPerMinute: number;
+  };
+  /** Per user and per tenant, per instance (src/platform/budgets.ts). */
+  readonly budgets: BudgetSettings;
   /** Whether to embed the Defender XDR emulator (auto: when no tenants file is configured). */
   readonly emulator: {
     readonly enabled: boolean;
@@ -166,6 +198,28 @@ export function loadConfig(env: EnvInput): Config {
       authorityHost: e.AZURE_AUTHORITY_HOST.replace(/\/+$/, ''),
       disableInstanceDiscovery: e.AZURE_DISABLE_INSTANCE_DISCOVERY,
     },
+    defenderLimits: {
+      interactiveMaxWaitMs: e.DEFENDER_INTERACTIVE_MAX_WAIT_MS,
+      backgroundMaxWaitMs: e.DEFENDER_BACKGROUND_MAX_WAIT_MS,
+      graphUserCallsPerMinute: e.GRAPH_USER_CALLS_PER_MINUTE,
+    },
+    budgets: {
+      message: budget(
+        e.BUDGET_MESSAGES_PER_USER,
+        e.BUDGET_MESSAGES_PER_TENANT,
+        e.BUDGET_MESSAGES_WINDOW_SECONDS,
+      ),
+      cardAction: budget(
+        e.BUDGET_CARD_ACTIONS_PER_USER,
+        e.BUDGET_CARD_ACTIONS_PER_TENANT,
+        e.BUDGET_CARD_ACTIONS_WINDOW_SECONDS,
+      ),
+      lookup: budget(
+        e.BUDGET_LOOKUPS_PER_USER,
+        e.BUDGET_LOOKUPS_PER_TENANT,
+        e.BUDGET_LOOKUPS_WINDOW_SECONDS,
+      ),
+    },
     emulator: {
       enabled: emulatorEnabled,
       port: e.EMULATOR_PORT,
@@ -188,6 +242,10 @@ export function loadConfig(env: EnvInput): Config {
       requiredRole: e.EXPERTS_API_ROLE,
     },
   });
+}
+
+function budget(perUser: number, perTenant: number, windowSeconds: number): BudgetLimit {
+  return { perUser, perTenant, windowSeconds };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -67,10 +67,17 @@ export async function setUpDefender(
   }
   const tenants = tenantsFile ? await loadTenantsFile(tenantsFile) : [];
   if (tenants.length === 0) logger.warn({}, 'no customer tenants configured (TENANTS_FILE)');
+  const limits = config.defenderLimits;
   const factory = new DefenderClientFactory(tenants, {
     ...endpoints,
     env: secrets,
     ...tuning,
+    retry: {
+      interactiveMaxWaitMs: limits.interactiveMaxWaitMs,
+      backgroundMaxWaitMs: limits.backgroundMaxWaitMs,
+      ...tuning.retry,
+    },
+    rateWindows: { graphUser: [{ points: limits.graphUserCallsPerMinute, durationSeconds: 60 }] },
     logger: logger.child({ component: 'defender' }),
   });
   return { factory, emulator, tenantsFile };

@@ -10,6 +10,7 @@ import type {
   CardActions,
   Turn,
 } from '../../src/app/feature.ts';
+import { refusalFor } from '../turn-budget.ts';
 
 export function cardResponse(card: object): AdaptiveCardInvokeResponse {
   return {
@@ -80,6 +81,12 @@ export class CardActionRouter {
     try {
       return await handler({ ...turn, verb, data });
     } catch (err) {
+      // Over a budget, or Defender busy: nothing was done; the clicked card stays for later.
+      const refusal = refusalFor(err);
+      if (refusal) {
+        turn.logger.info({ verb, reason: (err as Error).name }, 'card action refused for now');
+        return { kind: 'message', text: refusal.text };
+      }
       turn.logger.error({ err, verb }, 'card action failed');
       return {
         kind: 'notice',

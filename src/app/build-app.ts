@@ -34,6 +34,7 @@ import {
   type ContactsCommandDeps,
   type TenantsFeature,
 } from '../features/tenants/index.ts';
+import { Budgets } from '../platform/budgets.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { sleep as systemSleep, type Sleep } from '../platform/sleep.ts';
@@ -158,6 +159,8 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     responses: new ManagedResponseRepository(store),
     outbox: new Outbox(store),
     events: featureEvents(logger),
+    // Per instance: N instances allow N times these figures.
+    budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   const platform = buildPlatform(shared);
@@ -170,6 +173,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     organizationName: async (tenantId) => shared.tenantOf(tenantId)?.name,
     features: features.all,
     onInstalled: (record) => shared.events.dispatch('onInstalled', record),
+    budget: shared.budgets,
   });
   const readiness = readinessCheck(store, platform.watcher);
   const server = createServer({
@@ -225,6 +229,8 @@ interface Shared {
   responses: ManagedResponseRepository;
   outbox: Outbox;
   events: FeatureEvents;
+  /** Messages, clicks and Graph look-ups per user and tenant. */
+  budgets: Budgets;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -328,6 +334,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       incidents,
       responses,
       defender: app.defender,
+      budgets: app.budgets,
       logger,
       now,
       ...tuning.chat,

@@ -16,6 +16,7 @@ import { GraphIncidentsClient } from './graph-incidents-client.ts';
 import { MachineActionsClient } from './machine-actions-client.ts';
 import {
   graphRateWindows,
+  graphUserRateWindows,
   mdeRateWindows,
   RateLimitGate,
   type RateWindow,
@@ -46,8 +47,15 @@ export interface DefenderClientFactoryOptions {
   random?: () => number;
   now?: Clock;
   logger?: Logger;
-  /** Client-side quotas per tenant; defaults are Defender's documented limits. */
-  rateWindows?: { graph?: readonly RateWindow[]; mde?: readonly RateWindow[] };
+  /**
+   * Client-side quotas per tenant; defaults are Defender's documented limits. `graphUser`: the
+   * part of the Graph quota that calls caused by Teams users may take (default a third).
+   */
+  rateWindows?: {
+    graph?: readonly RateWindow[];
+    graphUser?: readonly RateWindow[];
+    mde?: readonly RateWindow[];
+  };
   /** Replaces @azure/identity (unit tests). */
   createCredential?: (target: CredentialTarget, options: CredentialOptions) => TokenCredential;
 }
@@ -66,7 +74,9 @@ export class DefenderClientFactory {
     tenants: readonly TenantDefenderConfig[],
     options: DefenderClientFactoryOptions = {},
   ) {
-    const graphGate = new RateLimitGate(options.rateWindows?.graph ?? graphRateWindows);
+    const graphGate = new RateLimitGate(options.rateWindows?.graph ?? graphRateWindows, {
+      userWindows: options.rateWindows?.graphUser ?? graphUserRateWindows,
+    });
     const mdeGate = new RateLimitGate(options.rateWindows?.mde ?? mdeRateWindows);
     const createCredential = options.createCredential ?? createTenantCredential;
     const credentialOptions: CredentialOptions = {};

@@ -2,6 +2,10 @@
 // bearer token (cached by @azure/identity), per-tenant client-side rate limit, per-attempt
 // timeout, 429 honouring Retry-After, 5xx/timeouts retried with backoff + jitter (p-retry bounds
 // the attempts), JSON parsed with zod, and typed errors. Tokens and secrets are never logged.
+// Every wait is bounded by the call's lane: when someone waits for the answer (`user`,
+// `interactive`) the rate limit and the retries together wait at most `interactiveMaxWaitMs`,
+// and what would take longer fails at once with a typed error that says when to try again;
+// background calls wait at most `backgroundMaxWaitMs` for the rate limit per attempt.
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { TokenCredential } from '@azure/identity';
@@ -9,6 +13,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
 import {
   DefenderAuthError,
+  DefenderBusyError,
   DefenderNotFoundError,
   DefenderRequestError,
   DefenderThrottledError,
@@ -16,11 +21,19 @@ import {
   type DefenderApi,
 } from './errors.ts';
 import { sleep, type Sleep } from '../platform/sleep.ts';
-import type { RateLimitGate } from './rate-limit-gate.ts';
+import { GateWaitTooLongError, type RateLimitGate } from './rate-limit-gate.ts';
 import { parseRetryAfterMs, retryDelayMs } from '../platform/retry.ts';
 import { defaultRetrySettings, defenderBackoff, type RetrySettings } from './retry-settings.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Who waits for a call. `user`: a Teams user's message or click caused it (it also takes from
+ * the tenant's user share of the rate limit, so users never use up what the watcher needs);
+ * `interactive`: another caller waits for the answer (the Experts API); `background`: nobody
+ * does (watcher polls, machine actions, incident tasks). The first two wait briefly, if at all.
+ */
+export type CallLane = 'user' | 'interactive' | 'background';
 
 export interface DefenderHttpClientOptions {
   api: DefenderApi;
@@ -58,6 +71,8 @@ export interface DefenderRequest<T> {
    * prove the request was not processed (429, 503) are retried, not timeouts or other 5xx.
    */
   idempotent?: boolean;
+  /** Default `background`. */
+  lane?: CallLane;
 }
 
 type FailureKind = 'throttled' | 'server' | 'timeout' | 'network';
@@ -103,16 +118,28 @@ export class DefenderHttpClient {
   }
 
   async send<T>(request: DefenderRequest<T>): Promise<T> {
+    const lane = request.lane ?? 'background';
+    // Someone waits for the answer: all waits of this call (rate limit, retries) end by then.
+    const deadline =
+      lane === 'background' ? undefined : this.nowMs() + this.settings.interactiveMaxWaitMs;
     let last: RetryableFailure | undefined;
+    let attempts = 0;
+    let nextWaitMs = 0;
     try {
       return await pRetry(
         async () => {
+          attempts += 1;
           try {
-            return await this.attempt(request);
+            return await this.attempt(request, lane, deadline);
           } catch (error) {
             if (error instanceof RetryableFailure && this.mayRepeat(request, error)) {
-              last = error;
-              throw error;
+              if (attempts <= this.settings.retries) {
+                nextWaitMs = this.waitBeforeRetry(error, attempts);
+              }
+              if (deadline === undefined || this.nowMs() + nextWaitMs <= deadline) {
+                last = error;
+                throw error;
+              }
             }
             if (error instanceof RetryableFailure) throw new AbortError(this.finalError(error));
             throw new AbortError(error instanceof Error ? error : new Error(String(error)));
@@ -127,7 +154,6 @@ export class DefenderHttpClient {
           randomize: false,
           onFailedAttempt: async (error) => {
             if (!(error instanceof RetryableFailure) || error.retriesLeft <= 0) return;
-            const waitMs = this.waitBeforeRetry(error, error.attemptNumber);
             this.options.logger?.warn(
               {
                 api: this.api,
@@ -137,11 +163,12 @@ export class DefenderHttpClient {
                 status: error.status,
                 code: error.code,
                 attempt: error.attemptNumber,
-                waitMs,
+                waitMs: nextWaitMs,
+                lane,
               },
               'Defender request failed; retrying',
             );
-            await this.sleep(waitMs);
+            await this.sleep(nextWaitMs);
           },
         },
       );
@@ -178,8 +205,30 @@ export class DefenderHttpClient {
     }
   }
 
-  private async attempt<T>(request: DefenderRequest<T>): Promise<T> {
-    await this.options.gate.acquire(this.tenantId);
+  private nowMs(): number {
+    return this.now().getTime();
+  }
+
+  /** Waits for the tenant's rate limit, within the lane's bound; DefenderBusyError beyond it. */
+  private async pass(lane: CallLane, deadline: number | undefined): Promise<void> {
+    const maxWaitMs =
+      deadline === undefined
+        ? this.settings.backgroundMaxWaitMs
+        : Math.max(0, deadline - this.nowMs());
+    try {
+      await this.options.gate.acquire(this.tenantId, { maxWaitMs, user: lane === 'user' });
+    } catch (error) {
+      if (!(error instanceof GateWaitTooLongError)) throw error;
+      throw new DefenderBusyError(this.api, Math.ceil(error.retryAfterMs / 1000));
+    }
+  }
+
+  private async attempt<T>(
+    request: DefenderRequest<T>,
+    lane: CallLane,
+    deadline: number | undefined,
+  ): Promise<T> {
+    await this.pass(lane, deadline);
     const token = await this.token(request.permission);
     const url = this.url(request);
     const headers: Record<string, string> = {

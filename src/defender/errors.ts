@@ -27,6 +27,22 @@ export class DefenderThrottledError extends DefenderError {
   }
 }
 
+/**
+ * The bot's own rate limit for this tenant (rate-limit-gate.ts) would make the call wait longer
+ * than its caller allows, so it was not sent: someone is waiting (a Teams user, the Experts API)
+ * or the quota is spent for a long while. A kind of throttling: answered the same way (503 with
+ * Retry-After, "Defender is busy" on a card, the watcher's backoff).
+ */
+export class DefenderBusyError extends DefenderThrottledError {
+  constructor(api: DefenderApi, retryAfterSeconds: number) {
+    super(api, retryAfterSeconds);
+    this.name = 'DefenderBusyError';
+    this.message =
+      `${apiName(api)}: this tenant's request quota is in use for now, so the request was not ` +
+      `sent (the bot's own rate limit). Retry after ${retryAfterSeconds} s.`;
+  }
+}
+
 /** The token could not be obtained (401/400 from Entra ID) or the API refused it (401/403). */
 export class DefenderAuthError extends DefenderError {
   readonly status: number | undefined;

@@ -9,7 +9,7 @@ import type {
   IncidentComment,
   IncidentStatus,
 } from '../domain/incident.ts';
-import type { DefenderHttpClient } from './defender-http-client.ts';
+import type { CallLane, DefenderHttpClient } from './defender-http-client.ts';
 import {
   graphCommentSchema,
   graphIncidentSchema,
@@ -43,6 +43,11 @@ export interface IncidentPage {
   incidents: Incident[];
   /** Present while Graph has more pages. */
   nextLink?: string;
+}
+
+/** Who waits for the call (defender-http-client.ts); default background. */
+export interface CallOptions {
+  lane?: CallLane;
 }
 
 export interface IncidentWithAlerts {
@@ -99,8 +104,9 @@ export class GraphIncidentsClient {
     return all;
   }
 
-  async getIncident(incidentId: string): Promise<IncidentWithAlerts> {
+  async getIncident(incidentId: string, options: CallOptions = {}): Promise<IncidentWithAlerts> {
     const raw = await this.http.send({
+      ...options,
       method: 'GET',
       path: incidentPath(incidentId),
       query: { $expand: 'alerts' },
@@ -142,8 +148,13 @@ export class GraphIncidentsClient {
   }
 
   /** Adds a comment; returns the incident's full comment list (Graph returns it). */
-  async addComment(incidentId: string, comment: string): Promise<IncidentComment[]> {
+  async addComment(
+    incidentId: string,
+    comment: string,
+    options: CallOptions = {},
+  ): Promise<IncidentComment[]> {
     const result = await this.http.send({
+      ...options,
       method: 'POST',
       path: `${incidentPath(incidentId)}/comments`,
       body: { '@odata.type': 'microsoft.graph.security.alertComment', comment },

@@ -1,12 +1,20 @@
 // Client-side rate limits per tenant, so the bot stays under Defender's quotas instead of learning
 // them from 429s. Several windows at once (MDE: 100/min AND 1,500/hour). RateLimiterUnion would
 // consume from every window even when one refuses, and RateLimiterQueue takes a single limiter,
-// so this gate consumes window by window, gives back what it took when a later window refuses,
-// waits and tries again. Callers of one key are served first come, first served. The waits use
-// setTimeout and the limiter reads Date.now(), so tests drive both with sinon fake timers (an
-// instant fake sleep would only spin against the real clock).
+// so a lane consumes window by window, gives back what it took when a later window refuses,
+// waits and tries again. Callers of one key are served first come, first served.
+//
+// Every wait is bounded when the caller says how long it may wait (`maxWaitMs`): a call that
+// would wait longer fails at once with GateWaitTooLongError (or, queued behind others, at its
+// deadline at the latest) and takes no point, so a person or an API client gets an answer
+// instead of a hang. Calls caused by Teams users (`user: true`) first take a point from the
+// tenant's user windows, a part of its quota, in a queue of their own: however many of them
+// wait, they never hold up or use the share that the watcher and the machine actions need.
+//
+// The limiter reads Date.now() and the waits go through `sleep` (setTimeout by default), so
+// tests drive both with sinon fake timers (an instant fake sleep would spin against the clock).
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { sleep } from '../platform/sleep.ts';
+import { sleep as defaultSleep, type Sleep } from '../platform/sleep.ts';
 
 export interface RateWindow {
   points: number;
@@ -20,45 +28,203 @@ export const mdeRateWindows: readonly RateWindow[] = [
 
 export const graphRateWindows: readonly RateWindow[] = [{ points: 150, durationSeconds: 60 }];
 
+/** A third of Graph's 150/min for look-ups Teams users cause; the rest stays for the watcher. */
+export const graphUserRateWindows: readonly RateWindow[] = [{ points: 50, durationSeconds: 60 }];
+
+export interface RateLimitGateOptions {
+  /**
+   * Windows that calls caused by a Teams user take a point from first (per tenant, on top of
+   * the tenant's windows): make them a part of the tenant's quota. None = no user lane.
+   */
+  userWindows?: readonly RateWindow[];
+  now?: () => number;
+  sleep?: Sleep;
+}
+
+export interface AcquireOptions {
+  /** Fail with GateWaitTooLongError rather than wait longer than this. Default: no bound. */
+  maxWaitMs?: number;
+  /** Caused by a Teams user: takes from the user windows too (see RateLimitGateOptions). */
+  user?: boolean;
+}
+
+/** The call would have to wait longer than its caller allows; nothing was consumed. */
+export class GateWaitTooLongError extends Error {
+  constructor(
+    /** About when a call of this key may go out again (ms from now, at least 1 s). */
+    readonly retryAfterMs: number,
+    readonly maxWaitMs: number,
+  ) {
+    super(`rate limit: a wait of about ${retryAfterMs} ms exceeds the allowed ${maxWaitMs} ms`);
+    this.name = 'GateWaitTooLongError';
+  }
+}
+
 export class RateLimitGate {
-  private readonly limiters: RateLimiterMemory[];
-  private readonly tails = new Map<string, Promise<unknown>>();
+  readonly #tenant: Lane;
+  readonly #user: Lane | undefined;
+  readonly #now: () => number;
 
-  constructor(windows: readonly RateWindow[]) {
-    this.limiters = windows.map(
-      (w, i) =>
-        new RateLimiterMemory({
-          points: w.points,
-          duration: w.durationSeconds,
-          keyPrefix: `w${i}`,
-        }),
-    );
+  constructor(windows: readonly RateWindow[], options: RateLimitGateOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    const clock = { now: this.#now, sleep: options.sleep ?? defaultSleep };
+    this.#tenant = new Lane(limiters(windows, 'w'), clock);
+    this.#user = options.userWindows?.length
+      ? new Lane(limiters(options.userWindows, 'u'), clock)
+      : undefined;
   }
 
-  /** Resolves when one call for `key` (a tenant) may go out; returns how long it waited (ms). */
-  acquire(key: string): Promise<number> {
-    const since = Date.now();
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const mine = previous.then(() => this.take(key, since));
-    const tail = mine.catch(() => undefined);
-    this.tails.set(key, tail);
-    // Drop the entry once idle so the map does not grow with every tenant ever seen.
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+  /**
+   * Resolves when one call for `key` (a tenant) may go out, with how long it waited (ms);
+   * rejects with GateWaitTooLongError when that would take longer than `maxWaitMs`.
+   */
+  async acquire(key: string, options: AcquireOptions = {}): Promise<number> {
+    const since = this.#now();
+    const maxWaitMs = options.maxWaitMs ?? Infinity;
+    const deadline = since + maxWaitMs;
+    const user = options.user ? this.#user : undefined;
+    if (user) await user.take(key, deadline, maxWaitMs);
+    try {
+      await this.#tenant.take(key, deadline, maxWaitMs);
+    } catch (error) {
+      await user?.giveBack(key);
+      throw error;
+    }
+    return this.#now() - since;
+  }
+}
+
+interface Waiter {
+  deadline: number;
+  /** Settled (served, refused or timed out): the pump skips it. */
+  settled: boolean;
+  /** The pump sleeps for this one, within its deadline: its own timer leaves it alone. */
+  committed: boolean;
+  serve(): void;
+  refuse(retryAfterMs: number): void;
+  fail(error: unknown): void;
+}
+
+interface Queue {
+  waiters: Waiter[];
+  pumping: boolean;
+  /** While the pump sleeps: when the head of the queue may try again. */
+  resumeAt: number | undefined;
+}
+
+/** One FIFO queue per key over a set of windows. */
+class Lane {
+  readonly #queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly limiters: readonly RateLimiterMemory[],
+    private readonly clock: { now: () => number; sleep: Sleep },
+  ) {}
+
+  take(key: string, deadline: number, maxWaitMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const queue = this.#queueOf(key);
+      const now = this.clock.now();
+      // Queued behind a head that cannot go before our deadline: no use waiting to learn it.
+      if (queue.resumeAt !== undefined && queue.resumeAt > deadline) {
+        reject(tooLong(queue.resumeAt - now, maxWaitMs));
+        return;
+      }
+      const timer = new AbortController();
+      const waiter: Waiter = {
+        deadline,
+        settled: false,
+        committed: false,
+        serve: () => settle(() => resolve()),
+        refuse: (retryAfterMs) => settle(() => reject(tooLong(retryAfterMs, maxWaitMs))),
+        fail: (error) =>
+          settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
+      };
+      const settle = (then: () => void) => {
+        if (waiter.settled) return;
+        waiter.settled = true;
+        timer.abort();
+        then();
+      };
+      if (Number.isFinite(deadline)) {
+        this.clock.sleep(Math.max(0, deadline - now), timer.signal).then(
+          () => {
+            if (waiter.committed) return;
+            const resumeAt = queue.resumeAt ?? this.clock.now();
+            waiter.refuse(resumeAt - this.clock.now());
+          },
+          () => undefined, // served or refused before the deadline
+        );
+      }
+      queue.waiters.push(waiter);
+      void this.#pump(key, queue);
     });
-    return mine;
   }
 
-  private async take(key: string, since: number): Promise<number> {
-    for (;;) {
-      const refusal = await this.tryConsume(key);
-      if (refusal === undefined) return Date.now() - since;
-      await sleep(Math.max(1, refusal));
+  /** Returns the points of a call that did not go out after all. */
+  async giveBack(key: string): Promise<void> {
+    await Promise.all(this.limiters.map((l) => l.reward(key, 1)));
+  }
+
+  #queueOf(key: string): Queue {
+    let queue = this.#queues.get(key);
+    if (!queue) {
+      queue = { waiters: [], pumping: false, resumeAt: undefined };
+      this.#queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  async #pump(key: string, queue: Queue): Promise<void> {
+    if (queue.pumping) return;
+    queue.pumping = true;
+    try {
+      for (;;) {
+        const head = queue.waiters[0];
+        if (!head) break;
+        if (head.settled) {
+          queue.waiters.shift();
+          continue;
+        }
+        let refusal: number | undefined;
+        try {
+          refusal = await this.#tryConsume(key);
+        } catch (error) {
+          queue.waiters.shift();
+          head.fail(error);
+          continue;
+        }
+        if (head.settled) {
+          // Its deadline passed meanwhile: the point it got goes back.
+          if (refusal === undefined) await this.giveBack(key);
+          continue;
+        }
+        if (refusal === undefined) {
+          queue.waiters.shift();
+          head.serve();
+          continue;
+        }
+        const now = this.clock.now();
+        if (now + refusal > head.deadline) {
+          queue.waiters.shift();
+          head.refuse(refusal);
+          continue;
+        }
+        head.committed = true;
+        queue.resumeAt = now + refusal;
+        await this.clock.sleep(Math.max(1, refusal));
+        queue.resumeAt = undefined;
+        head.committed = false;
+      }
+    } finally {
+      queue.pumping = false;
+      // Drop the entry once idle so the map does not grow with every tenant ever seen.
+      if (queue.waiters.length === 0 && this.#queues.get(key) === queue) this.#queues.delete(key);
     }
   }
 
   /** Undefined when every window granted a point; otherwise the ms before the refusing window frees one. */
-  private async tryConsume(key: string): Promise<number | undefined> {
+  async #tryConsume(key: string): Promise<number | undefined> {
     const taken: RateLimiterMemory[] = [];
     for (const limiter of this.limiters) {
       try {
@@ -66,10 +232,26 @@ export class RateLimitGate {
         taken.push(limiter);
       } catch (refusal) {
         if (!(refusal instanceof RateLimiterRes)) throw refusal;
-        await Promise.all(taken.map((t) => t.reward(key, 1)));
+        // A refused consume still counts; give that back too, so that the counts stay true.
+        await Promise.all([...taken, limiter].map((t) => t.reward(key, 1)));
         return refusal.msBeforeNext;
       }
     }
     return undefined;
   }
+}
+
+function limiters(windows: readonly RateWindow[], prefix: string): RateLimiterMemory[] {
+  return windows.map(
+    (w, i) =>
+      new RateLimiterMemory({
+        points: w.points,
+        duration: w.durationSeconds,
+        keyPrefix: `${prefix}${i}`,
+      }),
+  );
+}
+
+function tooLong(retryAfterMs: number, maxWaitMs: number): GateWaitTooLongError {
+  return new GateWaitTooLongError(Math.max(1_000, Math.ceil(retryAfterMs)), maxWaitMs);
 }

@@ -13,6 +13,17 @@ export interface RetrySettings {
   requestTimeoutMs: number;
   /** A 429 asking to wait longer than this fails at once with DefenderThrottledError. */
   maxRetryAfterSeconds: number;
+  /**
+   * Someone waits for the answer (a Teams user, the Experts API): the longest a call waits in
+   * all, for the tenant's rate limit and between retries. What would take longer fails at once
+   * (DefenderBusyError, or DefenderThrottledError with Graph's Retry-After).
+   */
+  interactiveMaxWaitMs: number;
+  /**
+   * Background work (watcher polls, machine actions, incident tasks): the longest one attempt
+   * waits for the tenant's rate limit. A minute rides out a per-minute window, never an hour's.
+   */
+  backgroundMaxWaitMs: number;
 }
 
 export const defaultRetrySettings: RetrySettings = {
@@ -22,6 +33,8 @@ export const defaultRetrySettings: RetrySettings = {
   factor: 2,
   requestTimeoutMs: 30_000,
   maxRetryAfterSeconds: 120,
+  interactiveMaxWaitMs: 2_000,
+  backgroundMaxWaitMs: 60_000,
 };
 
 /** The settings as the platform's backoff (src/platform/retry.ts); Retry-After is waited as is. */

@@ -1,6 +1,7 @@
 // One log line per poll: info when it wrote events (or is the tenant's first poll since start,
 // so an operator sees every tenant being watched), debug otherwise; failures at warn, or error
 // with the fix when Defender refused the credentials.
+import { DefenderBusyError } from '../defender/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import type { PollFailure } from './describe-poll-failure.ts';
@@ -68,7 +69,12 @@ export function logPollFailure(
       if (failure.retryAfterSeconds !== undefined) {
         details.retryAfterSeconds = failure.retryAfterSeconds;
       }
-      logger.warn(details, `incident poll of ${tenant.name} throttled by Graph; backing off`);
+      logger.warn(
+        details,
+        error instanceof DefenderBusyError
+          ? `incident poll of ${tenant.name} not sent: the tenant's Graph quota is in use (the bot's own rate limit); backing off`
+          : `incident poll of ${tenant.name} throttled by Graph; backing off`,
+      );
       return;
     case 'other':
       logger.warn(details, `incident poll of ${tenant.name} failed: ${failure.message}`);

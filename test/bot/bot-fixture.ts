@@ -25,10 +25,15 @@ export const CONTOSO: CustomerTenant = {
 
 export async function botFixture(
   extraCommands: Command[] = [],
-  options: { tenants?: CustomerTenant[]; tenantAdmin?: AppDeps['tenantAdmin'] } = {},
+  options: {
+    tenants?: CustomerTenant[];
+    tenantAdmin?: AppDeps['tenantAdmin'];
+    /** Environment for loadConfig (e.g. smaller budgets). */
+    env?: Record<string, string>;
+  } = {},
 ) {
   const store = new MemoryStore();
-  const app = await buildApp(loadConfig({}), store, {
+  const app = await buildApp(loadConfig(options.env ?? {}), store, {
     logger: silentLogger,
     defender: fakeDefender(options.tenants ?? [CONTOSO]),
     clock: () => new Date('2026-11-29T10:00:00Z'),

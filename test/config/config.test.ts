@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { defaultBudgets } from '../../src/platform/budgets.ts';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults with no environment', () => {
@@ -54,6 +55,51 @@ describe('loadConfig', () => {
       () => loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'a', EMULATOR: 'on' }),
       /EMULATOR/,
     );
+  });
+
+  it('reads the budgets and the bounds on Defender waits, with the documented defaults', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(defaults.budgets, defaultBudgets);
+    assert.deepEqual(defaults.defenderLimits, {
+      interactiveMaxWaitMs: 2_000,
+      backgroundMaxWaitMs: 60_000,
+      graphUserCallsPerMinute: 50,
+    });
+    const set = loadConfig({
+      BUDGET_MESSAGES_PER_USER: '5',
+      BUDGET_MESSAGES_PER_TENANT: '50',
+      BUDGET_MESSAGES_WINDOW_SECONDS: '10',
+      BUDGET_CARD_ACTIONS_PER_USER: '6',
+      BUDGET_CARD_ACTIONS_PER_TENANT: '60',
+      BUDGET_CARD_ACTIONS_WINDOW_SECONDS: '20',
+      BUDGET_LOOKUPS_PER_USER: '2',
+      BUDGET_LOOKUPS_PER_TENANT: '20',
+      BUDGET_LOOKUPS_WINDOW_SECONDS: '300',
+      DEFENDER_INTERACTIVE_MAX_WAIT_MS: '500',
+      DEFENDER_BACKGROUND_MAX_WAIT_MS: '30000',
+      GRAPH_USER_CALLS_PER_MINUTE: '30',
+    });
+    assert.deepEqual(set.budgets, {
+      message: { perUser: 5, perTenant: 50, windowSeconds: 10 },
+      cardAction: { perUser: 6, perTenant: 60, windowSeconds: 20 },
+      lookup: { perUser: 2, perTenant: 20, windowSeconds: 300 },
+    });
+    assert.deepEqual(set.defenderLimits, {
+      interactiveMaxWaitMs: 500,
+      backgroundMaxWaitMs: 30_000,
+      graphUserCallsPerMinute: 30,
+    });
+  });
+
+  it("refuses budgets below 1 and a users' Graph share that leaves the watcher no room", () => {
+    try {
+      loadConfig({ BUDGET_LOOKUPS_PER_USER: '0', GRAPH_USER_CALLS_PER_MINUTE: '150' });
+      assert.fail('expected ConfigError');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /BUDGET_LOOKUPS_PER_USER/);
+      assert.match(err.message, /GRAPH_USER_CALLS_PER_MINUTE: must leave room/);
+    }
   });
 
   it('trims trailing slashes from endpoint URLs', () => {

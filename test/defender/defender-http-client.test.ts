@@ -2,8 +2,10 @@ import { silentLogger } from '../../src/platform/logger.ts';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { NotFoundError as DomainNotFoundError } from '../../src/domain/errors.ts';
+import { RateLimitGate } from '../../src/defender/rate-limit-gate.ts';
 import {
   DefenderAuthError,
+  DefenderBusyError,
   DefenderNotFoundError,
   DefenderRequestError,
   DefenderThrottledError,
@@ -268,5 +270,91 @@ describe('DefenderHttpClient', () => {
     const text = JSON.stringify(logged);
     assert.match(text, /"status":503/);
     assert.doesNotMatch(text, /test-token-do-not-log/);
+  });
+
+  describe('bounded waits by lane', () => {
+    /** Time that moves only when the client sleeps. */
+    function fakeTime() {
+      let ms = Date.parse('2025-01-01T10:00:00Z');
+      const waits: number[] = [];
+      return {
+        waits,
+        now: () => new Date(ms),
+        sleep: (wait: number) => {
+          waits.push(wait);
+          ms += wait;
+          return Promise.resolve();
+        },
+      };
+    }
+
+    it('fails an interactive call at once with DefenderBusyError when the quota is in use, sending nothing', async () => {
+      const fake = new FakeFetch(() => jsonResponse(200, { ok: true }));
+      const gate = new RateLimitGate([{ points: 1, durationSeconds: 60 }]);
+      const http = testHttpClient(fake, { gate });
+      await http.send(get);
+      const started = Date.now();
+      const error = await http.send({ ...get, lane: 'interactive' }).catch((e: unknown) => e);
+      assert.ok(error instanceof DefenderBusyError, String(error));
+      assert.ok(error instanceof DefenderThrottledError, 'answered like throttling');
+      assert.ok(Date.now() - started < 500, 'no wait');
+      assert.ok(error.retryAfterSeconds! >= 59 && error.retryAfterSeconds! <= 60);
+      assert.equal(fake.calls.length, 1, 'only the first call went out');
+    });
+
+    it("bounds a background call's wait for the quota by backgroundMaxWaitMs", async () => {
+      const fake = new FakeFetch(() => jsonResponse(200, { ok: true }));
+      const gate = new RateLimitGate([{ points: 1, durationSeconds: 3_600 }]);
+      const http = testHttpClient(fake, { gate, retry: { backgroundMaxWaitMs: 60_000 } });
+      await http.send(get);
+      const error = await http.send(get).catch((e: unknown) => e);
+      assert.ok(error instanceof DefenderBusyError, String(error));
+      assert.ok(error.retryAfterSeconds! > 3_500);
+      assert.equal(fake.calls.length, 1);
+    });
+
+    it("does not wait out Graph's Retry-After when someone waits for the answer", async () => {
+      const fake = new FakeFetch(() => jsonResponse(429, undefined, { 'Retry-After': '30' }));
+      const time = fakeTime();
+      const http = testHttpClient(fake, { now: time.now, sleep: time.sleep });
+      const error = await http.send({ ...get, lane: 'user' }).catch((e: unknown) => e);
+      assert.ok(error instanceof DefenderThrottledError);
+      assert.equal(error.retryAfterSeconds, 30);
+      assert.equal(fake.calls.length, 1);
+      assert.deepEqual(time.waits, []);
+      // A background call of the same kind still waits and retries, as before.
+      await http.send(get).catch(() => undefined);
+      assert.deepEqual(time.waits, [30_000, 30_000, 30_000]);
+    });
+
+    it('retries an interactive call only while the retries fit its bound', async () => {
+      const fake = new FakeFetch(() => jsonResponse(503));
+      const time = fakeTime();
+      const http = testHttpClient(fake, {
+        now: time.now,
+        sleep: time.sleep,
+        random: () => 1,
+        retry: { minTimeoutMs: 500, maxTimeoutMs: 8_000, interactiveMaxWaitMs: 2_000 },
+      });
+      const error = await http.send({ ...get, lane: 'interactive' }).catch((e: unknown) => e);
+      assert.ok(error instanceof DefenderRequestError);
+      assert.equal(error.status, 503);
+      assert.deepEqual(time.waits, [500, 1_000], 'a third wait (2 s) would pass the 2 s bound');
+      assert.equal(fake.calls.length, 3);
+    });
+
+    it("takes user calls from the tenant's user share: the rest stays for background calls", async () => {
+      const fake = new FakeFetch(() => jsonResponse(200, { ok: true }));
+      const gate = new RateLimitGate([{ points: 3, durationSeconds: 60 }], {
+        userWindows: [{ points: 1, durationSeconds: 60 }],
+      });
+      const http = testHttpClient(fake, { gate });
+      await http.send({ ...get, lane: 'user' });
+      const second = await http.send({ ...get, lane: 'user' }).catch((e: unknown) => e);
+      assert.ok(second instanceof DefenderBusyError, 'the user share is spent');
+      await http.send(get);
+      await http.send(get);
+      assert.equal(fake.calls.length, 3);
+    });
   });
 });

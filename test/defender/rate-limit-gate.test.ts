@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { z } from 'zod';
 import {
+  GateWaitTooLongError,
   graphRateWindows,
   mdeRateWindows,
   RateLimitGate,
@@ -101,5 +102,135 @@ describe('per-tenant rate limits', () => {
     assert.equal(waits[0], 0);
     assert.ok(waits[1]! >= 1_000, `second waited ${waits[1]}`);
     assert.ok(waits[2]! >= 2_000, `third waited ${waits[2]}`);
+  });
+
+  describe('bounded waits', () => {
+    /** Settles into `state` so the fake clock can be advanced while the promise is pending. */
+    function outcome<T>(promise: Promise<T>) {
+      const state: { value?: T; error?: unknown; at?: number } = {};
+      promise.then(
+        (value) => Object.assign(state, { value, at: Date.now() }),
+        (error: unknown) => Object.assign(state, { error, at: Date.now() }),
+      );
+      return state;
+    }
+    const start = Date.parse('2025-01-01T00:00:00Z');
+
+    it('refuses at once a call that would wait longer than allowed, and takes no point', async () => {
+      const gate = new RateLimitGate([{ points: 2, durationSeconds: 60 }]);
+      await gate.acquire(TENANT_ID);
+      await gate.acquire(TENANT_ID);
+      const refused = outcome(gate.acquire(TENANT_ID, { maxWaitMs: 2_000 }));
+      await clock.tickAsync(0);
+      assert.ok(refused.error instanceof GateWaitTooLongError, String(refused.error));
+      assert.equal(refused.at, start, 'refused without waiting');
+      assert.equal(refused.error.retryAfterMs, 60_000);
+      assert.equal(refused.error.maxWaitMs, 2_000);
+      // The refusal took nothing: the next minute has both points.
+      await clock.tickAsync(60_000);
+      await gate.acquire(TENANT_ID, { maxWaitMs: 0 });
+      await gate.acquire(TENANT_ID, { maxWaitMs: 0 });
+      await assert.rejects(gate.acquire(TENANT_ID, { maxWaitMs: 0 }), GateWaitTooLongError);
+    });
+
+    it('waits when the wait fits the bound, and reports it', async () => {
+      const gate = new RateLimitGate([{ points: 1, durationSeconds: 1 }]);
+      await gate.acquire(TENANT_ID);
+      const served = outcome(gate.acquire(TENANT_ID, { maxWaitMs: 2_000 }));
+      await clock.tickAsync(999);
+      assert.equal(served.value, undefined);
+      await clock.tickAsync(1);
+      assert.equal(served.value, 1_000);
+      assert.equal(served.at, start + 1_000);
+    });
+
+    it('ends the wait of a call queued behind others at its deadline, or at once when it is known', async () => {
+      const gate = new RateLimitGate([{ points: 1, durationSeconds: 1 }]);
+      await gate.acquire(TENANT_ID);
+      // Patient callers queue for the next seconds; an impatient one arrives behind them.
+      const patient = [1, 2, 3].map(() => outcome(gate.acquire(TENANT_ID, { maxWaitMs: 10_000 })));
+      const impatient = outcome(gate.acquire(TENANT_ID, { maxWaitMs: 1_500 }));
+      await clock.tickAsync(1_500);
+      assert.ok(impatient.error instanceof GateWaitTooLongError, String(impatient.error));
+      assert.equal(impatient.at, start + 1_500, 'no later than its deadline');
+      // Once the head sleeps until a known time, a caller that cannot wait that long is told now.
+      const told = outcome(gate.acquire(TENANT_ID, { maxWaitMs: 100 }));
+      await clock.tickAsync(0);
+      assert.ok(told.error instanceof GateWaitTooLongError, String(told.error));
+      assert.equal(told.at, start + 1_500);
+      await clock.tickAsync(1_500);
+      assert.deepEqual(
+        patient.map((p) => p.at),
+        [start + 1_000, start + 2_000, start + 3_000],
+        'the refused ones took no turn',
+      );
+    });
+
+    it('keeps serving in order after a caller timed out in the middle of the queue', async () => {
+      const gate = new RateLimitGate([{ points: 1, durationSeconds: 1 }]);
+      await gate.acquire(TENANT_ID);
+      const order: string[] = [];
+      const first = gate.acquire(TENANT_ID).then(() => order.push('first'));
+      const quitter = gate.acquire(TENANT_ID, { maxWaitMs: 500 }).catch(() => order.push('quit'));
+      const last = gate.acquire(TENANT_ID).then(() => order.push('last'));
+      await clock.tickAsync(2_000);
+      await Promise.all([first, quitter, last]);
+      assert.deepEqual(order, ['quit', 'first', 'last']);
+    });
+
+    it("caps user-caused calls at the user windows, without touching the watcher's share", async () => {
+      const gate = new RateLimitGate([{ points: 150, durationSeconds: 60 }], {
+        userWindows: [{ points: 50, durationSeconds: 60 }],
+      });
+      // A flood of user look-ups: 50 go, the rest are refused at once rather than queued.
+      const user = Array.from({ length: 300 }, () =>
+        outcome(gate.acquire(TENANT_ID, { user: true, maxWaitMs: 2_000 })),
+      );
+      await clock.tickAsync(0);
+      assert.equal(user.filter((u) => u.value !== undefined).length, 50);
+      assert.ok(user.slice(50).every((u) => u.error instanceof GateWaitTooLongError));
+      // The watcher and the machine actions still have the other 100 this minute, at once.
+      const background = Array.from({ length: 100 }, () =>
+        outcome(gate.acquire(TENANT_ID, { maxWaitMs: 60_000 })),
+      );
+      await clock.tickAsync(0);
+      assert.ok(background.every((b) => b.value === 0));
+    });
+
+    it('does not let a user call waiting for its share hold up a background call', async () => {
+      const gate = new RateLimitGate([{ points: 10, durationSeconds: 60 }], {
+        userWindows: [{ points: 1, durationSeconds: 60 }],
+      });
+      await gate.acquire(TENANT_ID, { user: true });
+      const waitingUser = outcome(gate.acquire(TENANT_ID, { user: true }));
+      const watcher = outcome(gate.acquire(TENANT_ID, { maxWaitMs: 60_000 }));
+      await clock.tickAsync(0);
+      assert.equal(watcher.value, 0, 'the watcher went at once');
+      assert.equal(waitingUser.at, undefined, 'the user call waits for the next minute');
+      await clock.tickAsync(60_000);
+      assert.equal(waitingUser.value, 60_000);
+    });
+
+    it("gives the user point back when the tenant's window refuses the call", async () => {
+      const gate = new RateLimitGate([{ points: 1, durationSeconds: 60 }], {
+        userWindows: [{ points: 1, durationSeconds: 60 }],
+      });
+      await gate.acquire(TENANT_ID); // the tenant's only point, taken by the watcher
+      await assert.rejects(
+        gate.acquire(TENANT_ID, { user: true, maxWaitMs: 1_000 }),
+        GateWaitTooLongError,
+      );
+      await clock.tickAsync(60_000);
+      // Had the refused call kept its user point, this one would wait a minute.
+      assert.equal(await gate.acquire(TENANT_ID, { user: true, maxWaitMs: 0 }), 0);
+    });
+
+    it('without a bound, waits as long as the windows say (the earlier behaviour)', async () => {
+      const gate = new RateLimitGate([{ points: 1, durationSeconds: 3_600 }]);
+      await gate.acquire(TENANT_ID);
+      const next = outcome(gate.acquire(TENANT_ID));
+      await clock.tickAsync(3_600_000);
+      assert.equal(next.value, 3_600_000);
+    });
   });
 });

@@ -53,7 +53,16 @@ describe('fuzzing the HTTP surface (seeded)', function () {
   before(async () => {
     // Teams' rate limits off: they would only make botbuilder wait (Retry-After) between replies.
     connector = await FakeBotConnector.start({ limits: false });
-    app = await startInProcessApp({ EXPERTS_API_KEY: API_KEY, LOG_LEVEL: 'warn' });
+    app = await startInProcessApp({
+      EXPERTS_API_KEY: API_KEY,
+      LOG_LEVEL: 'warn',
+      // A few users send thousands of activities: with the default budgets most would get the
+      // slow-down card before reaching a handler. Look-ups keep their budget (fuzzed too).
+      BUDGET_MESSAGES_PER_USER: '1000000',
+      BUDGET_MESSAGES_PER_TENANT: '1000000',
+      BUDGET_CARD_ACTIONS_PER_USER: '1000000',
+      BUDGET_CARD_ACTIONS_PER_TENANT: '1000000',
+    });
   });
   after(async () => {
     await app.dispose();

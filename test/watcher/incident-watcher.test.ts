@@ -3,7 +3,11 @@
 // test waits for real time.
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { DefenderAuthError, DefenderThrottledError } from '../../src/defender/errors.ts';
+import {
+  DefenderAuthError,
+  DefenderBusyError,
+  DefenderThrottledError,
+} from '../../src/defender/errors.ts';
 import type { Incident } from '../../src/domain/incident.ts';
 import { IncidentWatcher, type IncidentSource } from '../../src/watcher/incident-watcher.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
@@ -122,6 +126,21 @@ describe('watcher: loops, backoff and health', () => {
     assert.equal(warn?.details.retryAfterSeconds, 30);
     assert.equal(warn?.details.retryInMs, 30_000);
     assert.equal(watcher!.health()[0]?.ok, true, 'healthy again after a successful poll');
+  });
+
+  it("backs off the same way when the tenant's quota would hold a poll too long", async () => {
+    const busy = new FakeIncidentSource();
+    busy.failures.push(new DefenderBusyError('graph', 20));
+    const other = new FakeIncidentSource();
+    const times = recordTimes(busy);
+    const otherTimes = recordTimes(other);
+    const { logger } = start({ [TENANT_A]: busy, [TENANT_B]: other });
+    await clock.tickAsync(22_500);
+    assert.deepEqual(times, [100, 20_100, 21_100, 22_100]);
+    assert.equal(otherTimes.length, 23, 'the other tenant kept its pace');
+    const warn = logger.lines.find((l) => l.level === 'warn');
+    assert.equal(warn?.details.retryAfterSeconds, 20);
+    assert.match(warn?.message ?? '', /Contoso not sent: the tenant's Graph quota is in use/);
   });
 
   it('logs bad credentials at error level with the fix, and shows them in health', async () => {

@@ -95,7 +95,7 @@ export class ChatRelay {
       text: prepared.text,
       origin: customerConversationOf(sender, tenant, this.deps.now().toISOString()),
       header: async () => {
-        const incident = await this.deps.findIncident(tenant.tenantId, incidentId);
+        const incident = await this.deps.findIncident(tenant.tenantId, incidentId, sender);
         if (!incident) return undefined;
         const response = await this.deps.managedResponse?.(tenant.tenantId, incidentId);
         const activity = chatHeaderActivity(chatHeaderData(incident, tenant.name, response));
@@ -309,7 +309,7 @@ export class ChatRelay {
         refused: 'invalidIncidentId',
       };
     }
-    const incident = await this.deps.findIncident(tenant.tenantId, incidentId);
+    const incident = await this.deps.findIncident(tenant.tenantId, incidentId, sender);
     if (!incident) {
       return this.#refuse(
         sender,

@@ -5,7 +5,9 @@
 // what became of their messages; an install in the experts' team resumes waiting relays.
 import type { CardActionHandler, Command, Feature, Turn } from '../../app/feature.ts';
 import type { Incident } from '../../domain/incident.ts';
+import type { CallOptions } from '../../defender/graph-incidents-client.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
+import type { Budgets } from '../../platform/budgets.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ConversationRecord } from '../../shared/conversation-registry.ts';
@@ -28,12 +30,16 @@ import { socThreadResolver } from './soc-thread-resolver.ts';
 export type { ExpertsSide } from './chat-jobs.ts';
 export { DEMO_EXPERTS_SIDE, resolveExpertsSide } from './experts-side.ts';
 
-/** What the feature needs of a tenant's Defender clients (DefenderClientFactory provides it). */
+/**
+ * What the feature needs of a tenant's Defender clients (DefenderClientFactory provides it). Its
+ * calls are caused by people's messages: they go in the `user` lane (a bounded wait, and only
+ * the users' share of the tenant's Graph quota, so the watcher keeps its own).
+ */
 export interface ChatDefender {
   forTenant(tenantId: string): {
     incidents: {
-      getIncident(incidentId: string): Promise<{ incident: Incident }>;
-      addComment(incidentId: string, comment: string): Promise<unknown>;
+      getIncident(incidentId: string, options?: CallOptions): Promise<{ incident: Incident }>;
+      addComment(incidentId: string, comment: string, options?: CallOptions): Promise<unknown>;
     };
   };
 }
@@ -46,6 +52,8 @@ export interface ChatFeatureDeps {
   incidents: Pick<IncidentDirectory, 'get' | 'listForTenant'>;
   responses: Pick<ManagedResponseRepository, 'get'>;
   defender: ChatDefender;
+  /** Look-ups of incidents not stored yet, per user and tenant; none = unlimited. */
+  budgets?: Pick<Budgets, 'spend'>;
   logger: Logger;
   now: Clock;
   /** Message size limit in characters (default 4,000). */
@@ -71,6 +79,7 @@ export interface ChatFeature extends Feature {
 
 export function chatFeature(deps: ChatFeatureDeps): ChatFeature {
   const logger = deps.logger.child({ component: 'chat' });
+  const { budgets } = deps;
   const relay = new ChatRelay({
     store: deps.store,
     delivery: deps.delivery,
@@ -79,7 +88,14 @@ export function chatFeature(deps: ChatFeatureDeps): ChatFeature {
     findIncident: incidentFinder({
       directory: deps.incidents,
       fetch: async (tenantId, incidentId) =>
-        (await deps.defender.forTenant(tenantId).incidents.getIncident(incidentId)).incident,
+        (
+          await deps.defender
+            .forTenant(tenantId)
+            .incidents.getIncident(incidentId, { lane: 'user' })
+        ).incident,
+      ...(budgets
+        ? { spend: (tenantId, userId) => budgets.spend('lookup', { tenantId, userId }) }
+        : {}),
     }),
     socThreadIncident: socThreadResolver({
       directory: deps.incidents,
@@ -88,7 +104,9 @@ export function chatFeature(deps: ChatFeatureDeps): ChatFeature {
     managedResponse: async (tenantId: string, incidentId: string) =>
       (await deps.responses.get(tenantId, incidentId))?.value,
     addComment: async (tenantId, incidentId, comment) => {
-      await deps.defender.forTenant(tenantId).incidents.addComment(incidentId, comment);
+      await deps.defender
+        .forTenant(tenantId)
+        .incidents.addComment(incidentId, comment, { lane: 'user' });
     },
     ...(deps.maxChars ? { maxChars: deps.maxChars } : {}),
     logger,

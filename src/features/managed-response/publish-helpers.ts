@@ -15,7 +15,11 @@ export interface ExpertActor {
   name: string;
 }
 
-/** The incident as the watcher saw it, else from Graph (404 → NotFoundError for a wrong id). */
+/**
+ * The incident as the watcher saw it, else from Graph (404 → NotFoundError for a wrong id). The
+ * experts' tooling waits for the answer: an `interactive` call, which fails fast with
+ * DefenderThrottledError (503 + Retry-After) rather than wait long for the tenant's quota.
+ */
 export async function findIncident(
   deps: { incidents: Pick<IncidentDirectory, 'get'>; defender: DefenderPort },
   tenant: CustomerTenant,
@@ -24,7 +28,7 @@ export async function findIncident(
   const seen = await deps.incidents.get(tenant.tenantId, incidentId);
   if (seen) return seen;
   const graph = deps.defender.forTenant(tenant.tenantId).incidents;
-  return (await graph.getIncident(incidentId)).incident;
+  return (await graph.getIncident(incidentId, { lane: 'interactive' })).incident;
 }
 
 /** Runs the incident task now; answers 'queued' if Graph takes longer (it keeps retrying). */

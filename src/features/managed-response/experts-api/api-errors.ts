@@ -1,8 +1,9 @@
 // Failures of Experts API requests as HTTP answers: `{ error: { code, message, details? } }`,
 // with a status the experts' tooling can act on. Defender failures while checking an incident
-// are 502 (the bot is fine, Defender is not); anything unexpected is a 500 that says nothing more.
+// are 502 (the bot is fine, Defender is not), except throttling, ours or Graph's: 503 with
+// Retry-After; anything unexpected is a 500 that says nothing more.
 import { ZodError } from 'zod';
-import { DefenderError } from '../../../defender/errors.ts';
+import { DefenderError, DefenderThrottledError } from '../../../defender/errors.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import { ResponseConflictError } from '../response-errors.ts';
 import { fieldPath } from './api-schemas.ts';
@@ -23,7 +24,12 @@ export class ApiError extends Error {
   }
 }
 
-export function toApiError(err: unknown): { status: number; body: ApiErrorBody } {
+export function toApiError(err: unknown): {
+  status: number;
+  body: ApiErrorBody;
+  /** For 503: when to try again. */
+  retryAfterSeconds?: number;
+} {
   const answer = (status: number, code: string, message: string) => ({
     status,
     body: { error: { code, message } },
@@ -53,6 +59,12 @@ export function toApiError(err: unknown): { status: number; body: ApiErrorBody }
       default:
         return answer(409, err.code, err.message);
     }
+  }
+  if (err instanceof DefenderThrottledError) {
+    return {
+      ...answer(503, 'DefenderBusy', err.message),
+      retryAfterSeconds: err.retryAfterSeconds ?? 60,
+    };
   }
   if (err instanceof DefenderError) return answer(502, 'DefenderUnavailable', err.message);
   return answer(500, 'InternalError', 'Internal error');

@@ -44,8 +44,12 @@ export function registerExpertsApi(server: Server, deps: ExpertsRoutesDeps): voi
       checkSize(req, deps.maxBodyBytes ?? 256 * 1024);
       await handler(req, res, expert);
     } catch (err) {
-      const { status, body } = toApiError(err);
-      if (status >= 500) deps.logger.error({ err, path: req.path() }, 'Experts API request failed');
+      const { status, body, retryAfterSeconds } = toApiError(err);
+      if (status === 503) deps.logger.warn({ err, path: req.path() }, 'Experts API: Defender busy');
+      else if (status >= 500) {
+        deps.logger.error({ err, path: req.path() }, 'Experts API request failed');
+      }
+      if (retryAfterSeconds !== undefined) res.header('retry-after', String(retryAfterSeconds));
       res.header('api-version', '1');
       res.send(status, body);
     }
