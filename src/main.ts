@@ -1,6 +1,7 @@
 // `npm start` (through src/start.ts): configuration → store → buildApp → listen, until SIGINT or
 // SIGTERM. Everything the app is made of is assembled in src/app/build-app.ts.
 import { buildApp } from './app/build-app.ts';
+import { openStore } from './app/open-store.ts';
 import { loadConfig, type Config } from './config.ts';
 import {
   createLogger,
@@ -9,7 +10,6 @@ import {
   type RootLogger,
 } from './platform/logger.ts';
 import { closeServer, listen } from './server.ts';
-import { openLowdbStore } from './store/lowdb-store.ts';
 
 export interface RunningApp {
   url: string;
@@ -22,13 +22,14 @@ export async function startApp(
   env: Readonly<Record<string, string | undefined>>,
   logger: RootLogger,
 ): Promise<RunningApp> {
-  const store = await openLowdbStore({ dataDir: config.dataDir, logger });
+  const store = await openStore(config, logger);
   const app = await buildApp(config, store, { env, logger });
   const port = await listen(app.server, config.port, config.host);
   const url = `http://localhost:${port}`;
   app.start();
   logger.info(
     {
+      pid: process.pid,
       messagingEndpoint: `${url}/api/messages`,
       dataDir: config.dataDir,
       auth: config.bot.appId ? 'on' : 'off (local mode)',
@@ -71,13 +72,21 @@ export async function main(): Promise<void> {
   });
   console.log(`Bot messaging endpoint: ${app.url}/api/messages`);
   if (app.emulatorUrl) console.log(`Defender XDR emulator: ${app.emulatorUrl}`);
+  // Handlers stay installed: a second Ctrl-C or SIGTERM while closing (a launcher or an
+  // orchestrator repeating itself) must not kill the bot before it has closed cleanly.
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) {
+      logger.info({ signal }, 'already stopping; waiting for the clean close');
+      return;
+    }
+    stopping = true;
     logger.info({ signal }, 'stopping');
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -30,8 +30,15 @@ async function launch(): Promise<void> {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [TRUSTED_MARK]: '1' },
   });
+  // The bot closes cleanly on its first signal; later ones are not forwarded (a second Ctrl-C
+  // reaches the bot anyway through the terminal's process group, and the bot ignores it).
+  let forwarded = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => child.kill(signal));
+    process.on(signal, () => {
+      if (forwarded) return;
+      forwarded = true;
+      child.kill(signal);
+    });
   }
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
