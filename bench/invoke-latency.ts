@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_DEVICE_IDS, DEMO_INCIDENT_IDS } from '../src/emulator/demo-data.ts';
 import { ensureDevCertificate, writeTrustBundle } from '../src/emulator/dev-certificate.ts';
-import { openLowdbStore } from '../src/store/lowdb-store.ts';
+import { openEmbeddedStore } from '../src/app/open-store.ts';
 import { READER, startStack } from '../test/bot/managed-response-stack.ts';
 
 // The emulator's certificate must be trusted from process start (NODE_EXTRA_CA_CERTS).
@@ -61,7 +61,7 @@ async function run(): Promise<void> {
   }));
 
   const dataDir = await mkdtemp(join(tmpdir(), 'invoke-bench-'));
-  const store = await openLowdbStore({ dataDir });
+  const store = await openEmbeddedStore(dataDir);
   const stack = await startStack({
     store,
     actionTimings: { toInProgressMs: 200, toFinalMs: 1_000 },

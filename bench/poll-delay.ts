@@ -22,7 +22,7 @@ import {
 } from '../src/emulator/demo-data.ts';
 import { ensureDevCertificate, writeTrustBundle } from '../src/emulator/dev-certificate.ts';
 import { startEmulator } from '../src/emulator/emulator.ts';
-import { openLowdbStore } from '../src/store/lowdb-store.ts';
+import { openEmbeddedStore } from '../src/app/open-store.ts';
 import { IncidentWatcher } from '../src/watcher/incident-watcher.ts';
 import { Outbox } from '../src/watcher/outbox.ts';
 
@@ -33,7 +33,7 @@ async function measure(intervalMs: number, samples: number): Promise<void> {
   const tls = await ensureDevCertificate('artifacts/tls');
   const emulator = await startEmulator({ tls, port: 0, demoAwaitingAfterMs: null });
   const dataDir = await mkdtemp(path.join(tmpdir(), 'poll-delay-'));
-  const store = await openLowdbStore({ dataDir });
+  const store = await openEmbeddedStore(dataDir);
   const tenants = parseTenantsConfig(
     [
       {

@@ -16,6 +16,15 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
+  STORE: z.enum(['lowdb', 'tables']).default('lowdb'),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().default(''),
+  AZURE_STORAGE_ACCOUNT_URL: url('AZURE_STORAGE_ACCOUNT_URL').optional(),
+  AZURE_STORAGE_TABLE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, '3–63 letters and digits, starting with a letter')
+    .default('mrbstore'),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
@@ -79,6 +88,18 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** Where records live: the embedded lowdb store under dataDir, or Azure Tables. */
+  readonly store: {
+    readonly engine: 'lowdb' | 'tables';
+    readonly connectionString: string;
+    /** With @azure/identity (managed identity in Azure) when no connection string is set. */
+    readonly accountUrl: string | undefined;
+    readonly tableName: string;
+    /** Delivered jobs, outbox ids, seen activities, digests: days kept after their last write. */
+    readonly retentionDays: number;
+    /** Audit trails and chat transcripts. */
+    readonly auditRetentionDays: number;
+  };
   readonly logLevel: string;
   readonly bot: {
     readonly appId: string;
@@ -169,6 +190,11 @@ export function loadConfig(env: EnvInput): Config {
   if (e.NODE_ENV === 'production' && e.EMULATOR === 'on') {
     problems.push('EMULATOR: the Defender XDR emulator cannot run when NODE_ENV=production');
   }
+  if (e.STORE === 'tables' && !e.AZURE_STORAGE_CONNECTION_STRING && !e.AZURE_STORAGE_ACCOUNT_URL) {
+    problems.push(
+      'STORE=tables needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL (with a managed identity)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const emulatorEnabled =
@@ -179,6 +205,14 @@ export function loadConfig(env: EnvInput): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    store: {
+      engine: e.STORE,
+      connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      accountUrl: e.AZURE_STORAGE_ACCOUNT_URL,
+      tableName: e.AZURE_STORAGE_TABLE,
+      retentionDays: e.RETENTION_DAYS,
+      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    },
     logLevel: e.LOG_LEVEL,
     bot: {
       appId: e.MicrosoftAppId,

@@ -1,5 +1,5 @@
 // How the journaled store is opened, and the defaults of what callers leave out.
-import type { AppendOnlyCollection } from './partitioned-store.ts';
+import { MAX_BATCH_OPS, type AppendOnlyCollection } from './partitioned-store.ts';
 import { nodeStoreFiles, type StoreFiles } from './store-files.ts';
 
 /** The slice of a pino logger the store uses. */
@@ -22,6 +22,12 @@ export interface JournalStoreOptions {
   checkpointIntervalMs?: number;
   /** A collection's shard files hold about this much each (default 256 KiB). */
   maxShardBytes?: number;
+  /**
+   * Most ops one batch may hold (default 100, Azure Tables' limit, so that code written against
+   * this engine runs on Tables). The flat Store over one partition raises it: a lowdb journal
+   * line is atomic whatever its size.
+   */
+  maxBatchOps?: number;
   /** Test seam: every change on disk goes through it. */
   files?: StoreFiles;
 }
@@ -36,6 +42,7 @@ export function withDefaults(options: JournalStoreOptions): JournalStoreSettings
     checkpointBytes: options.checkpointBytes ?? 4 * 1024 * 1024,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 60_000,
     maxShardBytes: options.maxShardBytes ?? 256 * 1024,
+    maxBatchOps: options.maxBatchOps ?? MAX_BATCH_OPS,
     files: options.files ?? nodeStoreFiles,
     logger: options.logger,
   };

@@ -197,6 +197,7 @@ export class JournalStore implements DumpableStore {
       },
       appendOnly: this.rules,
       now: this.settings.now(),
+      maxBatchOps: this.settings.maxBatchOps,
     });
     if (plan.changes.length === 0) return Promise.resolve(plan.results);
     for (const change of plan.changes) folderName('collection', change.collection);

@@ -28,15 +28,17 @@ export interface PlanContext {
   appendOnly: AppendOnlyRules;
   /** Epoch ms: records expired at this instant are absent. */
   now: number;
+  /** Most ops one batch may hold (default MAX_BATCH_OPS, the Azure Tables limit). */
+  maxBatchOps?: number;
 }
 
 /** Checks every op and computes the changes, or throws without changing anything. */
 export function planPartitionWrites(
   ops: readonly PartitionWriteOp[],
-  { lookup, appendOnly, now }: PlanContext,
+  { lookup, appendOnly, now, maxBatchOps = MAX_BATCH_OPS }: PlanContext,
 ): PartitionWritePlan {
-  if (ops.length > MAX_BATCH_OPS) {
-    throw new TypeError(`A batch holds at most ${MAX_BATCH_OPS} ops, got ${ops.length}`);
+  if (ops.length > maxBatchOps) {
+    throw new TypeError(`A batch holds at most ${maxBatchOps} ops, got ${ops.length}`);
   }
   const seen = new Set<string>();
   const plan: PartitionWritePlan = { changes: [], results: [] };

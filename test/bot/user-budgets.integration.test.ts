@@ -24,7 +24,8 @@ import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { closeServer, listen } from '../../src/server.ts';
-import { openLowdbStore, type LowdbStore } from '../../src/store/lowdb-store.ts';
+import { openEmbeddedStore } from '../../src/app/open-store.ts';
+import type { FlatStore } from '../../src/store/flat-store.ts';
 import { localAdapter } from '../delivery/teams-harness.ts';
 import { FakeMessenger } from '../delivery/fake-messenger.ts';
 import { FakeBotConnector, type FakeConversation } from '../fakes/fake-bot-connector.ts';
@@ -66,7 +67,7 @@ async function startStack(env: Record<string, string> = {}, watch = true): Promi
   // refuse some of the 300 answers, which the bot logs and carries on from).
   const connector = await FakeBotConnector.start({ limits: false });
   const dataDir = await mkdtemp(join(tmpdir(), 'budgets-'));
-  const store: LowdbStore = await openLowdbStore({ dataDir });
+  const store: FlatStore = await openEmbeddedStore(dataDir);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
 import type { DeliveryJob, DeliveryTarget } from '../../src/delivery/delivery-job.ts';
-import { openLowdbStore, type LowdbStore } from '../../src/store/lowdb-store.ts';
+import { openEmbeddedStore } from '../../src/app/open-store.ts';
+import type { FlatStore } from '../../src/store/flat-store.ts';
 import { FakeBotConnector, type FakeConversation } from '../fakes/fake-bot-connector.ts';
 import { install, quietLogger, teamsMessenger } from './teams-harness.ts';
 
@@ -59,12 +60,12 @@ describe('delivery through CloudAdapter to a rate-limited, faulty Bot Connector'
   this.timeout(60_000);
   let connector: FakeBotConnector;
   let dataDir: string;
-  let store: LowdbStore;
+  let store: FlatStore;
 
   beforeEach(async () => {
     connector = await FakeBotConnector.start();
     dataDir = await mkdtemp(join(tmpdir(), 'delivery-'));
-    store = await openLowdbStore({ dataDir });
+    store = await openEmbeddedStore(dataDir);
   });
   afterEach(async () => {
     await store.close().catch(() => undefined);
@@ -182,7 +183,7 @@ describe('delivery through CloudAdapter to a rate-limited, faulty Bot Connector'
     await store.close();
     const sentBeforeRestart = connector.requests.filter((r) => r.status === 201).length;
 
-    store = await openLowdbStore({ dataDir });
+    store = await openEmbeddedStore(dataDir);
     const second = new DeliveryEngine({
       store,
       messenger: teamsMessenger(store, quietLogger).messenger,
@@ -244,7 +245,7 @@ describe('delivery through CloudAdapter to a rate-limited, faulty Bot Connector'
       connector.requests.filter((r) => r.status === 201).map((r) => r.conversationId),
     );
 
-    store = await openLowdbStore({ dataDir });
+    store = await openEmbeddedStore(dataDir);
     const { messenger } = teamsMessenger(store, quietLogger);
     const engine = new DeliveryEngine({ store, messenger, logger: quietLogger });
     const inFlight = (await engine.listJobs({ status: 'inFlight' })).map((j) =>

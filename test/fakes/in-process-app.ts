@@ -2,7 +2,7 @@
 // Defender XDR emulator, lowdb under a temporary DATA_DIR), inside the test process, with its
 // JSON log lines captured. The emulator gets the test process's development certificate (trusted
 // by scripts/run-mocha.ts), copied into DATA_DIR/tls where startApp looks for it.
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -19,7 +19,7 @@ export interface InProcessApp {
   dataDir: string;
   logs: Record<string, unknown>[];
   emulatorStats(): Promise<EmulatorStats>;
-  /** The store file's text (after close(), everything written is in it). */
+  /** The text of every store file, concatenated (after close(), everything written is in it). */
   storeText(): Promise<string>;
   close(): Promise<void>;
   /** close(), then the temporary DATA_DIR goes too. */
@@ -63,11 +63,18 @@ export async function startInProcessApp(env: Record<string, string> = {}): Promi
     logs,
     emulatorStats: async () =>
       (await (await fetch(`${emulatorUrl}/_emulator/stats`)).json()) as EmulatorStats,
-    storeText: () => readFile(path.join(dataDir, 'store.json'), 'utf8'),
+    storeText: () => storeFilesText(path.join(dataDir, 'store')),
     close,
     async dispose() {
       await close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function storeFilesText(folder: string): Promise<string> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const texts = await Promise.all(files.sort().map((file) => readFile(file, 'utf8')));
+  return texts.join('\n');
 }

@@ -26,7 +26,7 @@ import {
   type EmulatorIncidentSeed,
   type RunningEmulator,
 } from '../../src/emulator/emulator.ts';
-import { openLowdbStore } from '../../src/store/lowdb-store.ts';
+import { openEmbeddedStore } from '../../src/app/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { IncidentWatcher } from '../../src/watcher/incident-watcher.ts';
 import { Outbox, type OutboxEvent } from '../../src/watcher/outbox.ts';
@@ -86,7 +86,7 @@ describe('watcher against the emulator (HTTPS, lowdb, 429 storms, restarts)', fu
   });
 
   async function openStore(): Promise<Store> {
-    const store = await openLowdbStore({ dataDir });
+    const store = await openEmbeddedStore(dataDir);
     stores.push(store);
     return store;
   }

@@ -11,7 +11,8 @@ import type { ChatFeature } from '../../../src/features/chat/index.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
 import { closeServer, listen } from '../../../src/server.ts';
 import type { ConversationRegistry } from '../../../src/shared/conversation-registry.ts';
-import { openLowdbStore, type LowdbStore } from '../../../src/store/lowdb-store.ts';
+import { openEmbeddedStore } from '../../../src/app/open-store.ts';
+import type { FlatStore } from '../../../src/store/flat-store.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';
 import type { FakeBotConnector, FakeConversation } from '../../fakes/fake-bot-connector.ts';
 import { fakeDefender } from '../../fakes/fake-defender.ts';
@@ -21,7 +22,7 @@ import { experts, tenants } from './chat-fixture.ts';
 export const BOT = { id: '28:fake-bot', name: 'Managed Response' };
 
 export interface ChatStack {
-  store: LowdbStore;
+  store: FlatStore;
   registry: ConversationRegistry;
   engine: DeliveryEngine;
   feature: ChatFeature;
@@ -37,7 +38,7 @@ export async function startChatStack(options: {
   dataDir: string;
   incidents: Incident[];
 }): Promise<ChatStack> {
-  const store = await openLowdbStore({ dataDir: options.dataDir });
+  const store = await openEmbeddedStore(options.dataDir);
   // Faster than the production pacing (which keeps well under Teams' limits): the fake connector
   // then answers some calls with 429, which the engine must retry without reordering.
   const gate = new TeamsRateGate({

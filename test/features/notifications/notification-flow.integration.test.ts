@@ -19,7 +19,7 @@ import { startEmulator, type RunningEmulator } from '../../../src/emulator/emula
 import { DEMO_TENANTS_FILE } from '../../../src/defender-setup.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
 import type { NotificationService } from '../../../src/features/notifications/notification-service.ts';
-import { openLowdbStore } from '../../../src/store/lowdb-store.ts';
+import { openEmbeddedStore } from '../../../src/app/open-store.ts';
 import type { Store } from '../../../src/store/store.ts';
 import type { IncidentWatcher } from '../../../src/watcher/incident-watcher.ts';
 import { FakeBotConnector, type FakeMessage } from '../../fakes/fake-bot-connector.ts';
@@ -60,7 +60,7 @@ describe('notification flow (emulator → Teams)', function () {
     emulator = await startEmulator({ tls, port: 0, demoAwaitingAfterMs: null });
     connector = await FakeBotConnector.start();
     dataDir = await mkdtemp(path.join(tmpdir(), 'notify-it-'));
-    store = await openLowdbStore({ dataDir });
+    store = await openEmbeddedStore(dataDir);
     const app = await buildApp(
       loadConfig({
         EMULATOR: 'off',

@@ -1,0 +1,63 @@
+// Opens the Store the features use, on the engine the configuration names: the embedded
+// journaled lowdb store under DATA_DIR (default; migrates a one-file store.json on first start,
+// keeping it as a backup) or Azure Tables (STORE=tables). Retention is applied the same way on
+// both (src/app/retention.ts).
+import type { Config } from '../config.ts';
+import { FLAT_PARTITION, FlatStore } from '../store/flat-store.ts';
+import { openJournalStore, type JournalStoreLogger } from '../store/journal-store.ts';
+import { migrateStoreJson } from '../store/migrate-store-json.ts';
+import { openTablesStore } from '../store/tables-store.ts';
+import { retentionByCollection } from './retention.ts';
+
+// A lowdb journal line is atomic whatever its size: a watcher commit of a first poll of a large
+// tenant stays one batch, as it was on the one-file store.
+const LOWDB_MAX_BATCH_OPS = 1_000_000;
+
+export async function openStore(
+  config: Pick<Config, 'dataDir' | 'store'>,
+  logger?: JournalStoreLogger,
+): Promise<FlatStore> {
+  const retentionDays = retentionByCollection(config.store);
+  if (config.store.engine === 'tables') {
+    const { connectionString, accountUrl, tableName } = config.store;
+    const engine = await openTablesStore(
+      connectionString ? { connectionString, tableName } : { accountUrl, tableName },
+    );
+    logger?.info({ tableName, partition: FLAT_PARTITION }, 'store: Azure Tables');
+    return new FlatStore(engine, { retentionDays });
+  }
+  const engine = await openJournalStore({
+    dataDir: config.dataDir,
+    logger,
+    maxBatchOps: LOWDB_MAX_BATCH_OPS,
+  });
+  try {
+    await migrateStoreJson(
+      config.dataDir,
+      (collection, key) => ({ partition: FLAT_PARTITION, collection, key }),
+      engine,
+      { logger },
+    );
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return new FlatStore(engine, { retentionDays });
+}
+
+/** The embedded store under dataDir with the default settings (tests, benchmarks, scripts). */
+export function openEmbeddedStore(
+  dataDir: string,
+  logger?: JournalStoreLogger,
+): Promise<FlatStore> {
+  return openStore({ dataDir, store: EMBEDDED_DEFAULTS }, logger);
+}
+
+const EMBEDDED_DEFAULTS: Config['store'] = {
+  engine: 'lowdb',
+  connectionString: '',
+  accountUrl: undefined,
+  tableName: 'mrbstore',
+  retentionDays: 30,
+  auditRetentionDays: 400,
+};

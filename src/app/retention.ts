@@ -1,0 +1,35 @@
+// How long each collection's records are kept after their last write, defined once for every
+// store engine (src/store/flat-store.ts applies it). Collections not listed are live state kept
+// as long as they are used: incidents (open or not), managed responses, card copies, jobs still
+// to run, conversations.
+import { DELIVERIES } from '../delivery/delivery-store.ts';
+import { CHAT_AUDIT } from '../features/chat/chat-audit.ts';
+import { SEEN, TRANSCRIPT } from '../features/chat/chat-store.ts';
+import { AUDIT_COLLECTION } from '../features/managed-response/audit-trail.ts';
+import { DIGESTS } from '../features/notifications/reminders.ts';
+import { TENANT_AUDIT } from '../features/tenants/tenant-audit.ts';
+import { OUTBOX_IDS_COLLECTION } from '../watcher/outbox.ts';
+
+export interface RetentionSettings {
+  /** Bookkeeping that only de-duplicates (default 30 days). */
+  retentionDays: number;
+  /** Audit trails and transcripts (default 400 days). */
+  auditRetentionDays: number;
+}
+
+export function retentionByCollection(settings: RetentionSettings): Record<string, number> {
+  const { retentionDays, auditRetentionDays } = settings;
+  return {
+    // De-duplication records: a delivered job, an outbox event id, a Teams activity id, a sent
+    // digest. Nothing asks about them again after the watcher's overlap and Teams' retries.
+    [DELIVERIES]: retentionDays,
+    [OUTBOX_IDS_COLLECTION]: retentionDays,
+    [SEEN]: retentionDays,
+    [DIGESTS]: retentionDays,
+    // What people and auditors read back: kept for the audit period, exportable meanwhile.
+    [AUDIT_COLLECTION]: auditRetentionDays,
+    [CHAT_AUDIT]: auditRetentionDays,
+    [TENANT_AUDIT]: auditRetentionDays,
+    [TRANSCRIPT]: auditRetentionDays,
+  };
+}

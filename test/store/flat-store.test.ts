@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { access, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openStore } from '../../src/app/open-store.ts';
+import { loadConfig } from '../../src/config.ts';
+import { FlatStore } from '../../src/store/flat-store.ts';
+import { openJournalStore } from '../../src/store/journal-store.ts';
+import { describeStoreContract } from './store-contract.ts';
+import { makeTempDir, removeDir } from './test-files.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describeStoreContract('FlatStore on the journaled lowdb engine', async () => {
+  const dir = await makeTempDir();
+  const engine = await openJournalStore({ dataDir: dir, maxBatchOps: 10_000 });
+  return { store: new FlatStore(engine), cleanup: () => removeDir(dir) };
+});
+
+describe('FlatStore', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+  });
+  afterEach(() => removeDir(dir));
+
+  it('gives readers copies they may change without changing the store', async () => {
+    const store = new FlatStore(await openJournalStore({ dataDir: dir }));
+    await store.put('incidents', 'a', { tags: ['x'] });
+    const read = await store.get<{ tags: string[] }>('incidents', 'a');
+    read!.value.tags.push('changed');
+    const [listed] = await store.list<{ tags: string[] }>('incidents');
+    listed!.value.tags.push('changed too');
+    assert.deepEqual((await store.get('incidents', 'a'))!.value, { tags: ['x'] });
+    await store.close();
+  });
+
+  it('drops a retained collection’s record its days after the last write, and keeps the rest', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = () => now;
+    const engine = await openJournalStore({ dataDir: dir, now: clock });
+    const store = new FlatStore(engine, { retentionDays: { deliveries: 30 }, now: clock });
+    await store.put('deliveries', 'old', { n: 1 });
+    await store.batch([
+      { kind: 'put', collection: 'deliveries', key: 'rewritten', value: 1 },
+      { kind: 'put', collection: 'incidents', key: 'open', value: { status: 'active' } },
+    ]);
+    now += 20 * DAY;
+    await store.put('deliveries', 'rewritten', 2, 1); // a write restarts the record's 30 days
+    now += 11 * DAY;
+    assert.equal(await store.get('deliveries', 'old'), undefined);
+    assert.deepEqual(
+      (await store.list('deliveries')).map((r) => r.key),
+      ['rewritten'],
+    );
+    assert.deepEqual((await store.get('incidents', 'open'))!.value, { status: 'active' });
+    // A create over an expired record starts again at version 1.
+    assert.equal((await store.put('deliveries', 'old', { n: 2 }, 0)).version, 1);
+    await store.close();
+  });
+
+  it('keeps a batch of thousands of ops atomic on lowdb (a first poll of a large tenant)', async () => {
+    const config = loadConfig({ DATA_DIR: dir });
+    const store = await openStore(config);
+    const ops = Array.from({ length: 3000 }, (_, i) => ({
+      kind: 'put' as const,
+      collection: 'incidentSnapshots',
+      key: `t:${i}`,
+      value: { i },
+    }));
+    await store
+      .batch([
+        ...ops,
+        { kind: 'put', collection: 'watermarks', key: 't', value: 1, expectedVersion: 5 },
+      ])
+      .then(
+        () => assert.fail('the conflicting batch must be refused'),
+        (error: Error) => assert.equal(error.name, 'StoreConflictError'),
+      );
+    assert.equal((await store.list('incidentSnapshots')).length, 0);
+    await store.batch(ops);
+    assert.equal((await store.list('incidentSnapshots')).length, 3000);
+    await store.close();
+  });
+
+  it('migrates a one-file store.json on first open, versions kept, and keeps it as a backup', async () => {
+    await writeFile(
+      join(dir, 'store.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        collections: {
+          managedResponses: { 'contoso:1': { version: 3, value: { incidentId: '1' } } },
+          outbox: { '0000000001': { version: 1, value: { type: 'x' } } },
+        },
+      }),
+    );
+    const config = loadConfig({ DATA_DIR: dir });
+    const store = await openStore(config);
+    const record = await store.get('managedResponses', 'contoso:1');
+    assert.deepEqual(record, { key: 'contoso:1', version: 3, value: { incidentId: '1' } });
+    assert.equal((await store.list('outbox')).length, 1);
+    await store.close();
+    await assert.rejects(access(join(dir, 'store.json')), /ENOENT/);
+    const reopened = await openStore(config);
+    assert.equal((await reopened.get('managedResponses', 'contoso:1'))!.version, 3);
+    await reopened.close();
+  });
+});
