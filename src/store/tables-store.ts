@@ -1,6 +1,6 @@
 // The partitioned Store port on Azure Tables (Azure Table Storage, Azure Cosmos DB for Table,
 // Azurite): many instances share one table; the service's ETags serialise their writes.
-// Mapping (docs/tables-mapping.md): one table; PartitionKey = the partition (a customer tenant),
+// Mapping (docs/architecture.md, "the store on Azure Tables"): one table; PartitionKey = the partition (a customer tenant),
 // RowKey = collection | key, both in an order-preserving ASCII encoding; properties `v`
 // (version), `x` (expiry), `w` (write id), `d0…` (the value's JSON).
 import { randomBytes } from 'node:crypto';
