@@ -12,6 +12,7 @@ const benches: [string, string[]][] = [
   ['bench/fanout.ts', ['--contacts', '500']],
   ['bench/poll-delay.ts', ['--interval-ms', '1000', '--samples', '8']],
   ['bench/invoke-latency.ts', []],
+  ['bench/click-scale.ts', ['--sizes', '100,1000,10000', '--clicks', '300']],
 ];
 let failed = 0;
 for (const [file, args] of benches) {

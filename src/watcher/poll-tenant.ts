@@ -1,10 +1,15 @@
 // One poll of one customer tenant: ask Graph for incidents updated since the watermark minus an
 // overlap, compare each with its stored snapshot, and commit new snapshots + the advanced
-// watermark + the outbox events in ONE store batch. Re-reading the overlap is harmless (an
-// unchanged incident yields nothing), and a crash before the batch loses nothing (the next
-// poll reads the same window again), so restarts neither lose nor duplicate events.
+// watermark + the outbox events in store batches of at most MAX_BATCH_OPS ops (Azure Tables'
+// transaction limit), one group of incidents each, oldest update first. Each batch holds a
+// group's snapshots, their events and the watermark advanced past that group only (never past
+// the poll's final watermark), so a crash between batches loses nothing: the next poll reads
+// from that watermark again and the committed groups' snapshots make them unchanged. Re-reading
+// the overlap is harmless (an unchanged incident yields nothing), so restarts neither lose nor
+// duplicate events.
 import type { Clock } from '../platform/clock.ts';
 import type { Incident } from '../domain/incident.ts';
+import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../store/store.ts';
 import { compareInstants, isInstant } from './compare-instants.ts';
 import { incidentChanges, incidentEvents } from './incident-events.ts';
@@ -79,31 +84,89 @@ export async function pollTenant(
     ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
   });
 
+  const poll: PollScope = {
+    tenantId,
+    sinceIso: since.toISOString(),
+    coldStart: state.value === undefined,
+    finalWatermark: nextWatermark(state.value?.watermark ?? since.toISOString(), incidents),
+  };
+  const total: TenantPollResult = {
+    incidents: incidents.length,
+    events: [],
+    watermark: poll.finalWatermark,
+    coldStart: poll.coldStart,
+    attempts: 0,
+    unreadableSnapshots: [],
+  };
+  let start = 0;
+  let size = Math.min(INCIDENTS_PER_BATCH, incidents.length);
+  do {
+    const group = incidents.slice(start, start + size);
+    const last = start + size >= incidents.length;
+    const committed = await commitGroup(context, poll, group, last, state);
+    if (committed === 'too big') {
+      size = Math.max(1, Math.floor(size / 2));
+      continue;
+    }
+    total.events.push(...committed.result.events);
+    total.unreadableSnapshots.push(...committed.result.unreadableSnapshots);
+    total.attempts += committed.attempts;
+    state = committed.state;
+    start += size;
+    size = Math.min(INCIDENTS_PER_BATCH, incidents.length - start);
+  } while (start < incidents.length);
+  return total;
+}
+
+// About 7 ops per changed incident (a snapshot, an outbox event and its id per change): a group
+// this size usually fits one batch; a larger one is halved until it does.
+const INCIDENTS_PER_BATCH = 10;
+
+interface PollScope {
+  tenantId: string;
+  sinceIso: string;
+  coldStart: boolean;
+  /** Where this poll leaves the watermark; no batch advances it further. */
+  finalWatermark: string;
+}
+
+async function commitGroup(
+  context: PollContext,
+  poll: PollScope,
+  group: readonly Incident[],
+  last: boolean,
+  initial: WatermarkState,
+): Promise<'too big' | { result: CommitResult; attempts: number; state: WatermarkState }> {
+  let state = initial;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const commit = await planCommit(context, tenantId, incidents, state, since.toISOString());
+      const commit = await planCommit(context, poll, group, last, state);
+      if (commit.ops.length > MAX_BATCH_OPS && group.length > 1) return 'too big';
       if (commit.ops.length > 0) {
         context.signal?.throwIfAborted();
-        await store.batch(commit.ops);
+        await context.store.batch(commit.ops);
+        state = await readWatermark(context.store, poll.tenantId);
       }
-      return { ...commit.result, incidents: incidents.length, attempts: attempt };
+      return { result: commit.result, attempts: attempt, state };
     } catch (error) {
-      if (!(error instanceof StoreConflictError) || attempt >= settings.maxCommitAttempts) {
+      if (!(error instanceof StoreConflictError) || attempt >= context.settings.maxCommitAttempts) {
         throw error;
       }
-      state = await readWatermark(store, tenantId);
+      state = await readWatermark(context.store, poll.tenantId);
     }
   }
 }
 
+type CommitResult = Omit<TenantPollResult, 'incidents' | 'attempts'>;
+
 async function planCommit(
   context: PollContext,
-  tenantId: string,
+  poll: PollScope,
   incidents: readonly Incident[],
+  last: boolean,
   state: WatermarkState,
-  sinceIso: string,
-): Promise<{ ops: WriteOp[]; result: Omit<TenantPollResult, 'incidents' | 'attempts'> }> {
-  const coldStart = state.value === undefined;
+): Promise<{ ops: WriteOp[]; result: CommitResult }> {
+  const { tenantId, sinceIso, coldStart } = poll;
   const ids = [...new Set(incidents.map((i) => i.id))];
   const stored = await readSnapshots(context.store, tenantId, ids);
   const current = new Map<string, Incident | undefined>(
@@ -128,7 +191,10 @@ async function planCommit(
   }
 
   const base = state.value?.watermark ?? sinceIso;
-  const watermark = nextWatermark(base, incidents);
+  // The last group sets the poll's watermark; earlier ones advance it past themselves only.
+  const watermark = last
+    ? poll.finalWatermark
+    : earlier(nextWatermark(base, incidents), poll.finalWatermark);
   const unreadableSnapshots = [...stored].flatMap(([id, s]) => (s.incident ? [] : [id]));
   const result = { events: [] as OutboxEvent[], watermark, coldStart, unreadableSnapshots };
   if (changed.size === 0 && watermark === state.value?.watermark) return { ops: [], result };
@@ -154,6 +220,10 @@ async function planCommit(
     op.kind === 'put' && op.collection === OUTBOX_COLLECTION ? [op.value as OutboxEvent] : [],
   );
   return { ops, result };
+}
+
+function earlier(a: string, b: string): string {
+  return compareInstants(a, b) <= 0 ? a : b;
 }
 
 /**

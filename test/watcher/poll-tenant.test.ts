@@ -426,4 +426,72 @@ describe('watcher: one poll', () => {
       assert.equal(await watermarkOf(store), at(-2));
     });
   });
+
+  describe('a poll with many changes', () => {
+    const many = (count: number) =>
+      Array.from({ length: count }, (_, i) =>
+        incident(String(100 + i), { ...investigating, lastUpdatedAt: at(-60 + i * 0.25) }),
+      );
+
+    it('commits in batches of at most 100 ops, oldest first, and loses no event', async () => {
+      const sizes: number[] = [];
+      const inner = new MemoryStore();
+      const store = new DelegatingStore(inner, (ops, s) => {
+        sizes.push(ops.length);
+        return s.batch(ops);
+      });
+      const { source, watcher } = setup({ store });
+      source.set(incident('1', { lastUpdatedAt: at(-90) }));
+      await watcher.pollOnce(TENANT_A); // the first poll: a watermark exists from here on
+      sizes.length = 0;
+      source.set(...many(120));
+      const events = await watcher.pollOnce(TENANT_A);
+      assert.ok(sizes.length > 1, `one batch of ${sizes[0]} ops`);
+      assert.ok(Math.max(...sizes) <= 100, `batches of ${sizes.join(', ')} ops`);
+      assert.deepEqual(
+        [...new Set(events.map((e) => e.incidentId))].sort(),
+        many(120)
+          .map((i) => i.id)
+          .sort(),
+      );
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        events.map((_, i) => i + 1),
+        'sequence numbers follow each other',
+      );
+      assert.equal(await watermarkOf(store), many(120).at(-1)!.lastUpdatedAt);
+    });
+
+    it('resumes after a failure between batches without losing or repeating an event', async () => {
+      const inner = new MemoryStore();
+      let batches = 0;
+      let failAt = 0;
+      const store = new DelegatingStore(inner, (ops, s) => {
+        batches += 1;
+        if (batches === failAt) return Promise.reject(new Error('store unavailable'));
+        return s.batch(ops);
+      });
+      const { source, watcher, outbox } = setup({ store });
+      source.set(incident('1', { lastUpdatedAt: at(-90) }));
+      await watcher.pollOnce(TENANT_A);
+      source.set(...many(60));
+      failAt = batches + 3; // the third batch of the big poll fails
+      await watcher.pollOnce(TENANT_A).then(
+        () => assert.fail('the poll must report the failed batch'),
+        (error: Error) => assert.match(error.message, /store unavailable/),
+      );
+      const partial = await watermarkOf(store);
+      assert.ok(partial && partial < many(60).at(-1)!.lastUpdatedAt, 'the watermark stopped early');
+      await watcher.pollOnce(TENANT_A);
+      const all = (await outbox.pending()).map((p) => p.event.id);
+      assert.equal(new Set(all).size, all.length, 'no event twice');
+      assert.deepEqual(
+        [...new Set((await outbox.pending()).map((p) => p.event.incidentId))].sort(),
+        many(60)
+          .map((i) => i.id)
+          .sort(),
+      );
+      assert.equal(await watermarkOf(store), many(60).at(-1)!.lastUpdatedAt);
+    });
+  });
 });

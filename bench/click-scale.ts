@@ -1,0 +1,307 @@
+// Costs as data grows, in one run: for a store already holding 100, 1,000 and 10,000 incidents
+// (snapshot, managed response and audit entries each, as the service keeps them), on the
+// embedded store the app ships (journaled lowdb):
+//   - a one-record durable write, p50/p99;
+//   - a card click's answer through the real pipeline (HTTP → restify → CloudAdapter → bot →
+//     managed-response handlers), p50/p99, the clicks of bench/invoke-latency.ts's mix, and the
+//     Isolate/Restrict clicks alone;
+// and the same invoke answered by a bare botbuilder bot (restify + CloudAdapter +
+// ActivityHandler returning a card), the floor, with the ratios.
+//
+//   node --import tsx bench/click-scale.ts [--sizes 100,1000,10000] [--clicks 300]
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  ActivityHandler,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+import restify from 'restify';
+import { openEmbeddedStore } from '../src/app/open-store.ts';
+import { DEMO_DEVICE_IDS, DEMO_INCIDENT_IDS, DEMO_TENANT_ID } from '../src/emulator/demo-data.ts';
+import { ensureDevCertificate, writeTrustBundle } from '../src/emulator/dev-certificate.ts';
+import { AUDIT_COLLECTION } from '../src/features/managed-response/audit-trail.ts';
+import {
+  MANAGED_RESPONSES,
+  managedResponseKey,
+} from '../src/shared/managed-response-repository.ts';
+import type { WriteOp } from '../src/store/store.ts';
+import { SNAPSHOTS_COLLECTION, snapshotKey } from '../src/watcher/incident-snapshots.ts';
+import { OPERATOR, READER, startStack, type Stack } from '../test/bot/managed-response-stack.ts';
+
+if (!process.env.BENCH_TRUSTED) {
+  const bundle = await writeTrustBundle(
+    await ensureDevCertificate('artifacts/tls'),
+    process.env.NODE_EXTRA_CA_CERTS,
+  );
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, BENCH_TRUSTED: '1' },
+  });
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await run();
+}
+
+interface Figures {
+  p50: number;
+  p99: number;
+}
+
+async function run(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '100,1000,10000' },
+      clicks: { type: 'string', default: '300' },
+    },
+  });
+  const sizes = values.sizes.split(',').map(Number);
+  const clicks = Number(values.clicks);
+  const bare = await measureBareBot(clicks);
+  const rows: Record<string, unknown>[] = [];
+  for (const size of sizes) rows.push(await measureAt(size, clicks, bare));
+  console.log(`bare botbuilder bot, same invoke: p50 ${bare.p50} ms, p99 ${bare.p99} ms`);
+  console.table(rows);
+  const first = rows[0]!;
+  const last = rows.at(-1)!;
+  const grow = (field: string) => round(Number(last[field]) / Number(first[field]));
+  console.log(
+    JSON.stringify({
+      [`write p50 ${String(last.incidents)}/${String(first.incidents)}`]: grow('write p50 ms'),
+      [`click p50 ${String(last.incidents)}/${String(first.incidents)}`]: grow('click p50 ms'),
+      [`click p50 at ${String(last.incidents)} / bare bot p50`]: round(
+        Number(last['click p50 ms']) / bare.p50,
+      ),
+      targets: 'write and click at 10,000 within 1.5x of 100; click p50 within 3x of the bare bot',
+    }),
+  );
+}
+
+async function measureAt(size: number, clicks: number, bare: Figures) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'click-scale-'));
+  const store = await openEmbeddedStore(dataDir);
+  const stack = await startStack({
+    store,
+    actionTimings: { toInProgressMs: 200, toFinalMs: 1000 },
+  });
+  try {
+    const incidentId = DEMO_INCIDENT_IDS.expertsInvestigating;
+    const { oneClick, manual } = await publish(stack, incidentId);
+    await prefill(stack, size);
+    const writes = await timeWrites(stack, 300);
+    const mixed: number[] = [];
+    const isolate: number[] = [];
+    const plan = mix(incidentId, oneClick, manual, clicks);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < plan.length) {
+          const { send, isolating } = plan[next++]!;
+          const t0 = performance.now();
+          await send(stack);
+          const ms = performance.now() - t0;
+          mixed.push(ms);
+          if (isolating) isolate.push(ms);
+        }
+      }),
+    );
+    await stack.feature.settle();
+    const click = figures(mixed);
+    return {
+      incidents: size,
+      'write p50 ms': writes.p50,
+      'write p99 ms': writes.p99,
+      'click p50 ms': click.p50,
+      'click p99 ms': click.p99,
+      'isolate click p50 ms': figures(isolate).p50,
+      'isolate click p99 ms': figures(isolate).p99,
+      'click p50 / bare': round(click.p50 / bare.p50),
+    };
+  } finally {
+    await stack.close();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function publish(stack: Stack, incidentId: string) {
+  const oneClick = Object.entries(DEMO_DEVICE_IDS).map(([name, id], i) => ({
+    id: `run-${i}`,
+    kind: i % 2 === 0 ? 'isolateDevice' : 'restrictAppExecution',
+    title: `Contain ${name}`,
+    description: `Contain ${name} until the investigation ends.`,
+    device: { id, name },
+  }));
+  const manual = Array.from({ length: 6 }, (_, i) => ({
+    id: `manual-${i}`,
+    kind: 'manual',
+    title: `Manual step ${i + 1}`,
+    description: 'Do the thing the experts asked for, then confirm it here.',
+  }));
+  const res = await stack.publish(incidentId, {
+    summary: {
+      headline: 'Credentials were dumped on fin-laptop-07 and reused on three servers.',
+      narrative: 'A renamed procdump read lsass.exe memory; the account was then used over SMB.',
+      severity: 'high',
+      potentialImpact: 'Domain-wide compromise.',
+    },
+    actions: [...oneClick, ...manual],
+  });
+  if (res.status !== 201) throw new Error(`publish failed: ${res.status} ${await res.text()}`);
+  return { oneClick, manual };
+}
+
+// Copies of real records (the demo incident's snapshot, managed response and audit entries)
+// under other incident ids, as a tenant that has been served for a while has them.
+async function prefill(stack: Stack, size: number): Promise<void> {
+  const { store } = stack;
+  const [snapshot] = await store.list<Record<string, unknown>>(SNAPSHOTS_COLLECTION);
+  const [response] = await store.list<Record<string, unknown>>(MANAGED_RESPONSES);
+  const audit = await store.list<Record<string, unknown>>(AUDIT_COLLECTION);
+  if (!snapshot || !response) throw new Error('nothing to copy: publish first');
+  let ops: WriteOp[] = [];
+  for (let i = 0; i < size; i += 1) {
+    const id = `9${String(i).padStart(7, '0')}`;
+    ops.push({
+      kind: 'put',
+      collection: SNAPSHOTS_COLLECTION,
+      key: snapshotKey(DEMO_TENANT_ID, id),
+      value: { ...snapshot.value, id },
+    });
+    ops.push({
+      kind: 'put',
+      collection: MANAGED_RESPONSES,
+      key: managedResponseKey(DEMO_TENANT_ID, id),
+      value: { ...response.value, incidentId: id },
+    });
+    for (const [n, entry] of audit.slice(0, 3).entries()) {
+      const at = new Date(Date.parse('2026-01-01T00:00:00Z') + i * 60_000 + n).toISOString();
+      const key = `${at}~${id}~${n}`;
+      const value = { ...entry.value, id: key, at, incidentId: id };
+      ops.push({ kind: 'put', collection: AUDIT_COLLECTION, key, value });
+    }
+    if (ops.length >= 2000) [ops] = [[], await store.batch(ops)];
+  }
+  if (ops.length > 0) await store.batch(ops);
+}
+
+async function timeWrites(stack: Stack, count: number): Promise<Figures> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const t0 = performance.now();
+    await stack.store.put('benchWrites', `w${i}`, { i, at: new Date().toISOString() });
+    times.push(performance.now() - t0);
+  }
+  return figures(times);
+}
+
+type Send = (stack: Stack) => Promise<unknown>;
+
+function mix(
+  incidentId: string,
+  oneClick: { id: string }[],
+  manual: { id: string }[],
+  clicks: number,
+): { send: Send; isolating: boolean }[] {
+  return Array.from({ length: clicks }, (_, i) => {
+    const ids = (actionId: string) => ({ incidentId, actionId });
+    const pick = <T>(list: T[]) => list[Math.floor(i / 6) % list.length]!;
+    const run = (verb: string, data: Record<string, string>, user = OPERATOR) => ({
+      send: (s: Stack) => s.invoke(verb, data, user),
+      isolating: verb === 'runAction' && user === OPERATOR,
+    });
+    switch (i % 6) {
+      case 0:
+        return run('refreshManagedResponse', { incidentId });
+      case 1:
+        return run('requestComplete', ids(pick(manual).id));
+      case 2:
+        return run('cancelConfirmation', ids(pick(manual).id));
+      case 3:
+        return run('runAction', ids(pick(oneClick).id));
+      case 4:
+        return run('confirmComplete', ids(pick(manual).id));
+      default:
+        return run('runAction', ids(pick(oneClick).id), READER);
+    }
+  });
+}
+
+// The floor: botbuilder's own cost for the same HTTP invoke, answered with a small card.
+async function measureBareBot(clicks: number): Promise<Figures> {
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppPassword: '' }),
+  );
+  class BareBot extends ActivityHandler {
+    protected override onInvokeActivity(_context: TurnContext): Promise<InvokeResponse> {
+      return Promise.resolve({
+        status: 200,
+        body: {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.card.adaptive',
+          value: {
+            type: 'AdaptiveCard',
+            version: '1.5',
+            body: [{ type: 'TextBlock', text: 'Isolate device: In progress' }],
+          },
+        },
+      });
+    }
+  }
+  const bot = new BareBot();
+  const server = restify.createServer();
+  server.use(restify.plugins.bodyParser());
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const times: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < clicks) {
+        next += 1;
+        const t0 = performance.now();
+        const res = await fetch(`${base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            type: 'invoke',
+            name: 'adaptiveCard/action',
+            id: `invoke-${next}`,
+            channelId: 'msteams',
+            serviceUrl: 'http://127.0.0.1:9/',
+            conversation: { id: `a:${OPERATOR.id}`, conversationType: 'personal' },
+            from: OPERATOR,
+            recipient: { id: '28:bot', name: 'Managed Response' },
+            channelData: { tenant: { id: DEMO_TENANT_ID } },
+            replyToId: 'card-1',
+            value: { action: { type: 'Action.Execute', verb: 'runAction', data: {} } },
+          }),
+        });
+        await res.text();
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  server.close();
+  return figures(times);
+}
+
+function figures(times: number[]): Figures {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: round(at(0.5)), p99: round(at(0.99)) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
