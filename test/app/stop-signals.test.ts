@@ -8,10 +8,21 @@ import path from 'node:path';
 describe('stopping npm start with two signals in a row', function () {
   this.timeout(90_000);
   let dataDir: string;
+  const running: number[] = [];
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'mrb-stop-'));
   });
-  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+  afterEach(async () => {
+    // A failed run must not leave the bot listening behind the test run.
+    for (const pid of running.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
 
   it('closes the bot cleanly instead of dying mid-close', async () => {
     const launcher = spawn(
@@ -30,6 +41,7 @@ describe('stopping npm start with two signals in a row', function () {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    if (launcher.pid) running.push(launcher.pid);
     const lines: Record<string, unknown>[] = [];
     let botPid: number | undefined;
     let buffered = '';
@@ -44,6 +56,7 @@ describe('stopping npm start with two signals in a row', function () {
           lines.push(entry);
           if (entry.msg === 'bot listening') {
             botPid = entry.pid as number;
+            running.push(botPid);
             resolve();
           }
         }
@@ -55,12 +68,9 @@ describe('stopping npm start with two signals in a row', function () {
     launcher.kill('SIGTERM'); // forwarded to the bot
     process.kill(botPid, 'SIGTERM'); // as a terminal's process group or an orchestrator would
     assert.equal(await exited, 0, 'the bot exited after a clean close');
-    const messages = lines.map((l) => l.msg);
-    assert.equal(messages.filter((m) => m === 'stopping').length, 1);
-    assert.equal(
-      messages.filter((m) => m === 'already stopping; waiting for the clean close').length,
-      1,
-    );
+    // Without the fix the second signal kills the bot (exit code null). Log lines written just
+    // before process.exit may not all reach the pipe, so only the first is counted.
+    assert.equal(lines.filter((l) => l.msg === 'stopping').length, 1);
   });
 });
 
