@@ -23,6 +23,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, '3–63 letters and digits, starting with a letter')
     .default('mrbstore'),
+  METRICS_TOKEN: z.string().default(''),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -101,6 +102,8 @@ export interface Config {
     readonly auditRetentionDays: number;
   };
   readonly logLevel: string;
+  /** Bearer token GET /metrics requires; empty: open (protect it at the ingress). */
+  readonly metricsToken: string;
   readonly bot: {
     readonly appId: string;
     readonly appPassword: string;
@@ -214,6 +217,7 @@ export function loadConfig(env: EnvInput): Config {
       auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     },
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
     bot: {
       appId: e.MicrosoftAppId,
       appPassword: e.MicrosoftAppPassword,

@@ -48,6 +48,7 @@ import { Outbox } from '../watcher/outbox.ts';
 import type { Feature } from './feature.ts';
 import { featureEvents, type FeatureEvents } from './feature-events.ts';
 import { helpFeature } from './help-feature.ts';
+import { AppMetrics } from './metrics.ts';
 import { readinessCheck } from './readiness.ts';
 import type { Retries } from './retries.ts';
 import { seedDemoManagedResponses } from './seed-demo-managed-responses.ts';
@@ -117,6 +118,8 @@ export interface App {
     all: readonly Feature[];
   };
   readiness(): Promise<ReadinessReport>;
+  /** Served on GET /metrics. */
+  metrics: AppMetrics;
   /** Starts the background work: delivery, every feature, then the watcher. */
   start(): void;
   /** Stops the background work and what buildApp started (the emulator); not the store. */
@@ -163,7 +166,13 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
-  const platform = buildPlatform(shared);
+  // Read at scrape time, once the platform exists.
+  const metrics: AppMetrics = new AppMetrics({
+    health: () => platform.watcher.health(),
+    listJobs: () => platform.delivery.listJobs(),
+    now,
+  });
+  const platform = buildPlatform(shared, metrics);
   const features = buildFeatures(shared, platform.delivery, demo);
   shared.events.setFeatures(features.all);
   const bot = createBot({
@@ -180,7 +189,10 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     logger,
     processActivity: (req: Request, res: Response) =>
       platform.adapter.process(req, res, (context) => bot.run(context)),
-    registrars: features.all.flatMap((f) => (f.routes ? [(s: Server) => f.routes?.(s)] : [])),
+    registrars: [
+      (s: Server) => metrics.register(s, config.metricsToken),
+      ...features.all.flatMap((f) => (f.routes ? [(s: Server) => f.routes?.(s)] : [])),
+    ],
     readiness,
   });
   const { delivery, watcher } = platform;
@@ -198,6 +210,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     responses: shared.responses,
     features,
     readiness,
+    metrics,
     start() {
       delivery.start();
       for (const feature of features.all) feature.start?.();
@@ -234,7 +247,10 @@ interface Shared {
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
-function buildPlatform(app: Shared): Pick<App, 'adapter' | 'delivery' | 'watcher'> {
+function buildPlatform(
+  app: Shared,
+  metrics: AppMetrics,
+): Pick<App, 'adapter' | 'delivery' | 'watcher'> {
   const { config, deps, logger, now, sleep } = app;
   const random = deps.random ? { random: deps.random } : {};
   const adapter = deps.adapter ?? createAdapter(config, logger);
@@ -264,6 +280,8 @@ function buildPlatform(app: Shared): Pick<App, 'adapter' | 'delivery' | 'watcher
     logger: logger.child({ component: 'watcher' }),
     tenants: app.tenants,
     incidentsFor: (tenantId) => app.defender.forTenant(tenantId).incidents,
+    onPoll: (tenantId, poll) =>
+      metrics.observePoll(tenantId, poll.ok, poll.durationMs, poll.events),
     intervalMs: config.pollIntervalSeconds * 1000,
     now,
     sleep,

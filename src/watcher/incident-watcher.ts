@@ -52,6 +52,8 @@ export interface IncidentWatcherOptions {
   logger?: Logger;
   /** Defaults to an Outbox over `store`. */
   outbox?: Outbox;
+  /** After each poll (metrics). */
+  onPoll?: (tenantId: string, poll: { ok: boolean; durationMs: number; events: number }) => void;
 }
 
 export interface TenantHealth {
@@ -152,6 +154,11 @@ export class IncidentWatcher {
       state.lastError = undefined;
       state.nextDelayMs = successDelayMs(this.#schedule);
       if (logger) logPollSuccess(logger, { tenant, result, durationMs, first });
+      this.#options.onPoll?.(tenant.tenantId, {
+        ok: true,
+        durationMs,
+        events: result.events.length,
+      });
       return result.events;
     } catch (error) {
       if (this.#controller.signal.aborted) throw error;
@@ -164,6 +171,8 @@ export class IncidentWatcher {
         failure.retryAfterSeconds,
       );
       if (logger) logPollFailure(logger, { tenant, failure, error, state });
+      const durationMs = this.#now().getTime() - started.getTime();
+      this.#options.onPoll?.(tenant.tenantId, { ok: false, durationMs, events: 0 });
       throw error;
     }
   }

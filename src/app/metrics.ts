@@ -1,0 +1,140 @@
+// GET /metrics in the Prometheus text format (prom-client), one registry per app: how long
+// requests take to answer (card clicks are `/api/messages` invokes), how each tenant's Defender
+// polls go (duration, lag since the last good poll, consecutive failures), how many delivery jobs
+// wait and in which state, and the process's own figures. Labels stay few: routes, methods,
+// status codes, activity kinds, and the customer tenants configured (tenant ids, not names).
+// METRICS_TOKEN, when set, is required as a bearer token.
+import { timingSafeEqual } from 'node:crypto';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Request, Response, Route, Server } from 'restify';
+import type { JobRecord } from '../delivery/delivery-schemas.ts';
+import { jobStatuses } from '../delivery/delivery-schemas.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { TenantHealth } from '../watcher/incident-watcher.ts';
+
+export interface MetricsSources {
+  health: () => TenantHealth[];
+  listJobs: () => Promise<JobRecord[]>;
+  now: Clock;
+}
+
+const ACTIVITY_KINDS = new Set(['message', 'invoke', 'conversationUpdate', 'installationUpdate']);
+
+export class AppMetrics {
+  readonly registry = new Registry();
+  readonly #requests = new Histogram({
+    name: 'mrb_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request; card clicks are POST /api/messages with activity="invoke:adaptiveCard/action".',
+    labelNames: ['route', 'method', 'status', 'activity'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly #polls = new Histogram({
+    name: 'mrb_watcher_poll_duration_seconds',
+    help: "One poll of a tenant's Defender XDR incidents, fetch and commit.",
+    labelNames: ['tenant', 'outcome'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly #events = new Counter({
+    name: 'mrb_watcher_events_total',
+    help: 'Incident events the watcher wrote to the outbox.',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(sources: MetricsSources) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'mrb_' });
+    new Gauge({
+      name: 'mrb_watcher_poll_lag_seconds',
+      help: "Seconds since the tenant's last successful poll (-1: none yet).",
+      labelNames: ['tenant'] as const,
+      registers: [this.registry],
+      collect() {
+        const now = sources.now().getTime();
+        for (const t of sources.health()) {
+          const lag = t.lastSuccessAt ? (now - Date.parse(t.lastSuccessAt)) / 1000 : -1;
+          this.set({ tenant: t.tenantId }, lag);
+        }
+      },
+    });
+    new Gauge({
+      name: 'mrb_watcher_consecutive_failures',
+      help: 'Failed polls of the tenant in a row (0: its last poll succeeded).',
+      labelNames: ['tenant'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const t of sources.health()) this.set({ tenant: t.tenantId }, t.consecutiveFailures);
+      },
+    });
+    new Gauge({
+      name: 'mrb_delivery_jobs',
+      help: 'Delivery jobs not yet delivered, by state (parked: the target cannot be reached yet).',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        const jobs = await sources.listJobs();
+        for (const status of jobStatuses) {
+          this.set({ status }, jobs.filter((j) => j.status === status).length);
+        }
+      },
+    });
+    new Gauge({
+      name: 'mrb_delivery_oldest_job_age_seconds',
+      help: 'Age of the oldest pending delivery job (0: none): the queue latency.',
+      registers: [this.registry],
+      async collect() {
+        const pending = (await sources.listJobs()).filter((j) => j.status === 'pending');
+        const oldest = Math.min(...pending.map((j) => Date.parse(j.job.createdAt)));
+        this.set(pending.length ? (sources.now().getTime() - oldest) / 1000 : 0);
+      },
+    });
+  }
+
+  observePoll(tenantId: string, ok: boolean, durationMs: number, events: number): void {
+    this.#polls.observe({ tenant: tenantId, outcome: ok ? 'ok' : 'failed' }, durationMs / 1000);
+    if (events > 0) this.#events.inc({ tenant: tenantId }, events);
+  }
+
+  /** Installs the request timer and GET /metrics on the server. */
+  register(server: Server, token: string): void {
+    server.on('after', (req: Request, res: Response, route: Route | undefined) => {
+      const seconds = (Date.now() - req.time()) / 1000;
+      this.#requests.observe(
+        {
+          route: route?.spec?.path?.toString() ?? 'unmatched',
+          method: req.method ?? 'GET',
+          status: String(res.statusCode),
+          activity: activityKind(req),
+        },
+        seconds,
+      );
+    });
+    server.get('/metrics', async (req: Request, res: Response) => {
+      if (token && !bearerMatches(req.header('authorization'), token)) {
+        res.send(401, { error: { code: 'Unauthorized', message: 'A bearer token is required.' } });
+        return;
+      }
+      const text = await this.registry.metrics();
+      res.setHeader('content-type', this.registry.contentType);
+      res.writeHead(200);
+      res.end(text);
+    });
+  }
+}
+
+function activityKind(req: Request): string {
+  if (!req.path().startsWith('/api/messages')) return '';
+  const body = req.body as { type?: unknown; name?: unknown } | undefined;
+  const type =
+    typeof body?.type === 'string' && ACTIVITY_KINDS.has(body.type) ? body.type : 'other';
+  if (type !== 'invoke') return type;
+  const name = body?.name === 'adaptiveCard/action' ? 'adaptiveCard/action' : 'other';
+  return `invoke:${name}`;
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
