@@ -209,13 +209,18 @@ export class ManagedResponseBot extends TeamsActivityHandler {
   private async remember(context: TurnContext, installed = false): Promise<void> {
     const record = conversationRecord(context.activity, this.deps.now().toISOString());
     if (!record.tenantId || !record.conversationId) return;
-    await this.deps.conversations.record(record);
+    const outcome = await this.deps.conversations.record(record);
+    if (outcome === 'refused') {
+      const logger = turnLogger(context, this.deps.logger);
+      logger.warn({ tenantId: record.tenantId }, 'refused a conversation id of another tenant');
+      return;
+    }
     if (installed) await this.deps.onInstalled?.(record);
   }
 
   private async forget(context: TurnContext): Promise<void> {
     const record = conversationRecord(context.activity, this.deps.now().toISOString());
-    const removed = await this.deps.conversations.remove(record.conversationId);
+    const removed = await this.deps.conversations.remove(record.conversationId, record.tenantId);
     turnLogger(context, this.deps.logger).info({ removed }, 'bot uninstalled from conversation');
   }
 }

@@ -1,5 +1,8 @@
 // Where the bot can reach people and channels: conversation references captured from Teams
-// (install, every message) and removed on uninstall. The reference itself is opaque here.
+// (install, every message) and removed on uninstall. The reference itself is opaque here (bot/
+// builds it, minimal and bounded). A record belongs to its tenant: an activity from another
+// tenant carrying the same conversation id neither overwrites nor removes it. A record is
+// written only when it changed (every message would otherwise rewrite it).
 import type { Store } from '../store/store.ts';
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
@@ -24,7 +27,11 @@ const PERSONAL_INDEX = 'personalChats';
 export class ConversationRegistry {
   constructor(private readonly store: Store) {}
 
-  async record(record: ConversationRecord): Promise<void> {
+  /** 'refused': the conversation id is another tenant's. */
+  async record(record: ConversationRecord): Promise<'written' | 'unchanged' | 'refused'> {
+    const existing = await this.store.get<ConversationRecord>(CONVERSATIONS, record.conversationId);
+    if (existing && !sameTenant(existing.value.tenantId, record.tenantId)) return 'refused';
+    if (existing && sameContent(existing.value, record)) return 'unchanged';
     const ops: Parameters<Store['batch']>[0] = [
       { kind: 'put', collection: CONVERSATIONS, key: record.conversationId, value: record },
     ];
@@ -37,11 +44,13 @@ export class ConversationRegistry {
       });
     }
     await this.store.batch(ops);
+    return 'written';
   }
 
-  async remove(conversationId: string): Promise<boolean> {
+  /** Removes the tenant's record of the conversation; another tenant's stays. */
+  async remove(conversationId: string, fromTenant: string): Promise<boolean> {
     const existing = await this.store.get<ConversationRecord>(CONVERSATIONS, conversationId);
-    if (!existing) return false;
+    if (!existing || !sameTenant(existing.value.tenantId, fromTenant)) return false;
     const { tenantId, userId, kind } = existing.value;
     const ops: Parameters<Store['batch']>[0] = [
       { kind: 'delete', collection: CONVERSATIONS, key: conversationId },
@@ -74,6 +83,14 @@ export class ConversationRegistry {
           (!filter.kind || r.kind === filter.kind),
       );
   }
+}
+
+function sameTenant(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function sameContent(a: ConversationRecord, b: ConversationRecord): boolean {
+  return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
 }
 
 function personalKey(tenantId: string, userId: string): string {
