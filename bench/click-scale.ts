@@ -92,8 +92,15 @@ async function measureAt(size: number, clicks: number, bare: Figures) {
   try {
     const incidentId = DEMO_INCIDENT_IDS.expertsInvestigating;
     const { oneClick, manual } = await publish(stack, incidentId);
+    let t = performance.now();
+    const phase = (name: string) => {
+      console.error(`  ${size} incidents: ${name} in ${Math.round(performance.now() - t)} ms`);
+      t = performance.now();
+    };
     await prefill(stack, size);
+    phase('prefill');
     const writes = await timeWrites(stack, 300);
+    phase('300 writes');
     const mixed: number[] = [];
     const isolate: number[] = [];
     const plan = mix(incidentId, oneClick, manual, clicks);
@@ -110,7 +117,9 @@ async function measureAt(size: number, clicks: number, bare: Figures) {
         }
       }),
     );
+    phase(`${clicks} clicks`);
     await stack.feature.settle();
+    phase('background work settled');
     const click = figures(mixed);
     return {
       incidents: size,

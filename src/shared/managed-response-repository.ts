@@ -22,11 +22,16 @@ export class ManagedResponseRepository {
     );
   }
 
-  async listForTenant(tenantId: string): Promise<ManagedResponse[]> {
-    const records = await this.store.list<ManagedResponse>(MANAGED_RESPONSES, {
-      prefix: `${tenantId.toLowerCase()}:`,
-    });
-    return records.map((r) => r.value);
+  /**
+   * Every managed response of the tenant, read-only (shared, frozen where the engine shares
+   * them): each click checks its action against the tenant's others, so no copies.
+   */
+  async listForTenant(tenantId: string): Promise<readonly ManagedResponse[]> {
+    const options = { prefix: `${tenantId.toLowerCase()}:` };
+    const records = this.store.listShared
+      ? await this.store.listShared<ManagedResponse>(MANAGED_RESPONSES, options)
+      : await this.store.list<ManagedResponse>(MANAGED_RESPONSES, options);
+    return records.map((r) => r.value as ManagedResponse);
   }
 
   /** The write op that stores `response` if the record is still at `expectedVersion` (0 = new). */

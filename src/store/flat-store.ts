@@ -49,6 +49,13 @@ export class FlatStore implements Store {
     return records.map(copy);
   }
 
+  listShared<T>(
+    collection: string,
+    options?: { prefix?: string },
+  ): Promise<VersionedRecord<Readonly<T>>[]> {
+    return this.#partition.list<T>(collection, options);
+  }
+
   async put<T>(
     collection: string,
     key: string,

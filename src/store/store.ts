@@ -22,6 +22,14 @@ export interface Store {
   get<T>(collection: string, key: string): Promise<VersionedRecord<T> | undefined>;
   /** All records of a collection, ordered by key. */
   list<T>(collection: string, options?: { prefix?: string }): Promise<VersionedRecord<T>[]>;
+  /**
+   * The same records without copying them, for readers that only read: values are deeply
+   * frozen and shared (changing one throws a TypeError). Engines without it: use list.
+   */
+  listShared?<T>(
+    collection: string,
+    options?: { prefix?: string },
+  ): Promise<VersionedRecord<Readonly<T>>[]>;
   put<T>(
     collection: string,
     key: string,
