@@ -28,6 +28,7 @@ import {
   notificationsFeature,
   type NotificationsFeature,
 } from '../features/notifications/index.ts';
+import { reportsFeature, type ReportsFeature } from '../features/reports/index.ts';
 import {
   TenantDirectory,
   tenantsFeature,
@@ -112,6 +113,7 @@ export interface App {
     managedResponse: ManagedResponseFeature;
     notifications: NotificationsFeature;
     tenants: TenantsFeature;
+    reports: ReportsFeature;
     chat?: ChatFeature;
     /** Every feature, in order: commands, hooks and start follow it (stop goes backwards). */
     all: readonly Feature[];
@@ -272,7 +274,7 @@ function buildPlatform(app: Shared): Pick<App, 'adapter' | 'delivery' | 'watcher
   return { adapter, delivery, watcher };
 }
 
-/** The features, in order: help, managed response, notifications, tenants, chat (when on). */
+/** The features, in order: help, managed response, notifications, tenants, reports, chat (when on). */
 function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): App['features'] {
   const { config, deps, logger, now, store, conversations, incidents, responses } = app;
   const tuning = deps.tuning ?? {};
@@ -319,6 +321,21 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
   });
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
+  const reports = reportsFeature({
+    sources: {
+      incidents,
+      responses,
+      audit: (tenantId) => managedResponse.audit.list({ tenantId }),
+      awaiting: async (tenantId) =>
+        (await notifications.awaiting.list(tenantId)).map(({ incident, since }) => ({
+          incidentId: incident.id,
+          since,
+        })),
+      deliveries: () => delivery.listDeliveries(),
+    },
+    tenantOf: app.tenantOf,
+    now,
+  });
   const experts = resolveExpertsSide({
     tenantId: config.experts.tenantId,
     channelId: config.experts.channelId,
@@ -345,8 +362,9 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     managedResponse,
     notifications,
     tenants,
+    reports,
     ...(chat ? [chat] : []),
     ...(deps.extraFeatures ?? []),
   );
-  return { managedResponse, notifications, tenants, chat, all };
+  return { managedResponse, notifications, tenants, reports, chat, all };
 }
