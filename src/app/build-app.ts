@@ -298,6 +298,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       ...tuning.expertsApi,
     },
     ...(tuning.managedResponse ? { timings: tuning.managedResponse } : {}),
+    // Called per request, once `reports` below exists.
+    report: (tenantId, range) => reports.forExperts(tenantId, range),
   });
   const { reminderIntervalMs, pollIntervalMs } = tuning.notifications ?? {};
   const notifications = notificationsFeature({

@@ -1,9 +1,12 @@
 // Reports, as one feature: the `report` command (report-command.ts) over the figures computed
-// from stored history (report-service.ts). The Experts API route for the same figures is served
-// by the managed-response feature's routes, which take `service` from build-app.ts.
+// from stored history (report-service.ts), and the same figures for the Experts API
+// (experts-report.ts), whose route the managed-response feature serves beside the other Experts
+// API routes (same authentication and error shapes); build-app.ts hands it `forExperts`.
 import type { Command, Feature } from '../../app/feature.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { Report } from '../../domain/report/report.ts';
+import { expertsReport, type ReportRange } from './experts-report.ts';
 import { reportCommand } from './report-command.ts';
 import { ReportService, type ReportSources } from './report-service.ts';
 
@@ -17,6 +20,8 @@ export interface ReportsFeature extends Feature {
   readonly name: 'reports';
   commands: Command[];
   service: ReportService;
+  /** The report over a range, for the Experts API: NOT_FOUND or INVALID_INPUT when it cannot be. */
+  forExperts(tenantId: string, range: ReportRange): Promise<Report>;
 }
 
 export function reportsFeature(deps: ReportsFeatureDeps): ReportsFeature {
@@ -25,5 +30,7 @@ export function reportsFeature(deps: ReportsFeatureDeps): ReportsFeature {
     name: 'reports',
     commands: [reportCommand({ tenantOf: deps.tenantOf, reports: service })],
     service,
+    forExperts: (tenantId, range) =>
+      expertsReport({ tenantOf: deps.tenantOf, reports: service, now: deps.now }, tenantId, range),
   };
 }
