@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { assertTimeZone } from '../domain/report/zoned-time.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import { locateJsonError } from './locate-json-error.ts';
 
@@ -64,8 +65,21 @@ const tenantEntrySchema = z.strictObject({
       }),
     )
     .default([]),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone, such as "Europe/Paris" or "UTC"')
+    .optional(),
   defender: z.strictObject({ credential: credentialSchema }),
 });
+
+function isTimeZone(value: string): boolean {
+  try {
+    assertTimeZone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // Compile-time check that the file's tenant fields produce the domain's CustomerTenant.
 type ParsedTenant = Omit<z.infer<typeof tenantEntrySchema>, 'defender'>;

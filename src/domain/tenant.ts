@@ -30,6 +30,8 @@ export interface CustomerTenant {
   /** Entra object ids allowed to manage the contact lists. */
   admins: string[];
   socChannels: SocChannel[];
+  /** IANA time zone of the customer's calendar (reports' days, weeks, months); UTC when absent. */
+  timeZone?: string;
 }
 
 export interface ExpertsTenant {

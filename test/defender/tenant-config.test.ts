@@ -131,6 +131,16 @@ describe('tenants file', () => {
     });
   }
 
+  it("takes the tenant's IANA time zone for reports, and names a bad one", () => {
+    const [parsed] = parseTenantsConfig([contoso({ timeZone: 'Europe/Paris' })], {
+      source: 'tenants.json',
+    });
+    assert.equal(parsed?.tenant.timeZone, 'Europe/Paris');
+    assert.deepEqual(issuesOf([contoso({ timeZone: 'Mars/Olympus' })]), [
+      'tenants.json: tenant #1 "Contoso": timeZone: must be an IANA time zone, such as "Europe/Paris" or "UTC"',
+    ]);
+  });
+
   it('rejects duplicate tenant ids, whatever their case', () => {
     const issues = issuesOf([
       contoso(),

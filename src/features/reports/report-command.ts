@@ -37,7 +37,7 @@ export function reportCommand(deps: ReportCommandDeps): Command {
         await reply.text(`I did not understand the period "${args}". ${PERIOD_HELP}`);
         return;
       }
-      const report = await deps.reports.report(tenant, deps.reports.period(spec));
+      const report = await deps.reports.report(tenant, deps.reports.period(tenant, spec));
       logger.info(
         { tenantId: tenant.tenantId, from: report.period.from, to: report.period.to },
         'report shown',

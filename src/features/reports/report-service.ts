@@ -61,9 +61,9 @@ export class ReportService {
     };
   }
 
-  /** The period a spec means now, on the tenant's clock (UTC until tenants carry a time zone). */
-  period(spec: ReportPeriodSpec): ReportPeriod {
-    return resolveReportPeriod(spec, this.now());
+  /** The period a spec means now, on the tenant's clock (its timeZone; UTC when it has none). */
+  period(tenant: CustomerTenant, spec: ReportPeriodSpec): ReportPeriod {
+    return resolveReportPeriod(spec, this.now(), tenant.timeZone);
   }
 
   /** The report over [from, to); throws InvalidInputError on a bad period. */
@@ -72,11 +72,12 @@ export class ReportService {
     period: Pick<ReportPeriod, 'from' | 'to'> & Partial<ReportPeriod>,
   ): Promise<Report> {
     const history = await this.history(tenant);
+    const timeZone = period.timeZone ?? tenant.timeZone;
     return buildReport(history, {
       from: period.from,
       to: period.to,
       now: this.now().toISOString(),
-      ...(period.timeZone ? { timeZone: period.timeZone } : {}),
+      ...(timeZone ? { timeZone } : {}),
       ...(period.calendar ? { calendar: period.calendar } : {}),
     });
   }

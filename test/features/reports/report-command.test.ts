@@ -11,7 +11,8 @@ import {
   TENANT,
   USER_AAD,
 } from '../../bot/bot-fixture.ts';
-import { storeHistory } from './stored-history.ts';
+import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';
+import { storedIncident, storeHistory } from './stored-history.ts';
 
 const OPERATOR = 'dd000000-0000-4000-8000-000000000013';
 const contoso: CustomerTenant = {
@@ -19,8 +20,8 @@ const contoso: CustomerTenant = {
   roles: { operators: [OPERATOR], readers: [USER_AAD] },
 };
 
-async function setup() {
-  const fixture = await botFixture([], { tenants: [contoso] });
+async function setup(tenant: CustomerTenant = contoso) {
+  const fixture = await botFixture([], { tenants: [tenant] });
   await storeHistory(fixture.store, TENANT);
   return fixture;
 }
@@ -62,6 +63,31 @@ describe('report command', () => {
       .assertReply((reply) => {
         assert.match(cardText(reply), /The experts investigated 2 incidents/);
       });
+  });
+
+  it("counts calendar periods on the tenant's clock (timeZone in the tenants file)", async () => {
+    // 27 Nov 20:00 UTC is 28 Nov 09:00 in Auckland: yesterday there (it is 29 Nov 23:00), and
+    // the day before yesterday in UTC.
+    const late = storedIncident(TENANT, '104', {
+      createdAt: '2026-11-27T20:00:00.000Z',
+      lastUpdatedAt: '2026-11-27T21:00:00.000Z',
+    });
+    const yesterday = personal({ type: 'message', text: 'report yesterday' });
+    const utc = await setup();
+    await utc.store.put(SNAPSHOTS_COLLECTION, snapshotKey(TENANT, late.id), late);
+    await utc.adapter.send(yesterday).assertReply((reply) => {
+      const card = cardText(reply);
+      assert.match(card, /Saturday, 28 November 2026 · times in UTC/);
+      assert.match(card, /The experts investigated 1 incident:/);
+      assert.equal(card.includes('104'), false);
+    });
+    const auckland = await setup({ ...contoso, timeZone: 'Pacific/Auckland' });
+    await auckland.store.put(SNAPSHOTS_COLLECTION, snapshotKey(TENANT, late.id), late);
+    await auckland.adapter.send(yesterday).assertReply((reply) => {
+      const card = cardText(reply);
+      assert.match(card, /Saturday, 28 November 2026 · times in Pacific\/Auckland/);
+      assert.match(card, /The experts investigated 2 incidents/);
+    });
   });
 
   it('explains the periods it understands when given another', async () => {
