@@ -324,6 +324,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
   });
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const reports = reportsFeature({
+    store,
     sources: {
       incidents,
       responses,

@@ -1,17 +1,22 @@
 // Reports, as one feature: the `report` command (report-command.ts) over the figures computed
-// from stored history (report-service.ts), and the same figures for the Experts API
+// from stored history (report-service.ts), the awaiting periods it records from incident events
+// (awaiting-periods.ts), and the same figures for the Experts API
 // (experts-report.ts), whose route the managed-response feature serves beside the other Experts
 // API routes (same authentication and error shapes); build-app.ts hands it `forExperts`.
 import type { Command, Feature } from '../../app/feature.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Report } from '../../domain/report/report.ts';
+import type { Store } from '../../store/store.ts';
+import type { OutboxEvent } from '../../watcher/outbox.ts';
+import { AwaitingPeriods } from './awaiting-periods.ts';
 import { expertsReport, type ReportRange } from './experts-report.ts';
 import { reportCommand } from './report-command.ts';
 import { ReportService, type ReportSources } from './report-service.ts';
 
 export interface ReportsFeatureDeps {
-  sources: ReportSources;
+  store: Store;
+  sources: Omit<ReportSources, 'recordedAwaiting'>;
   tenantOf: (tenantId: string) => CustomerTenant | undefined;
   now: Clock;
 }
@@ -20,16 +25,25 @@ export interface ReportsFeature extends Feature {
   readonly name: 'reports';
   commands: Command[];
   service: ReportService;
+  awaitingPeriods: AwaitingPeriods;
+  /** Records when the incident entered or left Awaiting Customer Action. */
+  onIncidentEvent(event: OutboxEvent): Promise<void>;
   /** The report over a range, for the Experts API: NOT_FOUND or INVALID_INPUT when it cannot be. */
   forExperts(tenantId: string, range: ReportRange): Promise<Report>;
 }
 
 export function reportsFeature(deps: ReportsFeatureDeps): ReportsFeature {
-  const service = new ReportService(deps.sources, deps.now);
+  const awaitingPeriods = new AwaitingPeriods(deps.store);
+  const service = new ReportService(
+    { ...deps.sources, recordedAwaiting: (tenantId) => awaitingPeriods.list(tenantId) },
+    deps.now,
+  );
   return {
     name: 'reports',
     commands: [reportCommand({ tenantOf: deps.tenantOf, reports: service })],
     service,
+    awaitingPeriods,
+    onIncidentEvent: (event) => awaitingPeriods.record(event),
     forExperts: (tenantId, range) =>
       expertsReport({ tenantOf: deps.tenantOf, reports: service, now: deps.now }, tenantId, range),
   };

@@ -8,6 +8,7 @@ import {
 } from '../../domain/report/history-from-store.ts';
 import {
   reportActions,
+  type AwaitingPeriod,
   reportIncident,
   type ReportAuditEntry,
   type ReportHistory,
@@ -22,6 +23,7 @@ import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
+import { mergeAwaitingPeriods } from './awaiting-periods.ts';
 
 /** Where the history is read from; build-app.ts wires the other features' stores in. */
 export interface ReportSources {
@@ -31,6 +33,8 @@ export interface ReportSources {
   audit(tenantId: string): Promise<readonly ReportAuditEntry[]>;
   /** Incidents awaiting the tenant now, with when they started to. */
   awaiting(tenantId: string): Promise<readonly { incidentId: string; since: string }[]>;
+  /** Awaiting periods recorded from the incident events (awaiting-periods.ts). */
+  recordedAwaiting(tenantId: string): Promise<readonly AwaitingPeriod[]>;
   /** Every delivered job (reminders and escalations are found among them). */
   deliveries(): Promise<readonly { jobId: string; deliveredAt: string }[]>;
 }
@@ -43,18 +47,19 @@ export class ReportService {
 
   async history(tenant: CustomerTenant): Promise<ReportHistory> {
     const { tenantId } = tenant;
-    const [incidents, responses, audit, awaiting, deliveries] = await Promise.all([
+    const [incidents, responses, audit, awaiting, recorded, deliveries] = await Promise.all([
       this.sources.incidents.listForTenant(tenantId),
       this.sources.responses.listForTenant(tenantId),
       this.sources.audit(tenantId),
       this.sources.awaiting(tenantId),
+      this.sources.recordedAwaiting(tenantId),
       this.sources.deliveries(),
     ]);
     return {
       tenantId,
       tenantName: tenant.name,
       incidents: incidents.map(reportIncident),
-      awaitingPeriods: awaitingPeriodsFromAudit(audit, awaiting),
+      awaitingPeriods: mergeAwaitingPeriods(recorded, awaitingPeriodsFromAudit(audit, awaiting)),
       actions: responses.flatMap(reportActions),
       audit,
       notices: noticesFromDeliveries(deliveries, tenantId),
