@@ -99,7 +99,9 @@ describe('awaiting periods recorded from incident events', () => {
       event(withExperts('201'), '2026-11-28T13:00:00.000Z', 'handedBackToExperts'),
     ];
     for (const e of events) {
-      const { seq: _seq, ...appended } = e;
+      // The outbox allocates the seq itself.
+      const appended: Omit<OutboxEvent, 'seq'> & { seq?: number } = { ...e };
+      delete appended.seq;
       await store.batch(await app.outbox.appendOps([appended]));
       await app.features.notifications.service.processPending();
     }
