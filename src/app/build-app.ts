@@ -325,6 +325,9 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const reports = reportsFeature({
     store,
+    delivery,
+    tenants: app.tenants,
+    logger,
     sources: {
       incidents,
       responses,

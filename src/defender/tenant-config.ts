@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { assertTimeZone } from '../domain/report/zoned-time.ts';
-import type { CustomerTenant } from '../domain/tenant.ts';
+import { weekdays, type CustomerTenant } from '../domain/tenant.ts';
 import { locateJsonError } from './locate-json-error.ts';
 
 // A schema-level message would replace the parse-level "Required", so each says both.
@@ -68,6 +68,9 @@ const tenantEntrySchema = z.strictObject({
   timeZone: z
     .string()
     .refine(isTimeZone, 'must be an IANA time zone, such as "Europe/Paris" or "UTC"')
+    .optional(),
+  weeklyReport: z
+    .strictObject({ day: z.enum(weekdays), hour: z.number().int().min(0).max(23) })
     .optional(),
   defender: z.strictObject({ credential: credentialSchema }),
 });
