@@ -28,6 +28,7 @@ import {
   notificationsFeature,
   type NotificationsFeature,
 } from '../features/notifications/index.ts';
+import { reportsFeature, type ReportsFeature } from '../features/reports/index.ts';
 import {
   TenantDirectory,
   tenantsFeature,
@@ -113,6 +114,7 @@ export interface App {
     managedResponse: ManagedResponseFeature;
     notifications: NotificationsFeature;
     tenants: TenantsFeature;
+    reports: ReportsFeature;
     chat?: ChatFeature;
     /** Every feature, in order: commands, hooks and start follow it (stop goes backwards). */
     all: readonly Feature[];
@@ -290,7 +292,7 @@ function buildPlatform(
   return { adapter, delivery, watcher };
 }
 
-/** The features, in order: help, managed response, notifications, tenants, chat (when on). */
+/** The features, in order: help, managed response, notifications, tenants, reports, chat (when on). */
 function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): App['features'] {
   const { config, deps, logger, now, store, conversations, incidents, responses } = app;
   const tuning = deps.tuning ?? {};
@@ -314,6 +316,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       ...tuning.expertsApi,
     },
     ...(tuning.managedResponse ? { timings: tuning.managedResponse } : {}),
+    // Called per request, once `reports` below exists.
+    report: (tenantId, range) => reports.forExperts(tenantId, range),
   });
   const { reminderIntervalMs, pollIntervalMs } = tuning.notifications ?? {};
   const notifications = notificationsFeature({
@@ -337,6 +341,25 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
   });
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
+  const reports = reportsFeature({
+    store,
+    delivery,
+    tenants: app.tenants,
+    logger,
+    sources: {
+      incidents,
+      responses,
+      audit: (tenantId) => managedResponse.audit.list({ tenantId }),
+      awaiting: async (tenantId) =>
+        (await notifications.awaiting.list(tenantId)).map(({ incident, since }) => ({
+          incidentId: incident.id,
+          since,
+        })),
+      deliveries: () => delivery.listDeliveries(),
+    },
+    tenantOf: app.tenantOf,
+    now,
+  });
   const experts = resolveExpertsSide({
     tenantId: config.experts.tenantId,
     channelId: config.experts.channelId,
@@ -363,8 +386,9 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     managedResponse,
     notifications,
     tenants,
+    reports,
     ...(chat ? [chat] : []),
     ...(deps.extraFeatures ?? []),
   );
-  return { managedResponse, notifications, tenants, chat, all };
+  return { managedResponse, notifications, tenants, reports, chat, all };
 }

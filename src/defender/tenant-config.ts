@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { CustomerTenant } from '../domain/tenant.ts';
+import { assertTimeZone } from '../domain/report/zoned-time.ts';
+import { weekdays, type CustomerTenant } from '../domain/tenant.ts';
 import { locateJsonError } from './locate-json-error.ts';
 
 // A schema-level message would replace the parse-level "Required", so each says both.
@@ -64,8 +65,24 @@ const tenantEntrySchema = z.strictObject({
       }),
     )
     .default([]),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone, such as "Europe/Paris" or "UTC"')
+    .optional(),
+  weeklyReport: z
+    .strictObject({ day: z.enum(weekdays), hour: z.number().int().min(0).max(23) })
+    .optional(),
   defender: z.strictObject({ credential: credentialSchema }),
 });
+
+function isTimeZone(value: string): boolean {
+  try {
+    assertTimeZone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // Compile-time check that the file's tenant fields produce the domain's CustomerTenant.
 type ParsedTenant = Omit<z.infer<typeof tenantEntrySchema>, 'defender'>;

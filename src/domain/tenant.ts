@@ -30,7 +30,22 @@ export interface CustomerTenant {
   /** Entra object ids allowed to manage the contact lists. */
   admins: string[];
   socChannels: SocChannel[];
+  /** IANA time zone of the customer's calendar (reports' days, weeks, months); UTC when absent. */
+  timeZone?: string;
+  /** Opt-in: the weekly report card in every SOC channel, on that day and hour (tenant's clock). */
+  weeklyReport?: { day: Weekday; hour: number };
 }
+
+export const weekdays = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof weekdays)[number];
 
 export interface ExpertsTenant {
   tenantId: string;

@@ -131,6 +131,27 @@ describe('tenants file', () => {
     });
   }
 
+  it("takes the tenant's IANA time zone for reports, and names a bad one", () => {
+    const [parsed] = parseTenantsConfig([contoso({ timeZone: 'Europe/Paris' })], {
+      source: 'tenants.json',
+    });
+    assert.equal(parsed?.tenant.timeZone, 'Europe/Paris');
+    assert.deepEqual(issuesOf([contoso({ timeZone: 'Mars/Olympus' })]), [
+      'tenants.json: tenant #1 "Contoso": timeZone: must be an IANA time zone, such as "Europe/Paris" or "UTC"',
+    ]);
+  });
+
+  it('takes an opt-in weekly report day and hour, and names a bad one', () => {
+    const [parsed] = parseTenantsConfig([contoso({ weeklyReport: { day: 'monday', hour: 9 } })], {
+      source: 'tenants.json',
+    });
+    assert.deepEqual(parsed?.tenant.weeklyReport, { day: 'monday', hour: 9 });
+    const issues = issuesOf([contoso({ weeklyReport: { day: 'funday', hour: 24 } })]);
+    assert.equal(issues.length, 2);
+    assert.match(issues[0] ?? '', /^tenants.json: tenant #1 "Contoso": weeklyReport.day: /);
+    assert.match(issues[1] ?? '', /^tenants.json: tenant #1 "Contoso": weeklyReport.hour: /);
+  });
+
   it('rejects duplicate tenant ids, whatever their case', () => {
     const issues = issuesOf([
       contoso(),

@@ -35,11 +35,19 @@ describe('Teams app manifest', () => {
     const lists = bot.commandLists as { scopes: string[]; commands: { title: string }[] }[];
     const titles = (scope: string): string[] =>
       lists.find((list) => list.scopes.includes(scope))?.commands.map((c) => c.title) ?? [];
-    assert.deepEqual(titles('personal'), ['help', 'awaiting', 'contacts', 'history', 'chat']);
+    assert.deepEqual(titles('personal'), [
+      'help',
+      'awaiting',
+      'report',
+      'contacts',
+      'history',
+      'chat',
+    ]);
     // Channel-only commands: SOC channel management and the experts' comments.
     assert.deepEqual(titles('team'), [
       'help',
       'awaiting',
+      'report',
       'contacts',
       'history',
       'chat',

@@ -25,7 +25,7 @@ import { managedResponseCardActions, type ManagedResponseVerb } from './card-act
 import { CardActionService } from './card-action-service.ts';
 import { CardCopies } from './card-copies.ts';
 import { ExpertAuthenticator, type ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
-import { registerExpertsApi } from './experts-api/experts-routes.ts';
+import { registerExpertsApi, type ExpertsRoutesDeps } from './experts-api/experts-routes.ts';
 import { IncidentTasks } from './incident-tasks.ts';
 import type { DefenderPort } from './ports.ts';
 import { PublishService } from './publish-service.ts';
@@ -46,6 +46,8 @@ export interface ManagedResponseFeatureDeps {
   logger: Logger;
   now: Clock;
   expertsApi: ExpertsApiAuthOptions & { maxBodyBytes?: number };
+  /** GET /api/v1/tenants/{t}/report: the reports feature's figures (route absent without it). */
+  report?: ExpertsRoutesDeps['report'];
   sleep?: Sleep;
   timings?: {
     poll?: ExecutorOptions['poll'];
@@ -164,6 +166,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
         audit,
         logger,
         ...(deps.expertsApi.maxBodyBytes ? { maxBodyBytes: deps.expertsApi.maxBodyBytes } : {}),
+        ...(deps.report ? { report: deps.report } : {}),
       }),
     publishing,
     cards,

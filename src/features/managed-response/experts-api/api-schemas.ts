@@ -109,6 +109,11 @@ export const auditQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
 });
 
+export const reportQuerySchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
 /** "actions[0].device" from a zod issue path. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(

@@ -9,7 +9,9 @@
 //   POST /api/v1/tenants/{tenantId}/incidents/{incidentId}/updates
 //   GET  /api/v1/audit?tenantId=&incidentId=&since=&limit=      (JSON)
 //   GET  /api/v1/audit.jsonl?...                                (JSON lines)
+//   GET  /api/v1/tenants/{tenantId}/report?from=&to=            (the report's figures, JSON)
 import type { Request, Response, Server } from 'restify';
+import type { Report } from '../../../domain/report/report.ts';
 import type { AuditTrail } from '../audit-trail.ts';
 import type { PublishResult, PublishService } from '../publish-service.ts';
 import { ApiError, toApiError } from './api-errors.ts';
@@ -18,6 +20,7 @@ import {
   auditQuerySchema,
   incidentIdSchema,
   publishBodySchema,
+  reportQuerySchema,
   updateBodySchema,
 } from './api-schemas.ts';
 import type { Logger } from '../../../platform/logger.ts';
@@ -31,6 +34,8 @@ export interface ExpertsRoutesDeps {
   logger: Logger;
   /** Largest accepted body (default 256 KiB); larger is 413. */
   maxBodyBytes?: number;
+  /** The reports feature's figures over [from, to) (default: the 7 days before now). */
+  report?: (tenantId: string, range: { from?: string; to?: string }) => Promise<Report>;
 }
 
 const BASE = '/api/v1/tenants/:tenantId/incidents/:incidentId';
@@ -108,6 +113,23 @@ export function registerExpertsApi(server: Server, deps: ExpertsRoutesDeps): voi
       res.send(202, { incidentUpdate: result.incidentUpdate });
     }),
   );
+
+  const { report } = deps;
+  if (report) {
+    server.get(
+      '/api/v1/tenants/:tenantId/report',
+      route(async (req, res) => {
+        const params = (req.params ?? {}) as Record<string, string | undefined>;
+        const query = reportQuerySchema.parse(req.query ?? {});
+        const figures = await report(params.tenantId ?? '', {
+          ...(query.from !== undefined ? { from: query.from } : {}),
+          ...(query.to !== undefined ? { to: query.to } : {}),
+        });
+        res.header('api-version', '1');
+        res.send(200, { report: figures });
+      }),
+    );
+  }
 
   server.get(
     '/api/v1/audit',
