@@ -30,6 +30,8 @@ export interface CustomerTenant {
   /** Entra object ids allowed to manage the contact lists. */
   admins: string[];
   socChannels: SocChannel[];
+  /** Install the app through Graph for contacts who never opened it (the tenant opted in). */
+  proactiveInstall?: boolean;
 }
 
 export interface ExpertsTenant {
