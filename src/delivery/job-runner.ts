@@ -31,6 +31,9 @@ export interface JobRunnerDeps {
 /** Makes a target without a known conversation reachable (proactive install); true if it did. */
 export type TryReach = (target: DeliveryTarget) => Promise<boolean>;
 
+/** Ours (no conversation known), and Teams' answer to creating a 1:1 the app is not in. */
+const NOT_INSTALLED = new Set(['NotInstalled', 'BotNotInConversationRoster']);
+
 export class JobRunner {
   /** Targets made reachable in this process: a second NotInstalled for them parks, no loop. */
   readonly #reached = new Set<string>();
@@ -164,7 +167,8 @@ export class JobRunner {
   /** NotInstalled, never tried here: ask tryReach, so the job goes out at once if it worked. */
   private async reach(entry: QueueEntry, error: RecordedFailure): Promise<boolean> {
     const { tryReach } = this.deps;
-    if (!tryReach || error.code !== 'NotInstalled' || this.#reached.has(entry.targetKey)) {
+    const notInstalled = error.code !== undefined && NOT_INSTALLED.has(error.code);
+    if (!tryReach || !notInstalled || this.#reached.has(entry.targetKey)) {
       return false;
     }
     const reached = await tryReach(entry.record.job.target).catch((err: unknown) => {

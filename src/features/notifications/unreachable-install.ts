@@ -72,7 +72,9 @@ export class ProactiveInstall {
     target: DeliveryTarget,
     reason: { code?: string },
   ): Promise<InstallResult> {
-    if (!tenant.proactiveInstall || target.kind !== 'personal' || reason.code !== 'NotInstalled') {
+    const notInstalled =
+      reason.code === 'NotInstalled' || reason.code === 'BotNotInConversationRoster';
+    if (!tenant.proactiveInstall || target.kind !== 'personal' || !notInstalled) {
       return { kind: 'notAttempted' };
     }
     const installer = this.deps.installerFor(tenant.tenantId);
