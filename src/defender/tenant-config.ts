@@ -66,7 +66,7 @@ const tenantEntrySchema = z.strictObject({
     .default([]),
   defender: z.strictObject({ credential: credentialSchema }),
   /** Opt-in: install the app through Graph for contacts who never opened it. */
-  proactiveInstall: z.boolean().default(false),
+  proactiveInstall: z.boolean().optional(),
 });
 
 // Compile-time check that the file's tenant fields produce the domain's CustomerTenant.
