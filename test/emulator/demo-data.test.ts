@@ -61,7 +61,7 @@ describe('emulator: demo data', () => {
     );
     // The two contacts who never opened the app are listed: one reached by proactive install,
     // one only by email. Every other contact has the app.
-    const unreached = [C.contacts.neverOpenedApp.userId, C.contacts.emailOnly.userId];
+    const unreached: string[] = [C.contacts.neverOpenedApp.userId, C.contacts.emailOnly.userId];
     for (const id of unreached) assert.ok(listed.includes(id), id);
     for (const id of listed.filter((l) => !unreached.includes(l))) {
       const user = userOf(contoso, id);
