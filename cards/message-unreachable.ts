@@ -7,12 +7,22 @@ import type { MessageCardData } from './message.ts';
 export type UnreachableTarget =
   { kind: 'personal'; userId: string } | { kind: 'conversation'; conversationId: string };
 
+/** Why installing the app through Graph for the contact did not work (proactive install). */
+export interface InstallRefusal {
+  code: string;
+  detail: string;
+}
+
 export function unreachableNoticeData(
   tenant: CustomerTenant,
   target: UnreachableTarget,
   notInstalled: boolean,
+  install?: InstallRefusal,
 ): MessageCardData {
-  const { title, text } = noticeText(tenant, target, notInstalled);
+  const { title, text } =
+    install && target.kind === 'personal'
+      ? refusalText(contactName(tenant, target.userId), install)
+      : noticeText(tenant, target, notInstalled);
   return { title, text, style: 'warning', facts: [{ title: 'Organisation', value: tenant.name }] };
 }
 
@@ -22,10 +32,7 @@ function noticeText(
   notInstalled: boolean,
 ): { title: string; text: string } {
   if (target.kind === 'personal') {
-    const who =
-      [...tenant.contacts.primary, ...tenant.contacts.secondary].find(
-        (c) => c.userId.toLowerCase() === target.userId.toLowerCase(),
-      )?.name ?? `The user ${target.userId}`;
+    const who = contactName(tenant, target.userId);
     return {
       title: 'An incident contact cannot be reached',
       text: notInstalled
@@ -43,4 +50,41 @@ function noticeText(
       ? `Managed Response is not in ${where} yet, so the incident feed cannot be posted there. Add the app to the team that holds the channel (Apps › Managed Response › Add to a team). The pending cards are kept and will be posted once it is added.`
       : `The bot can no longer post to ${where} (the app was removed from the team). Add it again; the pending cards are kept and will be posted once it is back.`,
   };
+}
+
+function contactName(tenant: CustomerTenant, userId: string): string {
+  return (
+    [...tenant.contacts.primary, ...tenant.contacts.secondary].find(
+      (c) => c.userId.toLowerCase() === userId.toLowerCase(),
+    )?.name ?? `The user ${userId}`
+  );
+}
+
+const TITLE = 'An incident contact cannot be reached';
+const KEPT =
+  'Their pending notifications are kept and will be delivered as soon as the app is installed.';
+
+function refusalText(who: string, install: InstallRefusal): { title: string; text: string } {
+  switch (install.code) {
+    case 'InstallPermissionMissing':
+      return {
+        title: 'Grant Managed Response the permission to install itself for contacts',
+        text: `${who} has not installed the Managed Response app, and the service could not install it for them: your tenant has not granted the Microsoft Graph application permission ${install.detail} to the Managed Response app. A Global Administrator or Privileged Role Administrator can grant it in the Microsoft Entra admin center (Enterprise applications › Managed Response › Permissions › Grant admin consent). Until then, ask each contact to add the app in Teams. ${KEPT}`,
+      };
+    case 'AppBlockedByPolicy':
+      return {
+        title: TITLE,
+        text: `${who} has not installed the Managed Response app, and your Teams app permission policy (or their Teams licence) does not let it be installed for them. Allow the app for them in the Teams admin center (Teams apps › Permission policies), or check their licence. ${KEPT}`,
+      };
+    case 'AppNotInCatalog':
+      return {
+        title: TITLE,
+        text: `${who} has not installed the Managed Response app, and the app is not in your organisation's Teams app catalog, so it cannot be installed for them. Upload or approve Managed Response in the Teams admin center (Teams apps › Manage apps). ${KEPT}`,
+      };
+    default:
+      return {
+        title: TITLE,
+        text: `${who} has not installed the Managed Response app, and installing it for them failed (${install.code}). Ask them to add the app in Teams (Apps › Managed Response › Add). ${KEPT}`,
+      };
+  }
 }

@@ -42,6 +42,8 @@ const envSchema = z.object({
     'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
   ),
   BOT_OPENID_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // Proactive install: Bot Connector URL for a tenant whose conversations the bot has never seen.
+  TEAMS_SERVICE_URL: z.url().default('https://smba.trafficmanager.net/teams/'),
   TENANTS_FILE: z.string().default(''),
   GRAPH_BASE_URL: url('GRAPH_BASE_URL').default('https://graph.microsoft.com'),
   MDE_BASE_URL: url('MDE_BASE_URL').default('https://api.securitycenter.microsoft.com'),
@@ -120,6 +122,8 @@ export interface Config {
     /** Bound on each fetch of that metadata and its keys. */
     readonly openIdTimeoutMs: number;
   };
+  /** Bot Connector service URL used for a contact installed through Graph in a tenant never seen. */
+  readonly teamsServiceUrl: string;
   readonly tenantsFile: string;
   readonly defender: {
     readonly graphBaseUrl: string;
@@ -229,6 +233,7 @@ export function loadConfig(env: EnvInput): Config {
       emulatorOpenIdMetadataUrl: e.BOT_EMULATOR_OPENID_METADATA_URL,
       openIdTimeoutMs: e.BOT_OPENID_TIMEOUT_MS,
     },
+    teamsServiceUrl: e.TEAMS_SERVICE_URL,
     tenantsFile: e.TENANTS_FILE,
     defender: {
       graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),

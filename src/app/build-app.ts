@@ -15,6 +15,8 @@ import { setUpDefender } from '../defender-setup.ts';
 import type { RunningEmulator } from '../emulator/emulator.ts';
 import { DeliveryEngine, type DeliveryEngineOptions } from '../delivery/delivery-engine.ts';
 import type { Messenger } from '../delivery/messenger.ts';
+import type { DeliveryTarget } from '../delivery/delivery-job.ts';
+import type { TeamsAppInstaller } from '../features/notifications/unreachable-install.ts';
 import type { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import { chatFeature, resolveExpertsSide, type ChatFeature } from '../features/chat/index.ts';
@@ -58,6 +60,8 @@ import { seedDemoManagedResponses } from './seed-demo-managed-responses.ts';
 export interface AppDefender extends DefenderPort {
   forTenant(tenantId: string): ReturnType<DefenderPort['forTenant']> & {
     incidents: ReturnType<DefenderPort['forTenant']>['incidents'] & IncidentSource;
+    /** Proactive install for contacts (tenants that opted in); absent: contacts are parked. */
+    teamsApps?: TeamsAppInstaller;
   };
 }
 
@@ -166,6 +170,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     events: featureEvents(logger),
     // Per instance: N instances allow N times these figures.
     budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
+    reach: () => Promise.resolve(false),
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   // Read at scrape time, once the platform exists.
@@ -246,6 +251,8 @@ interface Shared {
   events: FeatureEvents;
   /** Messages, clicks and Graph look-ups per user and tenant. */
   budgets: Budgets;
+  /** The delivery engine's tryReach (proactive install); set once the features exist. */
+  reach: (target: DeliveryTarget) => Promise<boolean>;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -270,6 +277,7 @@ function buildPlatform(
         ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
       }),
     onUnreachable: (target, _job, error) => app.events.dispatch('onUnreachable', target, error),
+    tryReach: (target) => app.reach(target),
     now,
     sleep,
     ...random,
@@ -339,7 +347,13 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       ...(reminderIntervalMs !== undefined ? { intervalMs: reminderIntervalMs } : {}),
     },
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+    proactiveInstall: {
+      installerFor: (tenantId) => installerOf(app.defender, tenantId),
+      botAppId: config.bot.appId,
+      teamsServiceUrl: config.teamsServiceUrl,
+    },
   });
+  app.reach = (target) => notifications.tryReach(target);
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const reports = reportsFeature({
     store,
@@ -391,4 +405,12 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     ...(deps.extraFeatures ?? []),
   );
   return { managedResponse, notifications, tenants, reports, chat, all };
+}
+
+function installerOf(defender: AppDefender, tenantId: string): TeamsAppInstaller | undefined {
+  try {
+    return defender.forTenant(tenantId).teamsApps;
+  } catch {
+    return undefined; // a tenant the file does not list
+  }
 }

@@ -13,6 +13,7 @@ import {
 } from './credentials.ts';
 import { DefenderHttpClient, type FetchLike } from './defender-http-client.ts';
 import { GraphIncidentsClient } from './graph-incidents-client.ts';
+import { GraphTeamsAppsClient } from './graph-teams-apps-client.ts';
 import { MachineActionsClient } from './machine-actions-client.ts';
 import {
   graphRateWindows,
@@ -64,6 +65,8 @@ export interface TenantDefenderClients {
   tenant: CustomerTenant;
   incidents: GraphIncidentsClient;
   machineActions: MachineActionsClient;
+  /** Proactive install of the Teams app for contacts (same Graph client and rate limit). */
+  teamsApps: GraphTeamsAppsClient;
 }
 
 export class DefenderClientFactory {
@@ -121,6 +124,7 @@ export class DefenderClientFactory {
         tenant,
         incidents: new GraphIncidentsClient(graph, tenant.tenantId),
         machineActions: new MachineActionsClient(mde, tenant.tenantId),
+        teamsApps: new GraphTeamsAppsClient(graph),
       });
     }
   }

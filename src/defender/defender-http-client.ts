@@ -302,6 +302,7 @@ export class DefenderHttpClient {
         clientId: this.options.clientId,
         permission: request.permission,
         reason: `${status} ${code || response.statusText}.`,
+        ...(message ? { serviceMessage: message } : {}),
       });
     }
     if (status === 404 && request.notFound) {

@@ -51,6 +51,8 @@ export class DefenderAuthError extends DefenderError {
   readonly permission: string;
   /** What the operator should do, e.g. which permission to grant to which app registration. */
   readonly hint: string;
+  /** The service's own error message, when it sent one (e.g. Graph's app-policy refusal). */
+  readonly serviceMessage: string | undefined;
 
   constructor(args: {
     api: DefenderApi;
@@ -59,6 +61,7 @@ export class DefenderAuthError extends DefenderError {
     clientId: string | undefined;
     permission: string;
     reason: string;
+    serviceMessage?: string;
     cause?: unknown;
   }) {
     const app =
@@ -77,6 +80,7 @@ export class DefenderAuthError extends DefenderError {
     this.clientId = args.clientId;
     this.permission = args.permission;
     this.hint = hint;
+    this.serviceMessage = args.serviceMessage;
   }
 }
 

@@ -73,6 +73,8 @@ const tenantEntrySchema = z.strictObject({
     .strictObject({ day: z.enum(weekdays), hour: z.number().int().min(0).max(23) })
     .optional(),
   defender: z.strictObject({ credential: credentialSchema }),
+  /** Opt-in: install the app through Graph for contacts who never opened it. */
+  proactiveInstall: z.boolean().optional(),
 });
 
 function isTimeZone(value: string): boolean {

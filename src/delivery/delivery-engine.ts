@@ -28,7 +28,7 @@ import type { JobRecord, JobStatus } from './delivery-schemas.ts';
 import { DeliveryStore, type BadRecord } from './delivery-store.ts';
 import { JobIntake, reportBad } from './job-intake.ts';
 import { JobQueue, type QueueEntry } from './job-queue.ts';
-import { JobRunner } from './job-runner.ts';
+import { JobRunner, type TryReach } from './job-runner.ts';
 import { MessengerError, type Messenger } from './messenger.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { UnreachableTargets, type OnUnreachable } from './unreachable-targets.ts';
@@ -39,6 +39,12 @@ export interface DeliveryEngineOptions {
   logger: Logger;
   /** Called once per target found unreachable (403): tell the tenant's admins and SOC channel. */
   onUnreachable?: OnUnreachable;
+  /**
+   * Before a job is parked because no conversation with its target is known (NotInstalled):
+   * try to make it reachable (install the app through Graph); when that resolves true the job
+   * is sent again at once, in its place in the order. Tried once per target and process.
+   */
+  tryReach?: TryReach;
   now?: Clock;
   sleep?: Sleep;
   random?: () => number;
@@ -113,6 +119,7 @@ export class DeliveryEngine {
       now: this.#now,
       sleep: this.#sleep,
       random: options.random ?? Math.random,
+      ...(options.tryReach ? { tryReach: options.tryReach } : {}),
     });
   }
 

@@ -5,7 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Sleep } from '../platform/sleep.ts';
 import { StoreConflictError, type WriteOp } from '../store/store.ts';
-import type { DeliveryRecord } from './delivery-job.ts';
+import type { DeliveryRecord, DeliveryTarget } from './delivery-job.ts';
 import type { JobRecord, RecordedFailure } from './delivery-schemas.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JobQueue, QueueEntry } from './job-queue.ts';
@@ -24,9 +24,20 @@ export interface JobRunnerDeps {
   now: Clock;
   sleep: Sleep;
   random: () => number;
+  /** See DeliveryEngineOptions.tryReach. */
+  tryReach?: TryReach;
 }
 
+/** Makes a target without a known conversation reachable (proactive install); true if it did. */
+export type TryReach = (target: DeliveryTarget) => Promise<boolean>;
+
+/** Ours (no conversation known), and Teams' answer to creating a 1:1 the app is not in. */
+const NOT_INSTALLED = new Set(['NotInstalled', 'BotNotInConversationRoster']);
+
 export class JobRunner {
+  /** Targets made reachable in this process: a second NotInstalled for them parks, no loop. */
+  readonly #reached = new Set<string>();
+
   constructor(private readonly deps: JobRunnerDeps) {}
 
   async run(entry: QueueEntry, signal: AbortSignal, stopping: () => boolean): Promise<void> {
@@ -120,6 +131,10 @@ export class JobRunner {
       return;
     }
     if (failure.kind === 'unreachable') {
+      if (await this.reach(entry, lastError)) {
+        await this.save(entry, { ...record, status: 'pending', attempts: record.attempts - 1 });
+        return;
+      }
       await this.park(entry, lastError);
       return;
     }
@@ -147,6 +162,24 @@ export class JobRunner {
       { ...details, attempts: record.attempts, delayMs },
       'delivery will be retried',
     );
+  }
+
+  /** NotInstalled, never tried here: ask tryReach, so the job goes out at once if it worked. */
+  private async reach(entry: QueueEntry, error: RecordedFailure): Promise<boolean> {
+    const { tryReach } = this.deps;
+    const notInstalled = error.code !== undefined && NOT_INSTALLED.has(error.code);
+    if (!tryReach || !notInstalled || this.#reached.has(entry.targetKey)) {
+      return false;
+    }
+    const reached = await tryReach(entry.record.job.target).catch((err: unknown) => {
+      this.deps.logger.warn(
+        { err, jobId: entry.record.job.id },
+        'making the target reachable failed',
+      );
+      return false;
+    });
+    if (reached) this.#reached.add(entry.targetKey);
+    return reached;
   }
 
   /** Holds the job (and so its ordering key) until markReachable. */

@@ -34,6 +34,9 @@ export interface CustomerTenant {
   timeZone?: string;
   /** Opt-in: the weekly report card in every SOC channel, on that day and hour (tenant's clock). */
   weeklyReport?: { day: Weekday; hour: number };
+
+  /** Install the app through Graph for contacts who never opened it (the tenant opted in). */
+  proactiveInstall?: boolean;
 }
 
 export const weekdays = [

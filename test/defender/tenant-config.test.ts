@@ -225,3 +225,17 @@ describe('tenants file', () => {
     });
   });
 });
+
+describe('tenants file: proactiveInstall (opt-in)', () => {
+  it('is absent unless the tenant opts in, and must be a boolean', () => {
+    const [plain] = parseTenantsConfig([contoso()], { source: 'tenants.json' });
+    assert.equal(plain!.tenant.proactiveInstall, undefined);
+    const [opted] = parseTenantsConfig([contoso({ proactiveInstall: true })], {
+      source: 'tenants.json',
+    });
+    assert.equal(opted!.tenant.proactiveInstall, true);
+    assert.deepEqual(issuesOf([contoso({ proactiveInstall: 'yes' })]), [
+      'tenants.json: tenant #1 "Contoso": proactiveInstall: Invalid input: expected boolean, received string',
+    ]);
+  });
+});

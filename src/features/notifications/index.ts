@@ -24,6 +24,7 @@ import { NotificationService } from './notification-service.ts';
 import { ReminderScheduler, type ReminderOptions } from './reminders.ts';
 import { reachableTargets, resumeDeliveries } from './resume-deliveries.ts';
 import { UnreachableReports } from './unreachable-reports.ts';
+import { ProactiveInstall, type ProactiveInstallDeps } from './unreachable-install.ts';
 
 export interface NotificationsFeatureDeps {
   store: Store;
@@ -43,6 +44,8 @@ export interface NotificationsFeatureDeps {
   };
   /** How often the outbox is read (default 1 s). */
   pollIntervalMs?: number;
+  /** Proactive install through Graph for opted-in tenants (absent: contacts are only parked). */
+  proactiveInstall?: Pick<ProactiveInstallDeps, 'installerFor' | 'botAppId' | 'teamsServiceUrl'>;
 }
 
 export interface NotificationsFeature extends Feature {
@@ -55,6 +58,8 @@ export interface NotificationsFeature extends Feature {
   unreachable: UnreachableReports;
   onInstalled(record: ConversationRecord): Promise<void>;
   onUnreachable(target: DeliveryTarget, reason: UnreachableReason): Promise<void>;
+  /** For the delivery engine: install the app for a contact never seen (opted-in tenants). */
+  tryReach(target: DeliveryTarget): Promise<boolean>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -70,6 +75,15 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     now,
     logger,
   });
+  const install =
+    deps.proactiveInstall &&
+    new ProactiveInstall({
+      ...deps.proactiveInstall,
+      store,
+      conversations: deps.conversations,
+      now,
+      logger,
+    });
   const service = new NotificationService({
     store,
     outbox: deps.outbox,
@@ -111,7 +125,17 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
         deps.logger.warn({ err }, 'could not send pending unreachable reports');
       });
     },
-    onUnreachable: (target, reason) => unreachable.report(target, reason),
+    tryReach: (target) =>
+      install ? install.reach(tenantOf(target.tenantId), target) : Promise.resolve(false),
+    async onUnreachable(target, reason) {
+      const tried = install?.takeRefusal(target);
+      if (tried?.tellAdmins) {
+        const refusal = { code: tried.code, detail: tried.detail };
+        await unreachable.report(target, { ...reason, install: refusal });
+        return;
+      }
+      await unreachable.report(target, reason);
+    },
     start() {
       service.start();
       reminders.start();

@@ -1,7 +1,7 @@
 // A contact or channel the bot cannot reach (app not installed, bot removed or blocked): tell the
 // tenant's admins and SOC channels what to do. The undelivered card waits for the contact.
 import { messageCard } from '../../../cards/message.ts';
-import { unreachableNoticeData } from '../../../cards/message-unreachable.ts';
+import { unreachableNoticeData, type InstallRefusal } from '../../../cards/message-unreachable.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryJob, DeliveryTarget } from '../../delivery/delivery-job.ts';
 import { cardActivity } from '../../shared/card-activity.ts';
@@ -9,10 +9,15 @@ import { cardActivity } from '../../shared/card-activity.ts';
 export function unreachableNoticeJobs(
   tenant: CustomerTenant,
   target: DeliveryTarget,
-  reason: { code?: string; status: number },
+  reason: { code?: string; status: number; install?: InstallRefusal },
   now: string,
 ): DeliveryJob[] {
-  const data = unreachableNoticeData(tenant, target, reason.code === 'NotInstalled');
+  const data = unreachableNoticeData(
+    tenant,
+    target,
+    reason.code === 'NotInstalled',
+    reason.install,
+  );
   const { title } = data;
   const card = messageCard(data);
   const day = now.slice(0, 10);

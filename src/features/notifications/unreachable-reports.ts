@@ -13,12 +13,15 @@ import type {
   ConversationRegistry,
 } from '../../shared/conversation-registry.ts';
 import { unreachableNoticeJobs } from './unreachable-notice.ts';
+import type { InstallRefusal } from '../../../cards/message-unreachable.ts';
 
 const REPORTS = 'unreachableReports';
 
+type Reason = { code?: string; status: number; install?: InstallRefusal };
+
 interface PendingReport {
   target: DeliveryTarget;
-  reason: { code?: string; status: number };
+  reason: Reason;
 }
 
 export class UnreachableReports {
@@ -34,14 +37,18 @@ export class UnreachableReports {
   ) {}
 
   /** The delivery engine's onUnreachable hook. */
-  async report(target: DeliveryTarget, reason: { code?: string; status: number }): Promise<void> {
+  async report(target: DeliveryTarget, reason: Reason): Promise<void> {
     const tenant = this.deps.tenantOf(target.tenantId);
     if (!tenant) return;
     const known = await this.deps.conversations.list({ tenantId: tenant.tenantId });
     if (known.length === 0) {
       await this.deps.store.put<PendingReport>(REPORTS, deliveryTargetKey(target), {
         target,
-        reason: { code: reason.code, status: reason.status },
+        reason: {
+          code: reason.code,
+          status: reason.status,
+          ...(reason.install ? { install: reason.install } : {}),
+        },
       });
       this.deps.logger.info({ target }, 'unreachable target reported once the app is installed');
       return;

@@ -102,3 +102,27 @@ describe('UnreachableReports', () => {
     assert.match(texts(enqueued)[0]!, /Add the app to the team/);
   });
 });
+
+describe('UnreachableReports: a refused proactive install', () => {
+  it('the admins notice names the permission to grant; a parked report keeps the reason', async () => {
+    const { conversations, enqueued, reports } = setUp();
+    const install = {
+      code: 'InstallPermissionMissing',
+      detail: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+    };
+    // Nobody to tell yet: the report waits, with the reason, until the first install.
+    await reports.report(
+      { kind: 'personal', tenantId: T, userId: MEGAN },
+      { ...notInstalled, install },
+    );
+    assert.equal(enqueued.length, 0);
+    const alex = personal(ALEX);
+    await conversations.record(alex);
+    await reports.installed(alex);
+    assert.ok(enqueued.length > 0);
+    for (const text of texts(enqueued)) {
+      assert.match(text, /Megan Bowen/);
+      assert.match(text, /TeamsAppInstallation\.ReadWriteSelfForUser\.All/);
+    }
+  });
+});
