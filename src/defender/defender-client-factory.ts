@@ -13,6 +13,7 @@ import {
 } from './credentials.ts';
 import { DefenderHttpClient, type FetchLike } from './defender-http-client.ts';
 import { GraphIncidentsClient } from './graph-incidents-client.ts';
+import { MachinesClient } from './machines-client.ts';
 import { MachineActionsClient } from './machine-actions-client.ts';
 import {
   graphRateWindows,
@@ -64,6 +65,7 @@ export interface TenantDefenderClients {
   tenant: CustomerTenant;
   incidents: GraphIncidentsClient;
   machineActions: MachineActionsClient;
+  machines: MachinesClient;
 }
 
 export class DefenderClientFactory {
@@ -121,6 +123,7 @@ export class DefenderClientFactory {
         tenant,
         incidents: new GraphIncidentsClient(graph, tenant.tenantId),
         machineActions: new MachineActionsClient(mde, tenant.tenantId),
+        machines: new MachinesClient(mde, tenant.tenantId),
       });
     }
   }
