@@ -2,6 +2,7 @@
 // last seen (relative and absolute), warnings (stale, not onboarded, unsupported OS), and a Run
 // button label that says what will happen. "Device details unavailable" when Defender failed.
 import {
+  type Containment,
   deviceWarnings,
   isStale,
   type DeviceFacts,
@@ -17,6 +18,8 @@ export interface DeviceView {
   /** "Last seen 3 h ago" and the instant (the template shows it in the reader's time zone). */
   seen: ZeroOrOne<{ relative: string; at: CardTimestamp }>;
   warnings: readonly { text: string }[];
+  /** "Already isolated (full) by Automated investigation since …": the action is not offered again. */
+  contained: ZeroOrOne<{ text: string }>;
   unavailable: Shown;
   /** The Run button's title when the device is known, e.g. "Isolate prod-server-01 (full)". */
   runLabel: string | undefined;
@@ -26,6 +29,7 @@ const none: DeviceView = {
   facts: [],
   seen: [],
   warnings: [],
+  contained: [],
   unavailable: [],
   runLabel: undefined,
 };
@@ -39,6 +43,7 @@ export function deviceView(
   if (!lookup) return none;
   if (lookup.kind === 'unavailable') return { ...none, unavailable: [{}] };
   const { facts } = lookup;
+  const contained = containedLine(action, lookup.containment);
   const seenAt = facts.lastSeen ? Date.parse(facts.lastSeen) : NaN;
   return {
     facts: [{ text: truncate(factsLine(facts), 300) }],
@@ -53,9 +58,33 @@ export function deviceView(
     warnings: deviceWarnings(facts, action.kind, action.isolationType, devices.nowMs).map(
       (text) => ({ text }),
     ),
+    contained: contained ? [{ text: contained }] : [],
     unavailable: [],
-    runLabel: runLabelFor(action, facts, isStale(facts, devices.nowMs)),
+    runLabel: contained ? undefined : runLabelFor(action, facts, isStale(facts, devices.nowMs)),
   };
+}
+
+/** Whether the device already is in the state this action would put it in, said in words. */
+function containedLine(
+  action: OneClickAction,
+  containment: Containment | undefined,
+): string | undefined {
+  if (action.kind === 'isolateDevice' && containment?.isolated) {
+    const { by, since, isolationType } = containment.isolated;
+    const type = isolationType ? ` (${isolationType})` : '';
+    return `Already isolated${type} by ${truncate(by, 80)}${sinceText(since)}: Defender is not asked to do it again.`;
+  }
+  if (action.kind === 'restrictAppExecution' && containment?.restricted) {
+    const { by, since } = containment.restricted;
+    return `Apps already restricted by ${truncate(by, 80)}${sinceText(since)}: Defender is not asked to do it again.`;
+  }
+  return undefined;
+}
+
+function sinceText(iso: string | undefined): string {
+  if (iso === undefined || !Number.isFinite(Date.parse(iso))) return '';
+  const stamp = toCardTimestamp(iso);
+  return ` since {{DATE(${stamp}, SHORT)}} {{TIME(${stamp})}}`;
 }
 
 function factsLine(facts: DeviceFacts): string {

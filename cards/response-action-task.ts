@@ -47,6 +47,8 @@ export interface ActionTask {
   deviceFacts: DeviceView['facts'];
   deviceSeen: DeviceView['seen'];
   deviceWarnings: DeviceView['warnings'];
+  /** Already isolated or restricted (by whom, since when): the Run button is not offered. */
+  deviceContained: DeviceView['contained'];
   /** "Device details unavailable" when Defender could not be asked. */
   deviceUnavailable: DeviceView['unavailable'];
   /** Who started, completed or skipped it, e.g. { text: "Started by Adele Vance", at }. */
@@ -99,13 +101,17 @@ export function actionTask(
     deviceFacts: device.facts,
     deviceSeen: device.seen,
     deviceWarnings: device.warnings,
+    deviceContained: device.contained,
     deviceUnavailable: device.unavailable,
     statusLine: line ? [{ text: line.text, at: toCardTimestamp(line.at) }] : [],
     failureReason:
       isOneClick(action) && action.status === 'failed' && action.failureReason
         ? [{ text: truncate(action.failureReason, limits.impact) }]
         : [],
-    buttons: canAct && !confirming ? [buttonsOf(action, button, device.runLabel)] : [],
+    buttons:
+      canAct && !confirming && device.contained.length === 0
+        ? [buttonsOf(action, button, device.runLabel)]
+        : [],
     confirmComplete: canAct && confirming === 'complete' ? [{ ...button, enabled: true }] : [],
     confirmSkip: canAct && confirming === 'skip' ? [{ ...button, enabled: true }] : [],
   };

@@ -24,7 +24,8 @@ export interface DeviceFacts {
 }
 
 /** The facts of a device, or why they could not be read (the card says "details unavailable"). */
-export type DeviceLookup = { kind: 'facts'; facts: DeviceFacts } | { kind: 'unavailable' };
+export type DeviceLookup =
+  { kind: 'facts'; facts: DeviceFacts; containment?: Containment } | { kind: 'unavailable' };
 
 export const STALE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -86,4 +87,51 @@ export function deviceWarnings(
     );
   }
   return warnings;
+}
+
+/** A device's containment now, from its machine actions: who contained it and since when. */
+export interface Containment {
+  isolated?: { by: string; since?: string; isolationType?: IsolationType };
+  restricted?: { by: string; since?: string };
+}
+
+/** The slice of a machine action that containment needs (Defender's list maps onto it). */
+export interface ContainmentEvent {
+  kind: OneClickKind | undefined;
+  status: string;
+  requestedBy?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  isolationType?: IsolationType;
+}
+
+/**
+ * Isolated when the latest completed Isolate/Unisolate is an Isolate; restricted likewise for
+ * RestrictCodeExecution/UnrestrictCodeExecution. Order by time, not by list position.
+ */
+export function containmentOf(events: readonly ContainmentEvent[]): Containment {
+  const done = events
+    .filter((e) => e.status === 'completed')
+    .map((e) => ({ e, at: Date.parse(e.updatedAt ?? e.createdAt ?? '') || 0 }))
+    .sort((a, b) => b.at - a.at)
+    .map(({ e }) => e);
+  const containment: Containment = {};
+  const isolation = done.find(
+    (e) => e.kind === 'isolateDevice' || e.kind === 'releaseFromIsolation',
+  );
+  if (isolation?.kind === 'isolateDevice') {
+    containment.isolated = { by: isolation.requestedBy ?? 'someone in Microsoft Defender' };
+    const since = isolation.updatedAt ?? isolation.createdAt;
+    if (since) containment.isolated.since = since;
+    if (isolation.isolationType) containment.isolated.isolationType = isolation.isolationType;
+  }
+  const restriction = done.find(
+    (e) => e.kind === 'restrictAppExecution' || e.kind === 'removeAppRestriction',
+  );
+  if (restriction?.kind === 'restrictAppExecution') {
+    containment.restricted = { by: restriction.requestedBy ?? 'someone in Microsoft Defender' };
+    const since = restriction.updatedAt ?? restriction.createdAt;
+    if (since) containment.restricted.since = since;
+  }
+  return containment;
 }

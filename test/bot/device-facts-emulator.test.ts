@@ -2,11 +2,7 @@
 // devices, a Security Operator refreshes the card through the real bot, and the card shows what
 // Defender for Endpoint's GET /api/machines/{id} says, with the warnings and the Run labels.
 import assert from 'node:assert/strict';
-import {
-  DEMO_DEVICE_IDS,
-  DEMO_INCIDENT_IDS,
-  DEMO_TENANT_ID,
-} from '../../src/emulator/demo-data.ts';
+import { DEMO_DEVICE_IDS, DEMO_INCIDENT_IDS } from '../../src/emulator/demo-data.ts';
 import { visibleTexts } from '../cards/card-nodes.ts';
 import { startStack, type Stack } from './managed-response-stack.ts';
 
@@ -31,6 +27,8 @@ const actions = [
     isolationType: 'selective',
   },
   action('act-room', 'isolateDevice', 'meetingRoomPc04', 'meetingroom-pc-04'),
+  action('act-sales', 'isolateDevice', 'salesLaptop12', 'sales-laptop-12'),
+  action('act-sales-apps', 'restrictAppExecution', 'salesLaptop12', 'sales-laptop-12'),
 ];
 
 describe('device facts on the task cards (Defender XDR emulator)', function () {
@@ -106,5 +104,18 @@ describe('device facts on the task cards (Defender XDR emulator)', function () {
     await cardText();
     await cardText();
     assert.doesNotMatch(JSON.stringify(stack.emulator.control.stats()), machineReads);
+  });
+
+  it('shows a device automated investigation already isolated, by whom and since when, without Run', async () => {
+    const { body } = await stack.invoke('refreshManagedResponse', { incidentId: INCIDENT });
+    const text = visibleTexts(body.value).join('\n');
+    assert.match(
+      text,
+      /Already isolated \(full\) by Automated investigation since \{\{DATE\(\d{4}-[\d-]+T[\d:]+Z, SHORT\)\}\} \{\{TIME\([^)]+\)\}\}: Defender is not asked to do it again\./,
+    );
+    assert.doesNotMatch(text, /Isolate sales-laptop-12/);
+    assert.match(text, /Restrict apps on sales-laptop-12/, 'its apps are not restricted');
+    const runs = JSON.stringify(body.value).match(/"verb":"runAction"[^}]*"actionId":"act-sales"/g);
+    assert.equal(runs, null, 'no Run button for the isolation');
   });
 });

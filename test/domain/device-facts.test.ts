@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  containmentOf,
   deviceWarnings,
   isStale,
   supportsAction,
@@ -76,5 +77,36 @@ describe('device facts', () => {
     assert.deepEqual(deviceWarnings(win1607, 'restrictAppExecution', undefined, NOW), [
       'Windows10 1607 does not support app restriction: Defender will refuse it.',
     ]);
+  });
+});
+
+describe('containmentOf', () => {
+  const at = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
+
+  it('is isolated when the latest completed isolation action is an Isolate', () => {
+    const containment = containmentOf([
+      { kind: 'releaseFromIsolation', status: 'completed', requestedBy: 'a@x', updatedAt: at(60) },
+      {
+        kind: 'isolateDevice',
+        status: 'completed',
+        requestedBy: 'Automated investigation',
+        updatedAt: at(10),
+        isolationType: 'full',
+      },
+      { kind: 'releaseFromIsolation', status: 'failed', updatedAt: at(1) },
+    ]);
+    assert.deepEqual(containment, {
+      isolated: { by: 'Automated investigation', since: at(10), isolationType: 'full' },
+    });
+  });
+
+  it('is not isolated once released, and tracks app restriction apart', () => {
+    const containment = containmentOf([
+      { kind: 'isolateDevice', status: 'completed', updatedAt: at(60) },
+      { kind: 'releaseFromIsolation', status: 'completed', updatedAt: at(30) },
+      { kind: 'restrictAppExecution', status: 'completed', requestedBy: 'b@x', createdAt: at(20) },
+      { kind: 'isolateDevice', status: 'inProgress', updatedAt: at(5) },
+    ]);
+    assert.deepEqual(containment, { restricted: { by: 'b@x', since: at(20) } });
   });
 });

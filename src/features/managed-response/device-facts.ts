@@ -4,7 +4,7 @@
 // shorter time (10 s) and never fails the card.
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { DeviceLookup } from '../../domain/device-facts.ts';
+import { containmentOf, type DeviceLookup } from '../../domain/device-facts.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import { isFinished, isOneClick } from '../../domain/response-action.ts';
 import type { DefenderPort } from './ports.ts';
@@ -66,9 +66,18 @@ export class DeviceFactsCache {
 
   async #read(tenantId: string, deviceId: string): Promise<DeviceLookup> {
     try {
-      const machines = this.deps.defender.forTenant(tenantId).machines;
+      const { machines, machineActions } = this.deps.defender.forTenant(tenantId);
       if (!machines) return { kind: 'unavailable' };
-      return { kind: 'facts', facts: await machines.getMachine(deviceId) };
+      const [facts, actions] = await Promise.all([
+        machines.getMachine(deviceId),
+        machineActions.listDeviceActions?.(deviceId).catch((err: unknown) => {
+          this.deps.logger.warn({ err, tenantId, deviceId }, 'device actions unavailable');
+          return undefined;
+        }),
+      ]);
+      return actions
+        ? { kind: 'facts', facts, containment: containmentOf(actions) }
+        : { kind: 'facts', facts };
     } catch (err) {
       this.deps.logger.warn({ err, tenantId, deviceId }, 'device facts unavailable');
       return { kind: 'unavailable' };

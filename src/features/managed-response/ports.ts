@@ -12,7 +12,8 @@ export type IncidentsPort = Pick<
 export type MachineActionsPort = Pick<
   MachineActionsClient,
   'runAction' | 'getAction' | 'findPendingAction'
->;
+> &
+  Partial<Pick<MachineActionsClient, 'listDeviceActions'>>;
 
 export type MachinesPort = Pick<MachinesClient, 'getMachine'>;
 

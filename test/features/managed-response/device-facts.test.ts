@@ -12,6 +12,7 @@ function setup() {
   const failing = new Set<string>();
   const defender = {
     forTenant: (tenantId: string) => ({
+      machineActions: {},
       machines: {
         getMachine: async (id: string): Promise<DeviceFacts> => {
           calls.push(`${tenantId}/${id}`);
