@@ -1,6 +1,8 @@
 // One response action as a task card inside response-actions.json, with its buttons.
 import type { ResponseAction } from '../src/domain/response-action.ts';
 import { isFinished, isOneClick } from '../src/domain/response-action.ts';
+import type { DeviceLookup } from '../src/domain/device-facts.ts';
+import { deviceView, type DeviceView } from './response-action-device.ts';
 import { toCardTimestamp, type Badge, type CardTimestamp, type ZeroOrOne } from './card-parts.ts';
 import { truncate } from './card-text.ts';
 import { actionStatusBadge, kindLabel, runLabel, statusLine } from './response-action-labels.ts';
@@ -41,6 +43,14 @@ export interface ActionTask {
   device: ZeroOrOne<{ name: string; id: string }>;
   file: ZeroOrOne<{ name: string; sha1: string }>;
   impact: ZeroOrOne<{ text: string }>;
+  /** What Defender knows about the device (pending one-click actions only). */
+  deviceFacts: DeviceView['facts'];
+  deviceSeen: DeviceView['seen'];
+  deviceWarnings: DeviceView['warnings'];
+  /** Already isolated or restricted (by whom, since when): the Run button is not offered. */
+  deviceContained: DeviceView['contained'];
+  /** "Device details unavailable" when Defender could not be asked. */
+  deviceUnavailable: DeviceView['unavailable'];
   /** Who started, completed or skipped it, e.g. { text: "Started by Adele Vance", at }. */
   statusLine: ZeroOrOne<{ text: string; at: CardTimestamp }>;
   /** Defender's failure reason. */
@@ -56,6 +66,8 @@ export interface ActionTask {
 export interface TaskInput {
   viewer: 'operator' | 'reader' | 'shared';
   confirm?: { actionId: string; intent: 'complete' | 'skip' };
+  /** Device facts read from Defender when the card is rendered, by device id. */
+  devices?: { lookups: ReadonlyMap<string, DeviceLookup>; nowMs: number };
 }
 
 export interface TaskTextLimits {
@@ -76,6 +88,7 @@ export function actionTask(
   const line = statusLine(action);
   const target = isOneClick(action) ? action.target : { kind: 'none' as const };
   const canAct = !closed && !isFinished(action) && action.status !== 'inProgress';
+  const device = deviceView(isOneClick(action) && canAct ? action : undefined, input.devices);
   return {
     id: action.id,
     title: truncate(action.title, limits.title),
@@ -85,12 +98,20 @@ export function actionTask(
     device: target.kind === 'none' ? [] : [{ name: target.deviceName, id: target.deviceId }],
     file: target.kind === 'file' ? [{ name: target.fileName, sha1: target.sha1 }] : [],
     impact: action.impact ? [{ text: truncate(action.impact, limits.impact) }] : [],
+    deviceFacts: device.facts,
+    deviceSeen: device.seen,
+    deviceWarnings: device.warnings,
+    deviceContained: device.contained,
+    deviceUnavailable: device.unavailable,
     statusLine: line ? [{ text: line.text, at: toCardTimestamp(line.at) }] : [],
     failureReason:
       isOneClick(action) && action.status === 'failed' && action.failureReason
         ? [{ text: truncate(action.failureReason, limits.impact) }]
         : [],
-    buttons: canAct && !confirming ? [buttonsOf(action, button)] : [],
+    buttons:
+      canAct && !confirming && device.contained.length === 0
+        ? [buttonsOf(action, button, device.runLabel)]
+        : [],
     confirmComplete: canAct && confirming === 'complete' ? [{ ...button, enabled: true }] : [],
     confirmSkip: canAct && confirming === 'skip' ? [{ ...button, enabled: true }] : [],
   };
@@ -99,9 +120,15 @@ export function actionTask(
 function buttonsOf(
   action: ResponseAction,
   button: { actionId: string; enabled: boolean },
+  label: string | undefined,
 ): ActionButtons {
   const none: ZeroOrOne<never> = [];
   if (!isOneClick(action)) return { run: none, retry: none, complete: [button], skip: [button] };
   if (action.status === 'failed') return { run: none, retry: [button], complete: none, skip: none };
-  return { run: [{ ...button, label: runLabel(action) }], retry: none, complete: none, skip: none };
+  return {
+    run: [{ ...button, label: label ?? runLabel(action) }],
+    retry: none,
+    complete: none,
+    skip: none,
+  };
 }

@@ -4,6 +4,7 @@
 // buttons), a reader (buttons greyed, with the reason), and `shared` for the base card of a
 // channel or group chat, where nobody in particular looks: least privilege, so greyed buttons and
 // a line telling operators how to get theirs (their own view arrives through refresh).
+import type { DeviceLookup } from '../src/domain/device-facts.ts';
 import type { Incident } from '../src/domain/incident.ts';
 import { classifications, determinations, isClosed, parseEnum } from '../src/domain/incident.ts';
 import { isHandedBack, type ManagedResponse } from '../src/domain/managed-response.ts';
@@ -64,6 +65,8 @@ export interface ActionsCardInput {
   banner?: { text: string; style: MessageStyle };
   /** The confirmation step one user asked for (a per-user view). */
   confirm?: { actionId: string; intent: 'complete' | 'skip' };
+  /** Device facts read from Defender when the card is rendered (absent: no facts shown). */
+  devices?: { lookups: ReadonlyMap<string, DeviceLookup>; nowMs: number };
   /** User MRIs whose clients refresh the card automatically (at most 60 are kept). */
   refreshUserIds: readonly string[];
   limits?: TextLimits;

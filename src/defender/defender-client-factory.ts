@@ -14,6 +14,8 @@ import {
 import { DefenderHttpClient, type FetchLike } from './defender-http-client.ts';
 import { GraphIncidentsClient } from './graph-incidents-client.ts';
 import { GraphTeamsAppsClient } from './graph-teams-apps-client.ts';
+
+import { MachinesClient } from './machines-client.ts';
 import { MachineActionsClient } from './machine-actions-client.ts';
 import {
   graphRateWindows,
@@ -67,6 +69,8 @@ export interface TenantDefenderClients {
   machineActions: MachineActionsClient;
   /** Proactive install of the Teams app for contacts (same Graph client and rate limit). */
   teamsApps: GraphTeamsAppsClient;
+
+  machines: MachinesClient;
 }
 
 export class DefenderClientFactory {
@@ -125,6 +129,8 @@ export class DefenderClientFactory {
         incidents: new GraphIncidentsClient(graph, tenant.tenantId),
         machineActions: new MachineActionsClient(mde, tenant.tenantId),
         teamsApps: new GraphTeamsAppsClient(graph),
+
+        machines: new MachinesClient(mde, tenant.tenantId),
       });
     }
   }

@@ -67,7 +67,7 @@ describe('e2e: managed response in the Agents Playground', function () {
   });
 
   it('isolates a device: In progress, then Completed', async () => {
-    await button('Isolate device').click();
+    await button('Isolate prod-server-01 (full)').click();
     await actionsCard()
       .getByText(/Started by Alex Wilber/)
       .waitFor({ timeout: 5_000 });
@@ -75,7 +75,11 @@ describe('e2e: managed response in the Agents Playground', function () {
     await actionsCard()
       .getByText(/Completed · started by Alex Wilber/)
       .waitFor({ timeout: 20_000 });
-    assert.equal(await button('Isolate device').count(), 0, 'a finished action has no live button');
+    assert.equal(
+      await button('Isolate prod-server-01 (full)').count(),
+      0,
+      'a finished action has no live button',
+    );
     await screenshot(page, 'mr-isolate-completed');
   });
 

@@ -15,6 +15,7 @@ import type { CardActionResult } from './card-action-result.ts';
 import { refusalCode } from './card-action-guard.ts';
 import type { DefenderPort } from './ports.ts';
 import { refreshAudience } from './refresh-audience.ts';
+import type { DeviceFactsSource } from './device-facts.ts';
 import { renderActionsCard } from '../../../cards/response-actions.ts';
 
 export interface CardCaller {
@@ -42,6 +43,8 @@ export interface CallerContextDeps {
   defender: DefenderPort;
   incidents: Pick<IncidentDirectory, 'get'>;
   conversations: Pick<ConversationRegistry, 'list'>;
+  /** Device facts on the task cards (absent: none shown). */
+  deviceFacts?: DeviceFactsSource;
 }
 
 export type Banner = { text: string; style: MessageStyle };
@@ -93,8 +96,10 @@ export async function callerCard(
   const mri = ctx.caller.mri ? [ctx.caller.mri] : [];
   const audience =
     ctx.caller.kind === 'personal' ? [] : await refreshAudience(deps.conversations, ctx.tenant);
+  const devices = await deps.deviceFacts?.forResponse(response);
   const card = renderActionsCard({
     response,
+    ...(devices && { devices }),
     incident: ctx.incident,
     viewer: ctx.role === 'securityOperator' ? 'operator' : 'reader',
     refreshUserIds: [...mri, ...audience],

@@ -131,7 +131,16 @@ export class CardActionService {
       const audience = await refreshAudience(deps.conversations, ctx.tenant);
       const { response, incident, tenant } = ctx;
       const stamp = `view-${randomUUID()}`;
-      const jobs = sendCopyJobs(copy, { tenant, response, incident, audience, stamp, now });
+      const devices = await deps.deviceFacts?.forResponse(response);
+      const jobs = sendCopyJobs(copy, {
+        tenant,
+        response,
+        incident,
+        audience,
+        stamp,
+        now,
+        ...(devices && { devices }),
+      });
       await deps.store.batch([deps.copies.putOp(copy), ...deps.delivery.enqueueOps(jobs)]);
       deps.delivery.wake();
       const text = `Here is the managed response for incident ${ids.incidentId}.`;

@@ -15,6 +15,7 @@ import {
   type CardCopy,
 } from './card-copies.ts';
 import { cardActivity } from '../../shared/card-activity.ts';
+import type { RenderedDevices } from './device-facts.ts';
 import { renderActionsCard } from '../../../cards/response-actions.ts';
 import { renderSummaryCard } from '../../../cards/investigation-summary.ts';
 
@@ -27,6 +28,8 @@ export interface CopyContext {
   /** Unique per change (e.g. the record version): part of every job id. */
   stamp: string;
   now: string;
+  /** Device facts on the task cards (absent: none shown). */
+  devices?: RenderedDevices;
 }
 
 export type CardsToSend = 'actions' | 'both';
@@ -48,6 +51,7 @@ function baseActionsCard(copy: CardCopy, ctx: CopyContext): AdaptiveCard {
     incident: ctx.incident,
     viewer: baseViewer(copy, ctx.tenant),
     refreshUserIds: refreshListFor(copy, ctx.audience),
+    ...(ctx.devices && { devices: ctx.devices }),
   });
 }
 

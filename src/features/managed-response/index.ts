@@ -26,6 +26,7 @@ import { CardActionService } from './card-action-service.ts';
 import { CardCopies } from './card-copies.ts';
 import { ExpertAuthenticator, type ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
 import { registerExpertsApi, type ExpertsRoutesDeps } from './experts-api/experts-routes.ts';
+import { DeviceFactsCache } from './device-facts.ts';
 import { IncidentTasks } from './incident-tasks.ts';
 import type { DefenderPort } from './ports.ts';
 import { PublishService } from './publish-service.ts';
@@ -117,7 +118,9 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     sleep,
     ...(timings.poll ? { poll: timings.poll } : {}),
   });
+  const deviceFacts = new DeviceFactsCache({ defender, now, logger });
   const shared = {
+    deviceFacts,
     repository,
     defender,
     incidents,

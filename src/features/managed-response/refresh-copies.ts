@@ -2,6 +2,7 @@
 // (status, hand-back, resolution with classification and determination): the notification
 // service calls this after each incident event it planned. It also sends SOC copies that were
 // waiting for their parent card.
+import type { DeviceFactsSource } from './device-facts.ts';
 import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { WriteOp } from '../../store/store.ts';
@@ -24,6 +25,8 @@ export interface RefreshCopiesDeps {
   delivery: Delivery;
   store: { batch(ops: WriteOp[]): Promise<void> };
   now: Clock;
+  /** Device facts on the task cards (absent: none shown). */
+  deviceFacts?: DeviceFactsSource;
 }
 
 export async function refreshCopies(
@@ -47,7 +50,16 @@ export async function refreshCopies(
   const now = deps.now().toISOString();
   const stamp = `inc-${incident?.lastUpdatedAt ?? now}-v${record.version}`;
   const audience = await refreshAudience(deps.conversations, tenant);
-  const ctx = { tenant, response: record.value, incident, audience, stamp, now };
+  const devices = await deps.deviceFacts?.forResponse(record.value);
+  const ctx = {
+    tenant,
+    response: record.value,
+    incident,
+    audience,
+    stamp,
+    now,
+    ...(devices && { devices }),
+  };
   const jobs = updateCopyJobs(copies, ctx, 'both');
   const ops = [
     ...deps.delivery.enqueueOps(jobs),
