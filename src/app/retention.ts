@@ -7,6 +7,8 @@ import { CHAT_AUDIT } from '../features/chat/chat-audit.ts';
 import { SEEN, TRANSCRIPT } from '../features/chat/chat-store.ts';
 import { AUDIT_COLLECTION } from '../features/managed-response/audit-trail.ts';
 import { DIGESTS } from '../features/notifications/reminders.ts';
+import { REPORT_AWAITING_PERIODS } from '../features/reports/awaiting-periods.ts';
+import { REPORT_WEEKLY_SENT } from '../features/reports/weekly-reports.ts';
 import { TENANT_AUDIT } from '../features/tenants/tenant-audit.ts';
 import { OUTBOX_IDS_COLLECTION } from '../watcher/outbox.ts';
 
@@ -26,10 +28,13 @@ export function retentionByCollection(settings: RetentionSettings): Record<strin
     [OUTBOX_IDS_COLLECTION]: retentionDays,
     [SEEN]: retentionDays,
     [DIGESTS]: retentionDays,
+    [REPORT_WEEKLY_SENT]: retentionDays, // a week's report is only ever sent within that week
     // What people and auditors read back: kept for the audit period, exportable meanwhile.
     [AUDIT_COLLECTION]: auditRetentionDays,
     [CHAT_AUDIT]: auditRetentionDays,
     [TENANT_AUDIT]: auditRetentionDays,
     [TRANSCRIPT]: auditRetentionDays,
+    // The history reports are built from (hand-back times over the last periods).
+    [REPORT_AWAITING_PERIODS]: auditRetentionDays,
   };
 }
