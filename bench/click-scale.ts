@@ -9,7 +9,6 @@
 // ActivityHandler returning a card), the floor, with the ratios.
 //
 //   node --import tsx bench/click-scale.ts [--sizes 100,1000,10000] [--clicks 300]
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +22,8 @@ import {
 } from 'botbuilder';
 import restify from 'restify';
 import { openEmbeddedStore } from '../src/app/open-store.ts';
+import { runTrusted } from './run-trusted.ts';
 import { DEMO_DEVICE_IDS, DEMO_INCIDENT_IDS, DEMO_TENANT_ID } from '../src/emulator/demo-data.ts';
-import { ensureDevCertificate, writeTrustBundle } from '../src/emulator/dev-certificate.ts';
 import { AUDIT_COLLECTION } from '../src/features/managed-response/audit-trail.ts';
 import {
   MANAGED_RESPONSES,
@@ -32,21 +31,15 @@ import {
 } from '../src/shared/managed-response-repository.ts';
 import type { WriteOp } from '../src/store/store.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../src/watcher/incident-snapshots.ts';
-import { OPERATOR, READER, startStack, type Stack } from '../test/bot/managed-response-stack.ts';
+import {
+  invokeActivity,
+  OPERATOR,
+  READER,
+  startStack,
+  type Stack,
+} from '../test/bot/managed-response-stack.ts';
 
-if (!process.env.BENCH_TRUSTED) {
-  const bundle = await writeTrustBundle(
-    await ensureDevCertificate('artifacts/tls'),
-    process.env.NODE_EXTRA_CA_CERTS,
-  );
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, BENCH_TRUSTED: '1' },
-  });
-  child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  await run();
-}
+await runTrusted(run);
 
 interface Figures {
   p50: number;
@@ -282,19 +275,7 @@ async function measureBareBot(clicks: number): Promise<Figures> {
         const res = await fetch(`${base}/api/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            type: 'invoke',
-            name: 'adaptiveCard/action',
-            id: `invoke-${next}`,
-            channelId: 'msteams',
-            serviceUrl: 'http://127.0.0.1:9/',
-            conversation: { id: `a:${OPERATOR.id}`, conversationType: 'personal' },
-            from: OPERATOR,
-            recipient: { id: '28:bot', name: 'Managed Response' },
-            channelData: { tenant: { id: DEMO_TENANT_ID } },
-            replyToId: 'card-1',
-            value: { action: { type: 'Action.Execute', verb: 'runAction', data: {} } },
-          }),
+          body: JSON.stringify(invokeActivity(`invoke-${next}`, 'runAction', {})),
         });
         await res.text();
         times.push(performance.now() - t0);

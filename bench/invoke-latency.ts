@@ -10,30 +10,16 @@
 // starts a Defender action in the background; later ones are answered "in progress" or refused
 // as finished, and audited), and a Security Reader's refused click. Background work (Defender
 // calls, polling, card-copy updates) runs meanwhile, as in production.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_DEVICE_IDS, DEMO_INCIDENT_IDS } from '../src/emulator/demo-data.ts';
-import { ensureDevCertificate, writeTrustBundle } from '../src/emulator/dev-certificate.ts';
 import { openEmbeddedStore } from '../src/app/open-store.ts';
+import { runTrusted } from './run-trusted.ts';
 import { READER, startStack } from '../test/bot/managed-response-stack.ts';
 
-// The emulator's certificate must be trusted from process start (NODE_EXTRA_CA_CERTS).
-if (!process.env.BENCH_TRUSTED) {
-  const bundle = await writeTrustBundle(
-    await ensureDevCertificate('artifacts/tls'),
-    process.env.NODE_EXTRA_CA_CERTS,
-  );
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, BENCH_TRUSTED: '1' },
-  });
-  child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  await run();
-}
+await runTrusted(run);
 
 async function run(): Promise<void> {
   const { values } = parseArgs({

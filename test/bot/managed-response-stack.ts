@@ -125,20 +125,7 @@ export async function startStack(
       const res = await fetch(`${base}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'invoke',
-          name: 'adaptiveCard/action',
-          id: `invoke-${sequence}`,
-          channelId: 'msteams',
-          // Never called for invokes: the answer is the HTTP response itself.
-          serviceUrl: 'http://127.0.0.1:9/',
-          conversation: { id: `a:${user.id}`, conversationType: 'personal' },
-          from: user,
-          recipient: { id: '28:bot', name: 'Managed Response' },
-          channelData: { tenant: { id: DEMO_TENANT_ID } },
-          replyToId: 'card-1',
-          value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-        }),
+        body: JSON.stringify(invokeActivity(`invoke-${sequence}`, verb, data, user)),
       });
       return { status: res.status, body: (await res.json()) as InvokeBody };
     },
@@ -148,5 +135,28 @@ export async function startStack(
       await closeServer(server);
       await emulator.close();
     },
+  };
+}
+
+/** A card click as Teams posts it: an adaptiveCard/action invoke from `user` in Contoso. */
+export function invokeActivity(
+  id: string,
+  verb: string,
+  data: Record<string, string>,
+  user: typeof OPERATOR = OPERATOR,
+): Record<string, unknown> {
+  return {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id,
+    channelId: 'msteams',
+    // Never called for invokes: the answer is the HTTP response itself.
+    serviceUrl: 'http://127.0.0.1:9/',
+    conversation: { id: `a:${user.id}`, conversationType: 'personal' },
+    from: user,
+    recipient: { id: '28:bot', name: 'Managed Response' },
+    channelData: { tenant: { id: DEMO_TENANT_ID } },
+    replyToId: 'card-1',
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
   };
 }
