@@ -128,11 +128,16 @@ function assertNoDeviceConflict(
   incidentId: string,
   tenantResponses: readonly ManagedResponse[],
 ): void {
-  // Action ids are unique within an incident only: every id is qualified by its incident.
-  const others = tenantResponses.flatMap((r) =>
-    r.actions
-      .filter((a) => !(r.incidentId === incidentId && a.id === action.id))
-      .map((a) => ({ ...a, id: `${r.incidentId}/${a.id}` })),
-  );
+  // Only actions in progress can conflict (conflictsWith); a tenant holds thousands of finished
+  // ones, so they are skipped before anything is copied. Action ids are unique within an
+  // incident only: every id is qualified by its incident.
+  const others: ResponseAction[] = [];
+  for (const r of tenantResponses) {
+    for (const a of r.actions) {
+      if (a.status !== 'inProgress' || (r.incidentId === incidentId && a.id === action.id))
+        continue;
+      others.push({ ...a, id: `${r.incidentId}/${a.id}` });
+    }
+  }
   assertNoConflict(action, others);
 }
