@@ -177,3 +177,37 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** One customer's journey: the bot, its Playground, and one Chromium page on it. */
+export interface CustomerJourney {
+  bot: RunningBot;
+  playground: RunningPlayground;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * Registers the hooks of a journey in one customer Playground: starts the bot on `env`, the
+ * Playground and a Chromium page before the tests; after a failed test keeps the bot's log and a
+ * screenshot `<name>-failed`; stops everything after. The fields are set once `before` has run.
+ */
+export function customerJourney(name: string, env: Record<string, string>): CustomerJourney {
+  const journey = {} as CustomerJourney;
+  before(async () => {
+    journey.bot = await startBot(env);
+    journey.playground = await startCustomerPlayground(journey.bot);
+    journey.browser = await launchBrowser();
+    journey.page = await openPlayground(journey.browser, journey.playground);
+  });
+  afterEach(async function () {
+    await keepLogOnFailure(this.currentTest, journey.bot);
+    if (this.currentTest?.state === 'failed' && journey.page)
+      await screenshot(journey.page, `${name}-failed`);
+  });
+  after(async () => {
+    await journey.browser?.close();
+    await journey.playground?.stop();
+    await journey.bot?.stop();
+  });
+  return journey;
+}

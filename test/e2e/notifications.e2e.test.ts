@@ -1,50 +1,21 @@
 // Issue 4 journeys in the Agents Playground: the demo incident reaches the contact's personal
 // chat, and the SOC channel card updates in place when the experts resolve an incident.
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import type { RunningPlayground } from '../../scripts/start-playground.ts';
 import { DEMO_INCIDENT_IDS, DEMO_TENANT_ID } from '../../src/emulator/demo-data.ts';
-import {
-  emulatorCall,
-  keepLogOnFailure,
-  launchBrowser,
-  openPlayground,
-  screenshot,
-  startBot,
-  startCustomerPlayground,
-  type RunningBot,
-} from './harness.ts';
+import { customerJourney, emulatorCall, screenshot } from './harness.ts';
 
 describe('e2e: incident notifications in the Agents Playground', function () {
   this.timeout(90_000);
-  let bot: RunningBot;
-  let playground: RunningPlayground;
-  let browser: Browser;
-  let page: Page;
-
-  before(async () => {
-    bot = await startBot({ EMULATOR_DEMO_AWAITING_SECONDS: '4', POLL_INTERVAL_SECONDS: '1' });
-    playground = await startCustomerPlayground(bot);
-    browser = await launchBrowser();
-    page = await openPlayground(browser, playground);
-  });
-
-  afterEach(async function () {
-    await keepLogOnFailure(this.currentTest, bot);
-    if (this.currentTest?.state === 'failed') await screenshot(page, 'notifications-failed');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    await bot?.stop();
+  const journey = customerJourney('notifications', {
+    EMULATOR_DEMO_AWAITING_SECONDS: '4',
+    POLL_INTERVAL_SECONDS: '1',
   });
 
   // Card titles render as headings and other TextBlocks as paragraphs: match any text.
-  const paragraph = (text: string | RegExp) => page.getByText(text);
+  const paragraph = (text: string | RegExp) => journey.page.getByText(text);
 
   it('shows the Awaiting Customer Action card in the contact’s personal chat', async () => {
-    await page.getByRole('treeitem', { name: /Personal Chat/ }).click();
+    await journey.page.getByRole('treeitem', { name: /Personal Chat/ }).click();
     // The incident the experts hand over a few seconds after start.
     await paragraph(/Defense evasion & Lateral movement/)
       .first()
@@ -52,21 +23,21 @@ describe('e2e: incident notifications in the Agents Playground', function () {
     await paragraph('You receive this because you are a designated incident contact for Contoso.')
       .first()
       .waitFor();
-    await screenshot(page, 'notifications-personal');
+    await screenshot(journey.page, 'notifications-personal');
   });
 
   it('updates the SOC channel card in place when the experts resolve an incident', async () => {
-    await page.getByRole('treeitem', { name: /Incidents/ }).click();
+    await journey.page.getByRole('treeitem', { name: /Incidents/ }).click();
     const title = /Execution & Credential access on one endpoint/;
     await paragraph(title).first().waitFor({ timeout: 20_000 });
     const before = await paragraph(title).count();
     const id = DEMO_INCIDENT_IDS.expertsInvestigating;
     const base = `/_emulator/tenants/${DEMO_TENANT_ID}/incidents/${id}`;
-    const comment = await emulatorCall(bot, 'POST', `${base}/comments`, {
+    const comment = await emulatorCall(journey.bot, 'POST', `${base}/comments`, {
       comment: 'Benign admin script confirmed with the IT team.',
     });
     assert.equal(comment.status, 200);
-    const patch = await emulatorCall(bot, 'PATCH', base, {
+    const patch = await emulatorCall(journey.bot, 'PATCH', base, {
       status: 'resolved',
       assignedTo: null,
       classification: 'falsePositive',
@@ -80,6 +51,6 @@ describe('e2e: incident notifications in the Agents Playground', function () {
       .first()
       .waitFor({ timeout: 10_000 });
     assert.equal(await paragraph(title).count(), before, 'the card was edited, not posted again');
-    await screenshot(page, 'notifications-channel-resolved');
+    await screenshot(journey.page, 'notifications-channel-resolved');
   });
 });
