@@ -12,6 +12,8 @@ export const cardVerbs = [
   'requestSkip',
   'confirmSkip',
   'cancelConfirmation',
+  'requestUndo',
+  'confirmUndo',
   'refreshManagedResponse',
   'chatWithExperts',
 ] as const;
@@ -39,6 +41,8 @@ export const cardVerbDataKeys = {
   requestSkip: ['incidentId', 'actionId'],
   confirmSkip: ['incidentId', 'actionId'],
   cancelConfirmation: ['incidentId', 'actionId'],
+  requestUndo: ['incidentId', 'actionId'],
+  confirmUndo: ['incidentId', 'actionId'],
   refreshManagedResponse: ['incidentId'],
   chatWithExperts: ['incidentId'],
 } as const satisfies Record<CardVerb, readonly string[]>;

@@ -137,6 +137,10 @@ export class FakeMachineActions implements MachineActionsPort {
       (s) => s.deviceId === deviceId && s.kind === kind && s.status === 'inProgress',
     );
   }
+  /** Every action on the device, as GET /api/machineactions?$filter=machineId eq … lists them. */
+  async listDeviceActions(deviceId: string): Promise<DeviceActionState[]> {
+    return [...this.states.values()].filter((s) => s.deviceId === deviceId).map((s) => ({ ...s }));
+  }
   /** An action someone else started in Defender (e.g. automated investigation). */
   addForeign(kind: OneClickKind, requestedBy = 'Automated investigation'): DeviceActionState {
     const state: DeviceActionState = {
