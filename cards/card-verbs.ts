@@ -14,6 +14,7 @@ export const cardVerbs = [
   'cancelConfirmation',
   'requestUndo',
   'confirmUndo',
+  'keepContained',
   'refreshManagedResponse',
   'chatWithExperts',
 ] as const;
@@ -43,6 +44,7 @@ export const cardVerbDataKeys = {
   cancelConfirmation: ['incidentId', 'actionId'],
   requestUndo: ['incidentId', 'actionId'],
   confirmUndo: ['incidentId', 'actionId'],
+  keepContained: ['incidentId', 'actionId'],
   refreshManagedResponse: ['incidentId'],
   chatWithExperts: ['incidentId'],
 } as const satisfies Record<CardVerb, readonly string[]>;

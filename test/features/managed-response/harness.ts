@@ -235,9 +235,11 @@ export async function harness(
     /** Experts API token checks (default: the local API key `local-key`). */
     expertsApi?: { tenantId: string; audience: string; jwksUrl: string; maxBodyBytes?: number };
     sweepIntervalMs?: number;
+    /** A store from an earlier harness: the same records after a "restart". */
+    store?: MemoryStore;
   } = {},
 ) {
-  const store = new MemoryStore();
+  const store = options.store ?? new MemoryStore();
   let ms = Date.parse('2026-03-02T09:30:00Z');
   const now = () => new Date(ms);
   const sleep = async (delay: number, signal?: AbortSignal) => {
