@@ -52,6 +52,17 @@ export function containedActions(response: ManagedResponse): ContainedAction[] {
   return found;
 }
 
+/** Containments our undo released (completed): their reminders stop and their cards say so. */
+export function releasedActions(
+  response: ManagedResponse,
+): { actionId: string; releasedBy: string | undefined }[] {
+  return response.actions.flatMap((a) =>
+    isUndo(a) && a.status === 'completed'
+      ? [{ actionId: a.reverses, releasedBy: a.requestedBy?.name }]
+      : [],
+  );
+}
+
 /** Whether the undo the customer asked for (through us) released the device or is doing so. */
 export function isReleasedByUs(response: ManagedResponse, actionId: string): boolean {
   const undo = undoOf(response, actionId);

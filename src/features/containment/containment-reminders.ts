@@ -10,6 +10,7 @@ import {
   containedActions,
   isDue,
   newReminder,
+  releasedActions,
   stopped,
   type ContainedAction,
   type ContainmentReminder,
@@ -22,7 +23,7 @@ import type { Delivery } from '../../shared/delivery.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../../store/store.ts';
-import { roundJobs } from './reminder-jobs.ts';
+import { editJobs, roundJobs } from './reminder-jobs.ts';
 import { ReminderStore } from './reminder-store.ts';
 
 /** What the reminders need of Defender: the device's machine actions. */
@@ -68,6 +69,9 @@ export class ContainmentReminders {
             const result = await this.#check(tenant, response, contained);
             if (result) outcome[result] += 1;
           }
+          for (const released of releasedActions(response)) {
+            await this.#closeReleased(tenant, response, released);
+          }
         }
       } catch (err) {
         this.deps.logger.warn({ err, tenantId: tenant.tenantId }, 'containment reminders failed');
@@ -95,7 +99,27 @@ export class ContainmentReminders {
     if (still === undefined) return undefined; // Defender did not answer: try on the next tick
     if (!still) {
       const done = stopped(reminder, 'releasedInDefender', nowMs);
-      await this.#write([this.records.putOp(done, version)]);
+      const what =
+        reminder.kind === 'isolateDevice' ? 'Released from isolation' : 'App restriction removed';
+      const banner = { text: `${what} in Microsoft Defender.`, style: 'good' as const };
+      const incident = await this.deps.incidents.get(tenantId, incidentId);
+      const edits = editJobs({
+        tenant,
+        reminder: done,
+        incident,
+        nowMs,
+        stamp: 'stopped',
+        banner,
+        released: true,
+      });
+      if (
+        !(await this.#write([
+          this.records.putOp(done, version),
+          ...this.deps.delivery.enqueueOps(edits),
+        ]))
+      )
+        return undefined;
+      this.deps.delivery.wake();
       this.deps.logger.info(
         { tenantId, incidentId, device: reminder.deviceId },
         'released in Defender',
@@ -116,6 +140,41 @@ export class ContainmentReminders {
       'still-contained reminder sent',
     );
     return 'sent';
+  }
+
+  /** Our undo released the device: the record stops and every card it sent says so, once. */
+  async #closeReleased(
+    tenant: CustomerTenant,
+    response: ManagedResponse,
+    released: { actionId: string; releasedBy: string | undefined },
+  ): Promise<void> {
+    const { tenantId, incidentId } = response;
+    const record = await this.records.get(tenantId, incidentId, released.actionId);
+    if (!record || record.value.stopped) return;
+    const nowMs = this.deps.now().getTime();
+    const done = stopped(record.value, 'released', nowMs);
+    const what =
+      done.kind === 'isolateDevice' ? 'Released from isolation' : 'App restriction removed';
+    const by = released.releasedBy ? ` by ${released.releasedBy}` : '';
+    const banner = { text: `${what}${by}.`, style: 'good' as const };
+    const incident = await this.deps.incidents.get(tenantId, incidentId);
+    const edits = editJobs({
+      tenant,
+      reminder: done,
+      incident,
+      nowMs,
+      stamp: 'stopped',
+      banner,
+      released: true,
+    });
+    if (
+      await this.#write([
+        this.records.putOp(done, record.version),
+        ...this.deps.delivery.enqueueOps(edits),
+      ])
+    ) {
+      this.deps.delivery.wake();
+    }
   }
 
   /** Whether Defender still reports the device contained; undefined when it cannot say. */

@@ -83,6 +83,8 @@ export function editJobs(args: {
   nowMs: number;
   stamp: string;
   banner?: { text: string; style: MessageStyle };
+  /** The device was released: the cards lose their buttons. */
+  released?: boolean;
 }): DeliveryJob[] {
   const { tenant, reminder } = args;
   const createdAt = new Date(args.nowMs).toISOString();

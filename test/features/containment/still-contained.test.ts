@@ -166,6 +166,28 @@ describe('still contained: the reminder that a device is still isolated', () => 
     assert.deepEqual(await tick(h), { sent: 0, stopped: 0 }, 'never again');
   });
 
+  it('edits the cards already sent when the portal release is found', async () => {
+    await isolated(h);
+    h.advance(24 * HOUR);
+    await tick(h);
+    const portal = h.defender.machineActions.addForeign('releaseFromIsolation', 'soc@contoso.com');
+    const { states } = h.defender.machineActions;
+    states.set(portal.id, {
+      ...states.get(portal.id)!,
+      status: 'completed',
+      updatedAt: new Date(h.now().getTime()).toISOString(),
+    });
+    h.advance(24 * HOUR);
+    assert.deepEqual(await tick(h), { sent: 0, stopped: 1 });
+    for (const copy of reminders(h)) {
+      assert.match(
+        visibleTexts(copy.card).join('\n'),
+        /Released from isolation in Microsoft Defender/,
+      );
+      assert.deepEqual(executeButtons(copy.card), []);
+    }
+  });
+
   it('stops when the device is released through our undo', async () => {
     await isolated(h);
     h.advance(24 * HOUR);
@@ -175,6 +197,11 @@ describe('still contained: the reminder that a device is still isolated', () => 
     h.advance(24 * HOUR);
     assert.deepEqual(await tick(h), { sent: 0, stopped: 0 });
     assert.equal(reminders(h).length, 2, 'only the first round');
+    for (const copy of reminders(h)) {
+      assert.match(visibleTexts(copy.card).join('\n'), /Released from isolation by Alex Wilber\./);
+      assert.deepEqual(executeButtons(copy.card), [], `${copy.to}: no buttons left`);
+    }
+    assert.equal((await record(h))?.stopped?.reason, 'released');
     const answer = cardOf(await keep(h));
     assert.match(visibleTexts(answer).join('\n'), /prod-server-01 is no longer contained/);
     assert.deepEqual(
