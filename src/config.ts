@@ -58,8 +58,9 @@ const envSchema = z.object({
   ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(1).default(1440),
   DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).optional(),
   // Still contained: how long a device stays isolated (or app-restricted) before its incident's
-  // contacts and SOC channels are asked whether to keep it so; at most 30 days (retention).
-  CONTAINMENT_REMINDER_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  // contacts and SOC channels are asked whether to keep it so (hours, decimals allowed: 0.5 is
+  // 30 min); at most 30 days, so a record is rewritten before retention could prune it.
+  CONTAINMENT_REMINDER_HOURS: z.coerce.number().positive().max(720).default(24),
   EXPERTS_TENANT_ID: z.string().default(''),
   EXPERTS_CHANNEL_ID: z.string().default(''),
   EXPERTS_API_KEY: z.string().default(''),

@@ -76,7 +76,7 @@ const tenantEntrySchema = z.strictObject({
   /** Opt-in: install the app through Graph for contacts who never opened it. */
   proactiveInstall: z.boolean().optional(),
   /** Still-contained reminders after this many hours (CONTAINMENT_REMINDER_HOURS otherwise). */
-  containmentReminderHours: z.number().int().min(1).max(720).optional(),
+  containmentReminderHours: z.number().positive().max(720).optional(),
 });
 
 function isTimeZone(value: string): boolean {

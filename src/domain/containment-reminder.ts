@@ -127,9 +127,10 @@ export function stopped(
   return { ...reminder, stopped: { at: new Date(nowMs).toISOString(), reason } };
 }
 
-/** "24 h", "36 h", "3 days": how long the device has been contained. */
+/** "30 min", "24 h", "36 h", "3 days": how long the device has been contained. */
 export function containedForText(ms: number): string {
-  const hours = Math.max(1, Math.floor(ms / 3_600_000));
+  if (ms < 3_600_000) return `${Math.max(1, Math.floor(ms / 60_000))} min`;
+  const hours = Math.floor(ms / 3_600_000);
   if (hours < 72) return `${hours} h`;
   return `${Math.floor(hours / 24)} days`;
 }

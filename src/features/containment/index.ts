@@ -41,7 +41,7 @@ export interface ContainmentFeatureDeps {
   audit?: (entry: ContainmentAuditEntry) => Promise<void>;
   now: Clock;
   logger: Logger;
-  /** How often due reminders are looked for (60 s). */
+  /** How often due reminders are looked for (60 s; shorter for periods under 10 min). */
   intervalMs?: number;
 }
 
@@ -81,11 +81,14 @@ export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFea
     },
     tick,
     start() {
-      timer ??= setInterval(() => {
-        running ??= tick()
-          .catch((err: unknown) => deps.logger.warn({ err }, 'containment reminders failed'))
-          .finally(() => (running = undefined));
-      }, deps.intervalMs ?? 60_000);
+      timer ??= setInterval(
+        () => {
+          running ??= tick()
+            .catch((err: unknown) => deps.logger.warn({ err }, 'containment reminders failed'))
+            .finally(() => (running = undefined));
+        },
+        deps.intervalMs ?? tickInterval(deps.reminderHours),
+      );
       timer.unref();
     },
     async stop() {
@@ -94,4 +97,9 @@ export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFea
       await running;
     },
   };
+}
+
+/** Every minute, or a tenth of a short period (a demo's minutes), but at most once a second. */
+function tickInterval(reminderHours: number): number {
+  return Math.min(60_000, Math.max(1_000, (reminderHours * 3_600_000) / 10));
 }
