@@ -22,9 +22,14 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Delivery } from '../../shared/delivery.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
-import { StoreConflictError, type Store, type WriteOp } from '../../store/store.ts';
+import {
+  StoreConflictError,
+  type Store,
+  type VersionedRecord,
+  type WriteOp,
+} from '../../store/store.ts';
 import { editJobs, roundJobs } from './reminder-jobs.ts';
-import { ReminderStore } from './reminder-store.ts';
+import { ReminderStore, reminderKey } from './reminder-store.ts';
 
 /** What the reminders need of Defender: the device's machine actions. */
 export interface ContainmentDefender {
@@ -34,7 +39,7 @@ export interface ContainmentDefender {
 }
 
 export interface RemindersDeps {
-  store: Pick<Store, 'get' | 'batch'>;
+  store: Pick<Store, 'get' | 'list' | 'batch'>;
   delivery: Pick<Delivery, 'enqueueOps' | 'wake'>;
   responses: Pick<ManagedResponseRepository, 'listForTenant'>;
   incidents: Pick<IncidentDirectory, 'get'>;
@@ -64,13 +69,20 @@ export class ContainmentReminders {
     const outcome: TickOutcome = { sent: 0, stopped: 0 };
     for (const tenant of this.deps.tenants()) {
       try {
+        const records = await this.records.forTenant(tenant.tenantId);
+        const recordOf = (response: ManagedResponse, actionId: string) =>
+          records.get(reminderKey(response.tenantId, response.incidentId, actionId));
         for (const response of await this.deps.responses.listForTenant(tenant.tenantId)) {
           for (const contained of containedActions(response)) {
-            const result = await this.#check(tenant, response, contained);
+            const record = recordOf(response, contained.action.id);
+            const result = await this.#check(tenant, response, contained, record);
             if (result) outcome[result] += 1;
           }
           for (const released of releasedActions(response)) {
-            await this.#closeReleased(tenant, response, released);
+            const record = recordOf(response, released.actionId);
+            if (record && !record.value.stopped) {
+              await this.#closeReleased(tenant, response, released, record);
+            }
           }
         }
       } catch (err) {
@@ -84,11 +96,11 @@ export class ContainmentReminders {
     tenant: CustomerTenant,
     response: ManagedResponse,
     contained: ContainedAction,
+    record: VersionedRecord<ContainmentReminder> | undefined,
   ): Promise<keyof TickOutcome | undefined> {
     const periodMs = this.deps.periodMs(tenant);
     const nowMs = this.deps.now().getTime();
     const { tenantId, incidentId } = response;
-    const record = await this.records.get(tenantId, incidentId, contained.action.id);
     const reminder = record?.value ?? newReminder(response, contained, periodMs);
     const version = record?.version ?? 0;
     if (!isDue(reminder, nowMs)) {
@@ -147,10 +159,9 @@ export class ContainmentReminders {
     tenant: CustomerTenant,
     response: ManagedResponse,
     released: { actionId: string; releasedBy: string | undefined },
+    record: VersionedRecord<ContainmentReminder>,
   ): Promise<void> {
     const { tenantId, incidentId } = response;
-    const record = await this.records.get(tenantId, incidentId, released.actionId);
-    if (!record || record.value.stopped) return;
     const nowMs = this.deps.now().getTime();
     const done = stopped(record.value, 'released', nowMs);
     const what =

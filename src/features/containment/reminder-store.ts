@@ -14,7 +14,15 @@ export function reminderKey(tenantId: string, incidentId: string, actionId: stri
 }
 
 export class ReminderStore {
-  constructor(private readonly store: Pick<Store, 'get'>) {}
+  constructor(private readonly store: Pick<Store, 'get' | 'list'>) {}
+
+  /** Every record of the tenant, by key: one range read per tenant and tick. */
+  async forTenant(tenantId: string): Promise<Map<string, VersionedRecord<ContainmentReminder>>> {
+    const records = await this.store.list<ContainmentReminder>(CONTAINMENT_REMINDERS, {
+      prefix: `${tenantId.toLowerCase()}:`,
+    });
+    return new Map(records.map((r) => [r.key, r]));
+  }
 
   async get(
     tenantId: string,

@@ -8,7 +8,7 @@ import { containmentOf, type Containment } from '../../domain/device-facts.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { OneClickAction, ResponseAction } from '../../domain/response-action.ts';
 import { assertCanRunActions, type Role } from '../../domain/roles.ts';
-import { isContainedBy, undoKindOf, undoOf } from '../../domain/undo-action.ts';
+import { isContainedBy, newUndoAction, undoKindOf, undoOf } from '../../domain/undo-action.ts';
 import { assertNoDeviceConflict } from './card-action-guard.ts';
 import type { MachineActionsPort } from './ports.ts';
 
@@ -44,10 +44,13 @@ export function assertMayUndo(args: {
   const device = action.target.deviceName;
   const existing = undoOf(response, action.id);
   if (existing) {
-    throw illegal(
-      action,
-      `"${existing.title}" was already requested (${existing.status === 'inProgress' ? 'in progress' : existing.status}).`,
-    );
+    const state =
+      existing.status === 'failed'
+        ? 'it failed: use Retry on its own task'
+        : existing.status === 'inProgress'
+          ? 'in progress'
+          : existing.status;
+    throw illegal(action, `"${existing.title}" was already requested (${state}).`);
   }
   if (action.status === 'inProgress') {
     throw illegal(
@@ -68,11 +71,9 @@ export function assertMayUndo(args: {
   if (action.status !== 'completed' && contained !== true) {
     throw illegal(action, `"${action.title}" has not completed: there is nothing to undo.`);
   }
-  assertNoDeviceConflict(
-    { ...action, kind: undoKindOf(action.kind) ?? action.kind, id: `undo:${action.id}` },
-    response.incidentId,
-    args.tenantResponses,
-  );
+  // Never beside an isolation (or a release) of the same device in progress, in any incident.
+  const undo = newUndoAction(action, action.createdAt);
+  assertNoDeviceConflict(undo, response.incidentId, args.tenantResponses);
   return action as OneClickAction & { target: { deviceName: string } };
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { isUndo } from '../../../src/domain/undo-action.ts';
 import { caller, isolate, publication, readerCaller, resetPassword, expert } from './fixtures.ts';
 import { action, actionsCards, buttons, cardOf, publish, stored, texts } from './card-helpers.ts';
-import { DEVICE, harness, OTHER_TENANT, TENANT, type Harness } from './harness.ts';
+import { DEVICE, harness, incident, OTHER_TENANT, TENANT, type Harness } from './harness.ts';
 
 const INCIDENT = '2972403';
 const ids = (actionId: string) => ({ incidentId: INCIDENT, actionId });
@@ -179,6 +179,38 @@ describe('managed response: undo (Release from isolation)', () => {
     const undo = await action(h, 'undo-act-isolate');
     assert.equal(undo.status, 'completed');
     assert.equal((await action(h, 'act-isolate')).status, 'pending', 'the recommendation stays');
+  });
+
+  it('still releases a device once its incident is resolved', async () => {
+    await isolated();
+    await h.setIncident(incident({ status: 'resolved', classification: 'truePositive' }));
+    const card = cardOf(await h.feature.cards.refresh(caller(), INCIDENT));
+    assert.ok(buttons(card).includes('requestUndo(act-isolate)'));
+    await h.feature.cards.undo('confirmUndo', caller(), ids('act-isolate'));
+    await h.settle();
+    assert.equal((await action(h, 'undo-act-isolate')).status, 'completed');
+  });
+
+  it('refuses the release while an isolation of the same device runs for another incident', async () => {
+    h = await harness({ incidents: [incident(), incident({ id: '2972404' })] });
+    await publish(h, [isolate]);
+    await h.feature.publishing.publish(TENANT, '2972404', publication([isolate]), expert);
+    await isolated();
+    h.defender.machineActions.autoFinish = undefined;
+    await h.feature.cards.act('runAction', caller(), {
+      incidentId: '2972404',
+      actionId: 'act-isolate',
+    });
+    const card = cardOf(await h.feature.cards.undo('confirmUndo', caller(), ids('act-isolate')));
+    assert.match(
+      texts(card),
+      /"Release prod-server-01 from isolation" cannot start while "Isolate prod-server-01" is in progress/,
+    );
+    const refusal = (await h.feature.audit.list({ incidentId: INCIDENT })).find(
+      (e) => e.kind === 'refusal' && e.operation === 'confirmUndo',
+    );
+    assert.equal(refusal?.code, 'CONFLICTING_ACTION');
+    await h.feature.executor.stop();
   });
 
   it('keeps the undo when the experts republish, and hands nothing back twice', async () => {
