@@ -95,6 +95,22 @@ describe('managed response: undo (Release from isolation)', () => {
     );
   });
 
+  it('shows a failed undo on the original and retries it on its own task', async () => {
+    await isolated();
+    h.defender.machineActions.autoFinish = { status: 'failed', failureReason: 'Device offline.' };
+    await h.feature.cards.undo('confirmUndo', caller(), ids('act-isolate'));
+    await h.settle();
+    assert.equal((await action(h, 'undo-act-isolate')).status, 'failed');
+    const card = cardOf(await h.feature.cards.refresh(caller(), INCIDENT));
+    assert.match(texts(card), /Release from isolation failed \(requested by Alex Wilber\)/);
+    assert.ok(buttons(card).includes('retryAction(undo-act-isolate)'));
+    assert.ok(!buttons(card).includes('requestUndo(act-isolate)'), 'one undo per action');
+    h.defender.machineActions.autoFinish = { status: 'completed' };
+    await h.feature.cards.act('retryAction', caller(), ids('undo-act-isolate'));
+    await h.settle();
+    assert.equal((await action(h, 'undo-act-isolate')).status, 'completed');
+  });
+
   it('starts one undo for concurrent confirmations', async () => {
     await isolated();
     const before = h.defender.machineActions.runs.length;
