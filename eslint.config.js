@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 // src/shared/, cards/ → the platform pieces (src/delivery, defender, watcher, store, emulator,
 // cluster) → src/platform/ → src/domain/. No import runs back up; botbuilder stays in bot/ and
 // the composition root.
-const FEATURES = ['managed-response', 'notifications', 'tenants', 'reports', 'chat'];
+const FEATURES = ['managed-response', 'notifications', 'tenants', 'reports', 'chat', 'containment'];
 const restrict = (...patterns) => ['error', { patterns }];
 const rule = (regex, message) => ({ regex, message });
 const BOTBUILDER = rule(

@@ -13,6 +13,7 @@ import type { ReportCardData } from './report.ts';
 import type { ResponseActionsCardData } from './response-actions.ts';
 import type { SocIncidentStepCardData } from './soc-incident-step.ts';
 import type { SocIncidentCardData } from './soc-incident.ts';
+import type { StillContainedCardData } from './still-contained.ts';
 import type { WelcomeCardData } from './welcome.ts';
 
 interface CardDataByName {
@@ -26,6 +27,7 @@ interface CardDataByName {
   'response-actions': ResponseActionsCardData;
   'soc-incident': SocIncidentCardData;
   'soc-incident-step': SocIncidentStepCardData;
+  'still-contained': StillContainedCardData;
   welcome: WelcomeCardData;
 }
 

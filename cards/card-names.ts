@@ -11,6 +11,7 @@ export const cardNames = [
   'response-actions',
   'soc-incident',
   'soc-incident-step',
+  'still-contained',
   'welcome',
 ] as const;
 

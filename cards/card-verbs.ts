@@ -12,6 +12,9 @@ export const cardVerbs = [
   'requestSkip',
   'confirmSkip',
   'cancelConfirmation',
+  'requestUndo',
+  'confirmUndo',
+  'keepContained',
   'refreshManagedResponse',
   'chatWithExperts',
 ] as const;
@@ -39,6 +42,9 @@ export const cardVerbDataKeys = {
   requestSkip: ['incidentId', 'actionId'],
   confirmSkip: ['incidentId', 'actionId'],
   cancelConfirmation: ['incidentId', 'actionId'],
+  requestUndo: ['incidentId', 'actionId'],
+  confirmUndo: ['incidentId', 'actionId'],
+  keepContained: ['incidentId', 'actionId'],
   refreshManagedResponse: ['incidentId'],
   chatWithExperts: ['incidentId'],
 } as const satisfies Record<CardVerb, readonly string[]>;

@@ -3,6 +3,8 @@ import type { ResponseAction } from '../src/domain/response-action.ts';
 import { isFinished, isOneClick } from '../src/domain/response-action.ts';
 import type { DeviceLookup } from '../src/domain/device-facts.ts';
 import { deviceView, type DeviceView } from './response-action-device.ts';
+import { undoView, type UndoView } from './response-action-undo.ts';
+import type { ManagedResponse } from '../src/domain/managed-response.ts';
 import { toCardTimestamp, type Badge, type CardTimestamp, type ZeroOrOne } from './card-parts.ts';
 import { truncate } from './card-text.ts';
 import { actionStatusBadge, kindLabel, runLabel, statusLine } from './response-action-labels.ts';
@@ -60,12 +62,21 @@ export interface ActionTask {
   confirmComplete: ZeroOrOne<ActionButton>;
   /** The step after "Skip": "Yes, skip this action" and "Cancel". */
   confirmSkip: ZeroOrOne<ActionButton>;
+  /** Release from isolation / Remove app restriction, its confirmation, where the undo stands. */
+  undo: UndoView['undo'];
+  confirmUndo: UndoView['confirmUndo'];
+  undoLine: UndoView['undoLine'];
 }
+
+/** The confirmation step one user asked for on one task. */
+export type ConfirmIntent = 'complete' | 'skip' | 'undo';
 
 /** What a task card depends on besides its action: who looks, and a confirmation step asked for. */
 export interface TaskInput {
   viewer: 'operator' | 'reader' | 'shared';
-  confirm?: { actionId: string; intent: 'complete' | 'skip' };
+  confirm?: { actionId: string; intent: ConfirmIntent };
+  /** The whole response: an undo is an action of its own, linked to the one it reverses. */
+  response?: ManagedResponse;
   /** Device facts read from Defender when the card is rendered, by device id. */
   devices?: { lookups: ReadonlyMap<string, DeviceLookup>; nowMs: number };
 }
@@ -89,6 +100,7 @@ export function actionTask(
   const target = isOneClick(action) ? action.target : { kind: 'none' as const };
   const canAct = !closed && !isFinished(action) && action.status !== 'inProgress';
   const device = deviceView(isOneClick(action) && canAct ? action : undefined, input.devices);
+  const undo = undoView(action, { ...input, confirming: confirming === 'undo' });
   return {
     id: action.id,
     title: truncate(action.title, limits.title),
@@ -114,6 +126,7 @@ export function actionTask(
         : [],
     confirmComplete: canAct && confirming === 'complete' ? [{ ...button, enabled: true }] : [],
     confirmSkip: canAct && confirming === 'skip' ? [{ ...button, enabled: true }] : [],
+    ...undo,
   };
 }
 

@@ -25,7 +25,7 @@ import { kindNoun } from './response-action-labels.ts';
 import { shrinkToFit } from './shrink-to-fit.ts';
 import type { Badge, Shown, ZeroOrOne } from './card-parts.ts';
 import type { MessageStyle } from './message.ts';
-import type { ActionTask } from './response-action-task.ts';
+import type { ActionTask, ConfirmIntent } from './response-action-task.ts';
 
 /** response-actions: the Actions card, rendered per user (refresh) and for everyone (base card). */
 export interface ResponseActionsCardData {
@@ -64,7 +64,7 @@ export interface ActionsCardInput {
   viewer: ViewerKind;
   banner?: { text: string; style: MessageStyle };
   /** The confirmation step one user asked for (a per-user view). */
-  confirm?: { actionId: string; intent: 'complete' | 'skip' };
+  confirm?: { actionId: string; intent: ConfirmIntent };
   /** Device facts read from Defender when the card is rendered (absent: no facts shown). */
   devices?: { lookups: ReadonlyMap<string, DeviceLookup>; nowMs: number };
   /** User MRIs whose clients refresh the card automatically (at most 60 are kept). */
@@ -92,7 +92,7 @@ export function actionsCardData(input: ActionsCardInput): ResponseActionsCardDat
   // The latest completed actions are the ones people look for.
   const completed = max.completed > 0 ? allCompleted.slice(-max.completed) : [];
   const hidden = allPending.length - pending.length + allCompleted.length - completed.length;
-  const live = tasks.some(({ task }) => task.buttons.length > 0);
+  const live = tasks.some(({ task }) => task.buttons.length > 0 || task.undo.length > 0);
   const banner = withOverflowNote(input.banner ?? defaultBanner(response, viewer, live), hidden);
   const resolved = incident && incident.status.toLowerCase() === 'resolved';
   return {

@@ -57,6 +57,10 @@ const envSchema = z.object({
   REMINDER_AFTER_MINUTES: z.coerce.number().int().min(1).default(240),
   ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(1).default(1440),
   DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).optional(),
+  // Still contained: how long a device stays isolated (or app-restricted) before its incident's
+  // contacts and SOC channels are asked whether to keep it so (hours, decimals allowed: 0.5 is
+  // 30 min); at most 30 days, so a record is rewritten before retention could prune it.
+  CONTAINMENT_REMINDER_HOURS: z.coerce.number().positive().max(720).default(24),
   EXPERTS_TENANT_ID: z.string().default(''),
   EXPERTS_CHANNEL_ID: z.string().default(''),
   EXPERTS_API_KEY: z.string().default(''),
@@ -156,6 +160,10 @@ export interface Config {
     readonly escalateAfterMinutes: number;
     /** Hour (UTC) of the optional daily digest; undefined = off. */
     readonly digestHourUtc: number | undefined;
+  };
+  /** Still-contained reminders: after this long, and again each time (tenants may override). */
+  readonly containment: {
+    readonly reminderHours: number;
   };
   readonly experts: {
     readonly tenantId: string;
@@ -275,6 +283,7 @@ export function loadConfig(env: EnvInput): Config {
       escalateAfterMinutes: e.ESCALATE_AFTER_MINUTES,
       digestHourUtc: e.DIGEST_HOUR_UTC,
     },
+    containment: { reminderHours: e.CONTAINMENT_REMINDER_HOURS },
     experts: {
       tenantId: e.EXPERTS_TENANT_ID,
       channelId: e.EXPERTS_CHANNEL_ID,

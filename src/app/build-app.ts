@@ -31,6 +31,7 @@ import {
   type NotificationsFeature,
 } from '../features/notifications/index.ts';
 import { reportsFeature, type ReportsFeature } from '../features/reports/index.ts';
+import { containmentFeature, type ContainmentFeature } from '../features/containment/index.ts';
 import {
   TenantDirectory,
   tenantsFeature,
@@ -72,6 +73,7 @@ export interface AppTuning {
   expertsApi?: { maxBodyBytes?: number };
   chat?: { trackIntervalMs?: number; maxChars?: number };
   notifications?: { pollIntervalMs?: number; reminderIntervalMs?: number };
+  containment?: { periodMs?: number; intervalMs?: number };
 }
 
 export interface AppDeps {
@@ -119,6 +121,7 @@ export interface App {
     notifications: NotificationsFeature;
     tenants: TenantsFeature;
     reports: ReportsFeature;
+    containment: ContainmentFeature;
     chat?: ChatFeature;
     /** Every feature, in order: commands, hooks and start follow it (stop goes backwards). */
     all: readonly Feature[];
@@ -300,7 +303,10 @@ function buildPlatform(
   return { adapter, delivery, watcher };
 }
 
-/** The features, in order: help, managed response, notifications, tenants, reports, chat (when on). */
+/**
+ * The features, in order: help, managed response, notifications, tenants, reports, containment,
+ * chat (when on).
+ */
 function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): App['features'] {
   const { config, deps, logger, now, store, conversations, incidents, responses } = app;
   const tuning = deps.tuning ?? {};
@@ -374,6 +380,20 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     tenantOf: app.tenantOf,
     now,
   });
+  const containment = containmentFeature({
+    store,
+    delivery,
+    responses,
+    incidents,
+    tenants: app.tenants,
+    tenantOf: app.tenantOf,
+    defender: app.defender,
+    reminderHours: config.containment.reminderHours,
+    audit: (entry) => managedResponse.audit.append(entry),
+    now,
+    logger: logger.child({ component: 'containment' }),
+    ...tuning.containment,
+  });
   const experts = resolveExpertsSide({
     tenantId: config.experts.tenantId,
     channelId: config.experts.channelId,
@@ -401,10 +421,11 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     notifications,
     tenants,
     reports,
+    containment,
     ...(chat ? [chat] : []),
     ...(deps.extraFeatures ?? []),
   );
-  return { managedResponse, notifications, tenants, reports, chat, all };
+  return { managedResponse, notifications, tenants, reports, containment, chat, all };
 }
 
 function installerOf(defender: AppDefender, tenantId: string): TeamsAppInstaller | undefined {

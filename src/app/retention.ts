@@ -6,6 +6,7 @@ import { DELIVERIES } from '../delivery/delivery-store.ts';
 import { CHAT_AUDIT } from '../features/chat/chat-audit.ts';
 import { SEEN, TRANSCRIPT } from '../features/chat/chat-store.ts';
 import { AUDIT_COLLECTION } from '../features/managed-response/audit-trail.ts';
+import { CONTAINMENT_REMINDERS } from '../features/containment/reminder-store.ts';
 import { DIGESTS } from '../features/notifications/reminders.ts';
 import { REPORT_AWAITING_PERIODS } from '../features/reports/awaiting-periods.ts';
 import { REPORT_WEEKLY_SENT } from '../features/reports/weekly-reports.ts';
@@ -36,5 +37,9 @@ export function retentionByCollection(settings: RetentionSettings): Record<strin
     [TRANSCRIPT]: auditRetentionDays,
     // The history reports are built from (hand-back times over the last periods).
     [REPORT_AWAITING_PERIODS]: auditRetentionDays,
+    // When to ask next whether a device stays contained: rewritten at least once a period (at
+    // most 30 days) while it is, so never pruned before its next round (a recreated record would
+    // ask again early).
+    [CONTAINMENT_REMINDERS]: auditRetentionDays,
   };
 }

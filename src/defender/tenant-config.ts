@@ -75,6 +75,8 @@ const tenantEntrySchema = z.strictObject({
   defender: z.strictObject({ credential: credentialSchema }),
   /** Opt-in: install the app through Graph for contacts who never opened it. */
   proactiveInstall: z.boolean().optional(),
+  /** Still-contained reminders after this many hours (CONTAINMENT_REMINDER_HOURS otherwise). */
+  containmentReminderHours: z.number().positive().max(720).optional(),
 });
 
 function isTimeZone(value: string): boolean {

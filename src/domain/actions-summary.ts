@@ -2,6 +2,7 @@
 
 import { isFinished } from './response-action.ts';
 import type { ActionStatus, ResponseAction } from './response-action.ts';
+import { isUndo } from './undo-action.ts';
 
 export type ActionsSummary = Record<ActionStatus, number>;
 
@@ -17,7 +18,10 @@ export function actionsSummary(actions: readonly ResponseAction[]): ActionsSumma
   return summary;
 }
 
-/** True when nothing is left for the customer: no pending, in-progress or failed action. */
+/**
+ * True when nothing is left for the customer: no pending, in-progress or failed action. An undo
+ * the customer started (undo-action.ts) is theirs, not a recommendation: it does not count.
+ */
 export function allCustomerActionsDone(actions: readonly ResponseAction[]): boolean {
-  return actions.every(isFinished);
+  return actions.every((a) => isFinished(a) || isUndo(a));
 }

@@ -3,6 +3,7 @@ import { EXPERTS_ACTOR } from './actors.ts';
 import { NotFoundError } from './errors.ts';
 import { isClosed, type Incident } from './incident.ts';
 import type { ResponseAction } from './response-action.ts';
+import { recommendedActions } from './undo-action.ts';
 import type { Severity } from './incident.ts';
 
 export interface TimelineEntry {
@@ -56,12 +57,16 @@ export function replaceAction(
   return { ...response, actions, updatedAt: at };
 }
 
-/** All actions done, at least one by the customer, incident still open: back with the experts. */
+/**
+ * All actions done, at least one by the customer, incident still open: back with the experts.
+ * Only the experts' recommendations count: an undo the customer runs later hands nothing back.
+ */
 export function isHandedBack(response: ManagedResponse, incident: Incident | undefined): boolean {
+  const actions = recommendedActions(response.actions);
   return (
     !isClosed(incident) &&
-    response.actions.length > 0 &&
-    allCustomerActionsDone(response.actions) &&
-    response.actions.some((a) => a.updatedBy && a.updatedBy.userId !== EXPERTS_ACTOR.userId)
+    actions.length > 0 &&
+    allCustomerActionsDone(actions) &&
+    actions.some((a) => a.updatedBy && a.updatedBy.userId !== EXPERTS_ACTOR.userId)
   );
 }

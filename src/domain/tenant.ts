@@ -37,6 +37,8 @@ export interface CustomerTenant {
 
   /** Install the app through Graph for contacts who never opened it (the tenant opted in). */
   proactiveInstall?: boolean;
+  /** Hours a device stays contained before the still-contained reminder (default from config). */
+  containmentReminderHours?: number;
 }
 
 export const weekdays = [

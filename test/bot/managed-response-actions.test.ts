@@ -16,6 +16,10 @@ class FakeService {
     this.calls.push({ method: 'act', caller, args: [verb, ids] });
     return this.result;
   }
+  async undo(verb: string, caller: CardCaller, ids: unknown) {
+    this.calls.push({ method: 'undo', caller, args: [verb, ids] });
+    return this.result;
+  }
   async refresh(caller: CardCaller, incidentId: string) {
     this.calls.push({ method: 'refresh', caller, args: [incidentId] });
     return this.result;
@@ -60,9 +64,22 @@ describe('managed-response card-action handlers', () => {
 
   it('handles exactly the managed-response verbs of the cards', () => {
     const expected = Object.keys(cardVerbDataKeys).filter(
-      (verb) => !['showHelp', 'showAwaiting', 'chatWithExperts'].includes(verb),
+      (verb) => !['showHelp', 'showAwaiting', 'chatWithExperts', 'keepContained'].includes(verb),
     );
     assert.deepEqual(Object.keys(handlers).sort(), expected.sort());
+  });
+
+  it('sends Release from isolation (request and confirm) to the undo path with the ids only', async () => {
+    for (const verb of ['requestUndo', 'confirmUndo'] as const) {
+      await handlers[verb](context(verb, { incidentId: '42', actionId: 'a1', reverses: 'x' }));
+    }
+    assert.deepEqual(
+      service.calls.map((c) => [c.method, ...c.args]),
+      [
+        ['undo', 'requestUndo', { incidentId: '42', actionId: 'a1' }],
+        ['undo', 'confirmUndo', { incidentId: '42', actionId: 'a1' }],
+      ],
+    );
   });
 
   it('takes tenant, user and chat from the turn, and only ids from the card data', async () => {

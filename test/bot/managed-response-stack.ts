@@ -14,6 +14,7 @@ import {
 import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.ts';
 import type { ManagedResponseFeature } from '../../src/features/managed-response/index.ts';
+import type { ContainmentFeature } from '../../src/features/containment/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { sleep as realSleep } from '../../src/platform/sleep.ts';
 import { closeServer, listen } from '../../src/server.ts';
@@ -38,6 +39,7 @@ export interface Stack {
   base: string;
   emulator: RunningEmulator;
   feature: ManagedResponseFeature;
+  containment: ContainmentFeature;
   messenger: RecordingMessenger;
   delivery: DeliveryEngine;
   store: Store;
@@ -57,7 +59,12 @@ export interface InvokeBody {
 }
 
 export async function startStack(
-  options: { store?: Store; actionTimings?: { toInProgressMs: number; toFinalMs: number } } = {},
+  options: {
+    store?: Store;
+    actionTimings?: { toInProgressMs: number; toFinalMs: number };
+    /** How long a device stays contained before the still-contained card (default 24 h). */
+    containmentPeriodMs?: number;
+  } = {},
 ): Promise<Stack> {
   const tls = await ensureDevCertificate('artifacts/tls');
   const emulator = await startEmulator({
@@ -93,7 +100,12 @@ export async function startStack(
     // Honours Retry-After in spirit (it waits) while keeping tests fast.
     sleep: (ms: number, signal?: AbortSignal) => realSleep(Math.min(ms, 50), signal),
     messenger,
-    tuning: { managedResponse: { poll: { initialMs: 20, maxMs: 100 } } },
+    tuning: {
+      managedResponse: { poll: { initialMs: 20, maxMs: 100 } },
+      ...(options.containmentPeriodMs
+        ? { containment: { periodMs: options.containmentPeriodMs } }
+        : {}),
+    },
   });
   const { delivery, server } = app;
   const feature = app.features.managedResponse;
@@ -111,6 +123,7 @@ export async function startStack(
     base,
     emulator,
     feature,
+    containment: app.features.containment,
     messenger,
     delivery,
     store,

@@ -102,6 +102,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reminds of a still-contained device after 24 h unless told otherwise (hours, decimals allowed)', () => {
+    assert.equal(loadConfig({}).containment.reminderHours, 24);
+    assert.equal(loadConfig({ CONTAINMENT_REMINDER_HOURS: '0.5' }).containment.reminderHours, 0.5);
+    for (const bad of ['0', '-1', '721', 'a day']) {
+      assert.throws(
+        () => loadConfig({ CONTAINMENT_REMINDER_HOURS: bad }),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.problems.some((p) => p.includes('CONTAINMENT_REMINDER_HOURS')),
+        bad,
+      );
+    }
+  });
+
   it('trims trailing slashes from endpoint URLs', () => {
     const config = loadConfig({ MDE_BASE_URL: 'https://127.0.0.1:3980/mde/' });
     assert.equal(config.defender.mdeBaseUrl, 'https://127.0.0.1:3980/mde');

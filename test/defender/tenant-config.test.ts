@@ -152,6 +152,16 @@ describe('tenants file', () => {
     assert.match(issues[1] ?? '', /^tenants.json: tenant #1 "Contoso": weeklyReport.hour: /);
   });
 
+  it('takes a still-contained period in hours per tenant, and names a bad one', () => {
+    const [parsed] = parseTenantsConfig([contoso({ containmentReminderHours: 12 })], {
+      source: 'tenants.json',
+    });
+    assert.equal(parsed?.tenant.containmentReminderHours, 12);
+    const issues = issuesOf([contoso({ containmentReminderHours: 1000 })]);
+    assert.equal(issues.length, 1);
+    assert.match(issues[0] ?? '', /^tenants.json: tenant #1 "Contoso": containmentReminderHours: /);
+  });
+
   it('rejects duplicate tenant ids, whatever their case', () => {
     const issues = issuesOf([
       contoso(),

@@ -30,6 +30,8 @@ export interface ExecutorOptions {
   now: Clock;
   sleep: Sleep;
   poll?: Partial<PollOptions>;
+  /** A machine action finished on the device (its cached facts and containment are stale). */
+  onFinished?: (tenantId: string, action: OneClickAction) => void;
 }
 
 export class ActionExecutor {
@@ -132,6 +134,7 @@ export class ActionExecutor {
             reason: final.failureReason ?? 'Defender reported that the action failed.',
           };
     await this.#record(tenantId, incidentId, action, event);
+    this.options.onFinished?.(tenantId, action);
   }
 
   /** Applies a Defender outcome if the action is still the attempt this run started. */

@@ -39,6 +39,8 @@ export interface AuditEntry {
   /** The card verb or API operation that caused it. */
   operation?: string;
   machineActionId?: string;
+  /** An undo (Release from isolation, Remove app restriction): the action it reverses. */
+  reverses?: string;
   /** e.g. accepted, started, completed, failed, skipped, refused, published, done. */
   result: string;
   /** Stable code of a refusal or failure (domain error codes and ours). */

@@ -17,6 +17,7 @@ import type { DefenderPort } from './ports.ts';
 import { refreshAudience } from './refresh-audience.ts';
 import type { DeviceFactsSource } from './device-facts.ts';
 import { renderActionsCard } from '../../../cards/response-actions.ts';
+import type { ConfirmIntent } from '../../../cards/response-action-task.ts';
 
 export interface CardCaller {
   tenantId: string;
@@ -91,7 +92,7 @@ export async function callerCard(
   deps: CallerContextDeps,
   ctx: CallerContext,
   response: ManagedResponse,
-  extra: { banner?: Banner; confirm?: { actionId: string; intent: 'complete' | 'skip' } } = {},
+  extra: { banner?: Banner; confirm?: { actionId: string; intent: ConfirmIntent } } = {},
 ): Promise<CardActionResult> {
   const mri = ctx.caller.mri ? [ctx.caller.mri] : [];
   const audience =

@@ -123,7 +123,7 @@ export function assertMayAct(args: {
 }
 
 /** Release while an isolation runs (and the like), across all of the tenant's incidents. */
-function assertNoDeviceConflict(
+export function assertNoDeviceConflict(
   action: ResponseAction,
   incidentId: string,
   tenantResponses: readonly ManagedResponse[],

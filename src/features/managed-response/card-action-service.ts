@@ -27,6 +27,7 @@ import { sendCopyJobs } from './copy-jobs.ts';
 import { refreshAudience } from './refresh-audience.ts';
 import type { ResponseWriter } from './response-writer.ts';
 import { clearAlreadyRunning } from '../../domain/tracked-action.ts';
+import { undoClick, type UndoVerb } from './undo-click.ts';
 
 export type { CardActionResult } from './card-action-result.ts';
 export type { CardCaller } from './caller-context.ts';
@@ -93,6 +94,13 @@ export class CardActionService {
       const banner = doneBanner(outcome.result.title, outcome.result.status);
       return callerCard(deps, ctx, outcome.stored.response, { banner });
     });
+  }
+
+  /** Release from isolation / Remove app restriction: confirmation, then the undo action. */
+  async undo(verb: UndoVerb, caller: CardCaller, ids: { incidentId: string; actionId: string }) {
+    return this.#guarded(caller, ids.incidentId, verb, ids.actionId, (ctx) =>
+      undoClick(this.deps, ctx, verb, ids),
+    );
   }
 
   /** The caller's own view (refresh.userIds and the refreshManagedResponse verb). */

@@ -6,6 +6,7 @@ import type { CardVerb } from '../../../cards/card-verbs.ts';
 import { withData, type Caller, type CardActionHandler } from '../../app/feature.ts';
 import type { ActionVerb } from './card-action-guard.ts';
 import type { CardActionService, CardCaller } from './card-action-service.ts';
+import type { UndoVerb } from './undo-click.ts';
 
 const id = z.string().trim().min(1).max(128);
 const actionData = z.object({ incidentId: id, actionId: id });
@@ -23,7 +24,7 @@ const actionVerbs = [
 ] as const satisfies readonly (ActionVerb & CardVerb)[];
 
 export type ManagedResponseVerb =
-  (typeof actionVerbs)[number] | 'refreshManagedResponse' | 'viewManagedResponse';
+  (typeof actionVerbs)[number] | UndoVerb | 'refreshManagedResponse' | 'viewManagedResponse';
 
 const outOfDate = {
   title: 'This card is out of date',
@@ -31,7 +32,7 @@ const outOfDate = {
 };
 
 export function managedResponseCardActions(
-  service: Pick<CardActionService, 'act' | 'refresh' | 'view'>,
+  service: Pick<CardActionService, 'act' | 'undo' | 'refresh' | 'view'>,
 ): Record<ManagedResponseVerb, CardActionHandler> {
   const act = (verb: ActionVerb): CardActionHandler =>
     withData(actionData, outOfDate, async (ctx, ids) => service.act(verb, callerOf(ctx.from), ids));
@@ -39,8 +40,14 @@ export function managedResponseCardActions(
     (typeof actionVerbs)[number],
     CardActionHandler
   >;
+  const undo = (verb: UndoVerb): CardActionHandler =>
+    withData(actionData, outOfDate, async (ctx, ids) =>
+      service.undo(verb, callerOf(ctx.from), ids),
+    );
   return {
     ...handlers,
+    requestUndo: undo('requestUndo'),
+    confirmUndo: undo('confirmUndo'),
     refreshManagedResponse: withData(incidentData, outOfDate, async (ctx, ids) =>
       service.refresh(callerOf(ctx.from), ids.incidentId),
     ),

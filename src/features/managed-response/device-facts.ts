@@ -64,6 +64,11 @@ export class DeviceFactsCache {
     return value;
   }
 
+  /** Drops what is known of the device (a machine action on it just finished). */
+  forget(tenantId: string, deviceId: string): void {
+    this.#entries.delete(`${tenantId.toLowerCase()}\n${deviceId.toLowerCase()}`);
+  }
+
   async #read(tenantId: string, deviceId: string): Promise<DeviceLookup> {
     try {
       const { machines, machineActions } = this.deps.defender.forTenant(tenantId);

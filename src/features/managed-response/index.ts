@@ -8,6 +8,8 @@
 // one compare-and-set (response-writer.ts) and answers the clicker's card → action-executor.ts
 // starts the machine action (start-machine-action.ts) and polls it (poll-machine-action.ts) →
 // every change re-renders every copy of the card (copy-jobs.ts, through the delivery engine).
+// Release from isolation / Remove app restriction (undo-click.ts, checked by undo-guard.ts) adds
+// the undo as an action of its own, linked to the one it reverses, and launches it the same way.
 import type { Server } from 'restify';
 import type { CardActionHandler, Feature } from '../../app/feature.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -108,6 +110,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     logger,
     background: track,
   });
+  const deviceFacts = new DeviceFactsCache({ defender, now, logger });
   const executor = new ActionExecutor({
     writer,
     repository,
@@ -117,8 +120,10 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     now,
     sleep,
     ...(timings.poll ? { poll: timings.poll } : {}),
+    onFinished: (tenantId, action) => {
+      if (action.target.kind !== 'none') deviceFacts.forget(tenantId, action.target.deviceId);
+    },
   });
-  const deviceFacts = new DeviceFactsCache({ defender, now, logger });
   const shared = {
     deviceFacts,
     repository,

@@ -11,6 +11,7 @@ import type {
 } from '../../domain/response-action.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import { EXPERTS_ACTOR } from '../../domain/actors.ts';
+import { isUndo } from '../../domain/undo-action.ts';
 import { ResponseConflictError } from './response-errors.ts';
 
 export interface ActionInput {
@@ -67,15 +68,24 @@ export function mergeActions(
   at: string,
 ): ResponseAction[] {
   const wanted = new Set(inputs.map((i) => i.id));
+  // The customer's undos (Release from isolation…) are theirs: kept whatever the experts send.
+  const undos = existing.filter(isUndo);
+  const taken = undos.find((u) => wanted.has(u.id));
+  if (taken) {
+    throw new ResponseConflictError(
+      'ACTION_STARTED',
+      `Action id "${taken.id}" is the customer's "${taken.title}"; choose another id.`,
+    );
+  }
   for (const action of existing) {
-    if (!wanted.has(action.id) && action.status !== 'pending') {
+    if (!wanted.has(action.id) && !isUndo(action) && action.status !== 'pending') {
       throw new ResponseConflictError(
         'ACTION_STARTED',
         `Action "${action.id}" is ${action.status}; it cannot be withdrawn. Keep it in the list.`,
       );
     }
   }
-  return inputs.map((input) => {
+  const merged = inputs.map((input) => {
     const old = existing.find((a) => a.id === input.id);
     if (!old) return newAction(input, tenant, at);
     if (old.status === 'pending') {
@@ -93,6 +103,7 @@ export function mergeActions(
     Reflect.deleteProperty(reworded, 'impact');
     return reworded;
   });
+  return [...merged, ...undos];
 }
 
 function completedByExperts(

@@ -137,6 +137,10 @@ export class FakeMachineActions implements MachineActionsPort {
       (s) => s.deviceId === deviceId && s.kind === kind && s.status === 'inProgress',
     );
   }
+  /** Every action on the device, as GET /api/machineactions?$filter=machineId eq … lists them. */
+  async listDeviceActions(deviceId: string): Promise<DeviceActionState[]> {
+    return [...this.states.values()].filter((s) => s.deviceId === deviceId).map((s) => ({ ...s }));
+  }
   /** An action someone else started in Defender (e.g. automated investigation). */
   addForeign(kind: OneClickKind, requestedBy = 'Automated investigation'): DeviceActionState {
     const state: DeviceActionState = {
@@ -231,9 +235,11 @@ export async function harness(
     /** Experts API token checks (default: the local API key `local-key`). */
     expertsApi?: { tenantId: string; audience: string; jwksUrl: string; maxBodyBytes?: number };
     sweepIntervalMs?: number;
+    /** A store from an earlier harness: the same records after a "restart". */
+    store?: MemoryStore;
   } = {},
 ) {
-  const store = new MemoryStore();
+  const store = options.store ?? new MemoryStore();
   let ms = Date.parse('2026-03-02T09:30:00Z');
   const now = () => new Date(ms);
   const sleep = async (delay: number, signal?: AbortSignal) => {

@@ -1,0 +1,87 @@
+// still-contained.json: "prod-server-01 has been isolated for 24 h", sent to the incident's
+// contacts and SOC channels while a device a managed response contained stays so, with Release
+// from isolation (the undo path of the Actions card: requestUndo) and Keep isolated.
+import type { ContainmentReminder } from '../src/domain/containment-reminder.ts';
+import { containedForText } from '../src/domain/containment-reminder.ts';
+import type { Incident } from '../src/domain/incident.ts';
+import type { AdaptiveCard } from './adaptive-card.ts';
+import { toCardTimestamp, type CardTimestamp, type ZeroOrOne } from './card-parts.ts';
+import { truncate } from './card-text.ts';
+import type { MessageStyle } from './message.ts';
+import { renderCard } from './render-card.ts';
+
+export interface StillContainedCardData {
+  incidentId: string;
+  actionId: string;
+  /** "prod-server-01 has been isolated for 24 h". */
+  title: string;
+  /** "Incident 2972403 · Ransomware staging on prod-server-01". */
+  incidentLine: string;
+  /** "Isolated by Alex Wilber since" + containedAt. */
+  containedLine: string;
+  containedAt: CardTimestamp;
+  keptLine: ZeroOrOne<{ text: string; at: CardTimestamp }>;
+  banner: ZeroOrOne<{ text: string; style: MessageStyle }>;
+  question: string;
+  nextAsk: ZeroOrOne<{ at: CardTimestamp }>;
+  release: ZeroOrOne<{ label: string; enabled: boolean }>;
+  keep: ZeroOrOne<{ label: string; enabled: boolean }>;
+  deviceUrl: string;
+}
+
+export interface StillContainedInput {
+  reminder: ContainmentReminder;
+  incident: Incident | undefined;
+  nowMs: number;
+  /** Security Readers see the buttons greyed (the server refuses them anyway). */
+  enabled: boolean;
+  banner?: { text: string; style: MessageStyle };
+  /** No buttons once the device is released. */
+  released?: boolean;
+}
+
+export function stillContainedCardData(input: StillContainedInput): StillContainedCardData {
+  const { reminder, incident } = input;
+  const isolation = reminder.kind === 'isolateDevice';
+  const device = truncate(reminder.deviceName, 80);
+  const since = Date.parse(reminder.containedSince);
+  const duration = containedForText(input.nowMs - since);
+  const by = reminder.containedBy ? ` by ${truncate(reminder.containedBy, 80)}` : '';
+  const live = !input.released && !reminder.stopped;
+  const enabled = input.enabled;
+  return {
+    incidentId: reminder.incidentId,
+    actionId: reminder.actionId,
+    title: isolation
+      ? `${device} has been isolated for ${duration}`
+      : `${device} has had its apps restricted for ${duration}`,
+    incidentLine: truncate(
+      `Incident ${reminder.incidentId}${incident?.title ? ` · ${incident.title}` : ''}`,
+      200,
+    ),
+    containedLine: `${isolation ? 'Isolated' : 'App execution restricted'}${by} since`,
+    containedAt: toCardTimestamp(reminder.containedSince),
+    keptLine: reminder.keptBy
+      ? [
+          {
+            text: `Kept ${isolation ? 'isolated' : 'restricted'} by ${truncate(reminder.keptBy.name, 80)} on`,
+            at: toCardTimestamp(reminder.keptBy.at),
+          },
+        ]
+      : [],
+    banner: input.banner ? [input.banner] : [],
+    question: isolation
+      ? `Is the isolation still needed? ${device} stays cut off from the network until someone releases it.`
+      : `Is the restriction still needed? Only Microsoft-signed apps run on ${device} until someone removes it.`,
+    nextAsk: live ? [{ at: toCardTimestamp(reminder.dueAt) }] : [],
+    release: live
+      ? [{ label: isolation ? 'Release from isolation' : 'Remove app restriction', enabled }]
+      : [],
+    keep: live ? [{ label: isolation ? 'Keep isolated' : 'Keep restricted', enabled }] : [],
+    deviceUrl: `https://security.microsoft.com/machines/v2/${encodeURIComponent(reminder.deviceId)}?tid=${reminder.tenantId}`,
+  };
+}
+
+export function renderStillContainedCard(input: StillContainedInput): AdaptiveCard {
+  return renderCard('still-contained', stillContainedCardData(input));
+}

@@ -1,0 +1,105 @@
+// Still contained, as one feature: the reminder that a device a managed response isolated (or
+// app-restricted) is still cut off, sent to the incident's primary contacts and SOC channels once
+// per period (CONTAINMENT_REMINDER_HOURS, or the tenant's containmentReminderHours), with Release
+// from isolation (the managed response's undo path: its requestUndo verb) and Keep isolated
+// (here). It stops when the device is released, by our undo or in the Defender portal.
+//
+// containment-reminders.ts (the scheduler) → reminder-store.ts (durable record, CAS) →
+// reminder-jobs.ts (cards/still-contained.json through the delivery engine); keep-contained.ts.
+import { z } from 'zod';
+import { withData, type CardActionHandler, type Feature } from '../../app/feature.ts';
+import type { CustomerTenant } from '../../domain/tenant.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Delivery } from '../../shared/delivery.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
+import type { Store } from '../../store/store.ts';
+import {
+  ContainmentReminders,
+  type ContainmentDefender,
+  type TickOutcome,
+} from './containment-reminders.ts';
+import { keepContained, type ContainmentAuditEntry } from './keep-contained.ts';
+
+export { CONTAINMENT_REMINDERS } from './reminder-store.ts';
+export type { ContainmentAuditEntry } from './keep-contained.ts';
+
+export interface ContainmentFeatureDeps {
+  store: Store;
+  delivery: Pick<Delivery, 'enqueueOps' | 'wake'>;
+  responses: Pick<ManagedResponseRepository, 'get' | 'listForTenant'>;
+  incidents: Pick<IncidentDirectory, 'get'>;
+  tenants: () => readonly CustomerTenant[];
+  tenantOf: (tenantId: string) => CustomerTenant | undefined;
+  defender: ContainmentDefender;
+  /** CONTAINMENT_REMINDER_HOURS; a tenant's containmentReminderHours wins. */
+  reminderHours: number;
+  /** Tests: the period in ms, whatever the hours say. */
+  periodMs?: number;
+  /** The managed response's audit trail (Keep isolated and its refusals). */
+  audit?: (entry: ContainmentAuditEntry) => Promise<void>;
+  now: Clock;
+  logger: Logger;
+  /** How often due reminders are looked for (60 s; shorter for periods under 10 min). */
+  intervalMs?: number;
+}
+
+export interface ContainmentFeature extends Feature {
+  readonly name: 'containment';
+  cardActions: { keepContained: CardActionHandler };
+  reminders: ContainmentReminders;
+  /** One pass of the scheduler (tests). */
+  tick(): Promise<TickOutcome>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const id = z.string().trim().min(1).max(128);
+const keepData = z.object({ incidentId: id, actionId: id });
+
+export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFeature {
+  const periodMs = (tenant: CustomerTenant) =>
+    deps.periodMs ?? (tenant.containmentReminderHours ?? deps.reminderHours) * 3_600_000;
+  const reminders = new ContainmentReminders({ ...deps, periodMs });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  const tick = () => reminders.tick();
+  return {
+    name: 'containment',
+    reminders,
+    cardActions: {
+      keepContained: withData(
+        keepData,
+        {
+          title: 'This card is out of date',
+          text: 'The button did not say which device it is for. Open the managed response again.',
+        },
+        async (ctx, ids) =>
+          keepContained({ ...deps, records: reminders.records, periodMs }, ctx.from, ids),
+      ),
+    },
+    tick,
+    start() {
+      timer ??= setInterval(
+        () => {
+          running ??= tick()
+            .catch((err: unknown) => deps.logger.warn({ err }, 'containment reminders failed'))
+            .finally(() => (running = undefined));
+        },
+        deps.intervalMs ?? tickInterval(deps.reminderHours),
+      );
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
+
+/** Every minute, or a tenth of a short period (a demo's minutes), but at most once a second. */
+function tickInterval(reminderHours: number): number {
+  return Math.min(60_000, Math.max(1_000, (reminderHours * 3_600_000) / 10));
+}
