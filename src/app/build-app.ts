@@ -326,6 +326,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     ...(tuning.managedResponse ? { timings: tuning.managedResponse } : {}),
     // Called per request, once `reports` below exists.
     report: (tenantId, range) => reports.forExperts(tenantId, range),
+    // With the admins' changes (`highvalue add|remove`).
+    highValueTags: (tenantId) => app.tenantOf(tenantId)?.highValueTags ?? [],
   });
   const { reminderIntervalMs, pollIntervalMs } = tuning.notifications ?? {};
   const notifications = notificationsFeature({

@@ -75,6 +75,8 @@ const tenantEntrySchema = z.strictObject({
   defender: z.strictObject({ credential: credentialSchema }),
   /** Opt-in: install the app through Graph for contacts who never opened it. */
   proactiveInstall: z.boolean().optional(),
+  /** Machine tags of high-value devices (typed confirmation before isolate / restrict apps). */
+  highValueTags: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
 });
 
 function isTimeZone(value: string): boolean {

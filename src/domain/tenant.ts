@@ -37,6 +37,11 @@ export interface CustomerTenant {
 
   /** Install the app through Graph for contacts who never opened it (the tenant opted in). */
   proactiveInstall?: boolean;
+  /**
+   * Machine tags that mark high-value devices: isolating one or restricting its apps needs the
+   * device's name typed on the card (src/domain/high-value-devices.ts).
+   */
+  highValueTags?: string[];
 }
 
 export const weekdays = [

@@ -27,6 +27,7 @@ import { CardCopies } from './card-copies.ts';
 import { ExpertAuthenticator, type ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
 import { registerExpertsApi, type ExpertsRoutesDeps } from './experts-api/experts-routes.ts';
 import { DeviceFactsCache } from './device-facts.ts';
+import { HighValueGuard, withHighValueTags, type HighValueTagsOf } from './high-value-guard.ts';
 import { IncidentTasks } from './incident-tasks.ts';
 import type { DefenderPort } from './ports.ts';
 import { PublishService } from './publish-service.ts';
@@ -47,6 +48,8 @@ export interface ManagedResponseFeatureDeps {
   logger: Logger;
   now: Clock;
   expertsApi: ExpertsApiAuthOptions & { maxBodyBytes?: number };
+  /** The tenant's high-value machine tags as the service runs it (default: the tenants file). */
+  highValueTags?: HighValueTagsOf;
   /** GET /api/v1/tenants/{t}/report: the reports feature's figures (route absent without it). */
   report?: ExpertsRoutesDeps['report'];
   sleep?: Sleep;
@@ -118,7 +121,10 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     sleep,
     ...(timings.poll ? { poll: timings.poll } : {}),
   });
-  const deviceFacts = new DeviceFactsCache({ defender, now, logger });
+  const factsCache = new DeviceFactsCache({ defender, now, logger });
+  const highValueTags = deps.highValueTags ?? configuredHighValueTags(defender);
+  const deviceFacts = withHighValueTags(factsCache, highValueTags);
+  const highValue = new HighValueGuard({ deviceFacts: factsCache, highValueTags, audit });
   const shared = {
     deviceFacts,
     repository,
@@ -142,6 +148,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   const cards = new CardActionService({
     ...shared,
     writer,
+    highValue,
     launch: (tenantId, incidentId, actionId) => executor.launch(tenantId, incidentId, actionId),
   });
   const graceMs = timings.socCopyGraceMs ?? 120_000;
@@ -207,5 +214,15 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
         await Promise.allSettled([...background]);
       } while (background.size > 0);
     },
+  };
+}
+
+function configuredHighValueTags(defender: DefenderPort): HighValueTagsOf {
+  return (tenantId) => {
+    try {
+      return defender.forTenant(tenantId).tenant.highValueTags ?? [];
+    } catch {
+      return []; // a tenant the service does not protect: refused elsewhere
+    }
   };
 }
