@@ -14,6 +14,8 @@ export const cardVerbs = [
   'cancelConfirmation',
   'refreshManagedResponse',
   'chatWithExperts',
+  'claimIncident',
+  'releaseClaim',
 ] as const;
 
 export type CardVerb = (typeof cardVerbs)[number];
@@ -41,4 +43,6 @@ export const cardVerbDataKeys = {
   cancelConfirmation: ['incidentId', 'actionId'],
   refreshManagedResponse: ['incidentId'],
   chatWithExperts: ['incidentId'],
+  claimIncident: ['incidentId'],
+  releaseClaim: ['incidentId'],
 } as const satisfies Record<CardVerb, readonly string[]>;

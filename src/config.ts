@@ -57,6 +57,10 @@ const envSchema = z.object({
   REMINDER_AFTER_MINUTES: z.coerce.number().int().min(1).default(240),
   ESCALATE_AFTER_MINUTES: z.coerce.number().int().min(1).default(1440),
   DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).optional(),
+  // "I'm on it" (issue 11): whether a claim holds back reminders and escalation, and how long a
+  // claimer may do nothing on the incident before the claim lapses (default: the reminder time).
+  CLAIM_PAUSES_REMINDERS: bool.default(true),
+  CLAIM_LAPSE_MINUTES: z.coerce.number().int().min(1).optional(),
   EXPERTS_TENANT_ID: z.string().default(''),
   EXPERTS_CHANNEL_ID: z.string().default(''),
   EXPERTS_API_KEY: z.string().default(''),
@@ -156,6 +160,10 @@ export interface Config {
     readonly escalateAfterMinutes: number;
     /** Hour (UTC) of the optional daily digest; undefined = off. */
     readonly digestHourUtc: number | undefined;
+    /** A claim ("I'm on it") holds back reminders and escalation while it holds. */
+    readonly claimPausesReminders: boolean;
+    /** A claim lapses after the claimer did nothing on the incident for this long. */
+    readonly claimLapseMinutes: number;
   };
   readonly experts: {
     readonly tenantId: string;
@@ -274,6 +282,8 @@ export function loadConfig(env: EnvInput): Config {
       remindAfterMinutes: e.REMINDER_AFTER_MINUTES,
       escalateAfterMinutes: e.ESCALATE_AFTER_MINUTES,
       digestHourUtc: e.DIGEST_HOUR_UTC,
+      claimPausesReminders: e.CLAIM_PAUSES_REMINDERS,
+      claimLapseMinutes: e.CLAIM_LAPSE_MINUTES ?? e.REMINDER_AFTER_MINUTES,
     },
     experts: {
       tenantId: e.EXPERTS_TENANT_ID,

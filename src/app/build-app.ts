@@ -346,6 +346,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       remindAfterMs: config.reminders.remindAfterMinutes * 60_000,
       escalateAfterMs: config.reminders.escalateAfterMinutes * 60_000,
       digestHourUtc: config.reminders.digestHourUtc,
+      claimPausesReminders: config.reminders.claimPausesReminders,
+      claimLapseAfterMs: config.reminders.claimLapseMinutes * 60_000,
       ...(reminderIntervalMs !== undefined ? { intervalMs: reminderIntervalMs } : {}),
     },
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),

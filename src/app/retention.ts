@@ -6,6 +6,7 @@ import { DELIVERIES } from '../delivery/delivery-store.ts';
 import { CHAT_AUDIT } from '../features/chat/chat-audit.ts';
 import { SEEN, TRANSCRIPT } from '../features/chat/chat-store.ts';
 import { AUDIT_COLLECTION } from '../features/managed-response/audit-trail.ts';
+import { CLAIM_AUDIT } from '../features/notifications/claim-audit.ts';
 import { DIGESTS } from '../features/notifications/reminders.ts';
 import { REPORT_AWAITING_PERIODS } from '../features/reports/awaiting-periods.ts';
 import { REPORT_WEEKLY_SENT } from '../features/reports/weekly-reports.ts';
@@ -33,6 +34,7 @@ export function retentionByCollection(settings: RetentionSettings): Record<strin
     [AUDIT_COLLECTION]: auditRetentionDays,
     [CHAT_AUDIT]: auditRetentionDays,
     [TENANT_AUDIT]: auditRetentionDays,
+    [CLAIM_AUDIT]: auditRetentionDays,
     [TRANSCRIPT]: auditRetentionDays,
     // The history reports are built from (hand-back times over the last periods).
     [REPORT_AWAITING_PERIODS]: auditRetentionDays,
