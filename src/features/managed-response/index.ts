@@ -97,7 +97,12 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     void tracked.finally(() => background.delete(tracked));
   };
   const tasks = new IncidentTasks({ store, defender, incidents, audit, logger, now });
+  const factsCache = new DeviceFactsCache({ defender, now, logger });
+  const highValueTags = deps.highValueTags ?? configuredHighValueTags(defender);
+  const deviceFacts = withHighValueTags(factsCache, highValueTags);
+  const highValue = new HighValueGuard({ deviceFacts: factsCache, highValueTags, audit });
   const writer = new ResponseWriter({
+    deviceFacts,
     repository,
     store,
     delivery,
@@ -121,10 +126,6 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     sleep,
     ...(timings.poll ? { poll: timings.poll } : {}),
   });
-  const factsCache = new DeviceFactsCache({ defender, now, logger });
-  const highValueTags = deps.highValueTags ?? configuredHighValueTags(defender);
-  const deviceFacts = withHighValueTags(factsCache, highValueTags);
-  const highValue = new HighValueGuard({ deviceFacts: factsCache, highValueTags, audit });
   const shared = {
     deviceFacts,
     repository,
