@@ -47,6 +47,8 @@ export async function claimCopyJobs(
   state: ClaimCardState,
   change: string,
   now: string,
+  /** The clicker's copy keeps what the click answered (the edit would otherwise drop it). */
+  clicker?: { userId: string; kicker: { text: string; color: TextColor } },
 ): Promise<DeliveryJob[]> {
   const { tenant, incident } = state;
   const jobs: DeliveryJob[] = [];
@@ -63,10 +65,22 @@ export async function claimCopyJobs(
       operation: {
         kind: 'update',
         messageKey: key,
-        activity: cardActivity(claimCard(state, contact.userId), summary),
+        activity: cardActivity(
+          claimCard(
+            clicker && sameUser(clicker.userId, contact.userId)
+              ? { ...state, kicker: clicker.kicker }
+              : state,
+            contact.userId,
+          ),
+          summary,
+        ),
       },
       createdAt: now,
     });
   }
   return jobs;
+}
+
+function sameUser(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

@@ -186,7 +186,9 @@ export class IncidentClaims {
         stored && !active
           ? { detail: `took over from ${stored.name}, whose claim had lapsed` }
           : {};
-      const jobs = await claimCopyJobs(deps.delivery, state, `${verb}-${Date.parse(at)}`, at);
+      const clicker = { userId: from.userId ?? '', kicker: decision.kicker };
+      const change = `${verb}-${Date.parse(at)}`;
+      const jobs = await claimCopyJobs(deps.delivery, state, change, at, clicker);
       const ops: WriteOp[] = [
         {
           kind: 'put',
