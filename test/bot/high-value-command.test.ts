@@ -89,6 +89,7 @@ describe('highvalue command', () => {
     const { adapter, app } = await botFixture([], { tenants: [contoso] });
     await adapter.send(says('highvalue remove HighValue', READER)).assertReply((reply) => {
       assert.match(cardText(reply), /Only admins can change this/);
+      assert.match(cardText(reply), /can change its high-value tags/);
     });
     assert.deepEqual(app.directory.get(TENANT)?.highValueTags, ['HighValue']);
     assert.deepEqual(await app.directory.auditTrail(TENANT), []);

@@ -17,8 +17,15 @@ const EFFECT =
 export function highValueCommand(deps: { directory: TenantDirectory }): Command {
   async function change(ctx: CommandContext, verb: 'add' | 'remove', tag: string) {
     const origin = ctx.from;
-    const access = tenantAccess(deps.directory.get(origin.tenantId), origin.userId, 'manage');
-    if (!access.ok) return send(ctx, access.refusal);
+    const tenant = deps.directory.get(origin.tenantId);
+    const access = tenantAccess(tenant, origin.userId, 'manage');
+    if (!access.ok) {
+      if (!tenant) return send(ctx, access.refusal);
+      return send(ctx, {
+        ...access.refusal,
+        text: `Only the admins of ${tenant.name} for the managed response service can change its high-value tags. Ask one of them, or ask your service provider. Anyone can see the tags with **highvalue list**.`,
+      });
+    }
     if (tag === '') {
       return send(ctx, { title: 'Which machine tag?', text: USAGE, style: 'warning', facts: [] });
     }
