@@ -17,6 +17,8 @@ export const cardVerbs = [
   'keepContained',
   'refreshManagedResponse',
   'chatWithExperts',
+  'claimIncident',
+  'releaseClaim',
 ] as const;
 
 export type CardVerb = (typeof cardVerbs)[number];
@@ -47,4 +49,6 @@ export const cardVerbDataKeys = {
   keepContained: ['incidentId', 'actionId'],
   refreshManagedResponse: ['incidentId'],
   chatWithExperts: ['incidentId'],
+  claimIncident: ['incidentId'],
+  releaseClaim: ['incidentId'],
 } as const satisfies Record<CardVerb, readonly string[]>;

@@ -5,6 +5,7 @@ import type { DeviceLookup } from '../src/domain/device-facts.ts';
 import { deviceView, type DeviceView } from './response-action-device.ts';
 import { undoView, type UndoView } from './response-action-undo.ts';
 import type { ManagedResponse } from '../src/domain/managed-response.ts';
+import { highValueView, type HighValueView } from './response-action-high-value.ts';
 import { toCardTimestamp, type Badge, type CardTimestamp, type ZeroOrOne } from './card-parts.ts';
 import { truncate } from './card-text.ts';
 import { actionStatusBadge, kindLabel, runLabel, statusLine } from './response-action-labels.ts';
@@ -53,6 +54,9 @@ export interface ActionTask {
   deviceContained: DeviceView['contained'];
   /** "Device details unavailable" when Defender could not be asked. */
   deviceUnavailable: DeviceView['unavailable'];
+  /** A high-value device: why its name must be typed, and the box for it (operators). */
+  highValue: HighValueView['note'];
+  deviceNameInput: HighValueView['input'];
   /** Who started, completed or skipped it, e.g. { text: "Started by Adele Vance", at }. */
   statusLine: ZeroOrOne<{ text: string; at: CardTimestamp }>;
   /** Defender's failure reason. */
@@ -78,7 +82,12 @@ export interface TaskInput {
   /** The whole response: an undo is an action of its own, linked to the one it reverses. */
   response?: ManagedResponse;
   /** Device facts read from Defender when the card is rendered, by device id. */
-  devices?: { lookups: ReadonlyMap<string, DeviceLookup>; nowMs: number };
+  devices?: {
+    lookups: ReadonlyMap<string, DeviceLookup>;
+    nowMs: number;
+    /** The tenant's high-value machine tags (typed confirmation). */
+    highValueTags?: readonly string[];
+  };
 }
 
 export interface TaskTextLimits {
@@ -101,6 +110,11 @@ export function actionTask(
   const canAct = !closed && !isFinished(action) && action.status !== 'inProgress';
   const device = deviceView(isOneClick(action) && canAct ? action : undefined, input.devices);
   const undo = undoView(action, { ...input, confirming: confirming === 'undo' });
+  const offered = canAct && !confirming && device.contained.length === 0;
+  const highValue =
+    isOneClick(action) && offered
+      ? highValueView(action, input.devices, enabled)
+      : { note: [] as const, input: [] as const };
   return {
     id: action.id,
     title: truncate(action.title, limits.title),
@@ -115,15 +129,14 @@ export function actionTask(
     deviceWarnings: device.warnings,
     deviceContained: device.contained,
     deviceUnavailable: device.unavailable,
+    highValue: highValue.note,
+    deviceNameInput: highValue.input,
     statusLine: line ? [{ text: line.text, at: toCardTimestamp(line.at) }] : [],
     failureReason:
       isOneClick(action) && action.status === 'failed' && action.failureReason
         ? [{ text: truncate(action.failureReason, limits.impact) }]
         : [],
-    buttons:
-      canAct && !confirming && device.contained.length === 0
-        ? [buttonsOf(action, button, device.runLabel)]
-        : [],
+    buttons: offered ? [buttonsOf(action, button, device.runLabel)] : [],
     confirmComplete: canAct && confirming === 'complete' ? [{ ...button, enabled: true }] : [],
     confirmSkip: canAct && confirming === 'skip' ? [{ ...button, enabled: true }] : [],
     ...undo,

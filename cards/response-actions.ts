@@ -66,7 +66,11 @@ export interface ActionsCardInput {
   /** The confirmation step one user asked for (a per-user view). */
   confirm?: { actionId: string; intent: ConfirmIntent };
   /** Device facts read from Defender when the card is rendered (absent: no facts shown). */
-  devices?: { lookups: ReadonlyMap<string, DeviceLookup>; nowMs: number };
+  devices?: {
+    lookups: ReadonlyMap<string, DeviceLookup>;
+    nowMs: number;
+    highValueTags?: readonly string[];
+  };
   /** User MRIs whose clients refresh the card automatically (at most 60 are kept). */
   refreshUserIds: readonly string[];
   limits?: TextLimits;

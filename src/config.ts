@@ -61,6 +61,10 @@ const envSchema = z.object({
   // contacts and SOC channels are asked whether to keep it so (hours, decimals allowed: 0.5 is
   // 30 min); at most 30 days, so a record is rewritten before retention could prune it.
   CONTAINMENT_REMINDER_HOURS: z.coerce.number().positive().max(720).default(24),
+  // "I'm on it" (issue 11): whether a claim holds back reminders and escalation, and how long a
+  // claimer may do nothing on the incident before the claim lapses (default: the reminder time).
+  CLAIM_PAUSES_REMINDERS: bool.default(true),
+  CLAIM_LAPSE_MINUTES: z.coerce.number().int().min(1).optional(),
   EXPERTS_TENANT_ID: z.string().default(''),
   EXPERTS_CHANNEL_ID: z.string().default(''),
   EXPERTS_API_KEY: z.string().default(''),
@@ -160,6 +164,10 @@ export interface Config {
     readonly escalateAfterMinutes: number;
     /** Hour (UTC) of the optional daily digest; undefined = off. */
     readonly digestHourUtc: number | undefined;
+    /** A claim ("I'm on it") holds back reminders and escalation while it holds. */
+    readonly claimPausesReminders: boolean;
+    /** A claim lapses after the claimer did nothing on the incident for this long. */
+    readonly claimLapseMinutes: number;
   };
   /** Still-contained reminders: after this long, and again each time (tenants may override). */
   readonly containment: {
@@ -282,6 +290,8 @@ export function loadConfig(env: EnvInput): Config {
       remindAfterMinutes: e.REMINDER_AFTER_MINUTES,
       escalateAfterMinutes: e.ESCALATE_AFTER_MINUTES,
       digestHourUtc: e.DIGEST_HOUR_UTC,
+      claimPausesReminders: e.CLAIM_PAUSES_REMINDERS,
+      claimLapseMinutes: e.CLAIM_LAPSE_MINUTES ?? e.REMINDER_AFTER_MINUTES,
     },
     containment: { reminderHours: e.CONTAINMENT_REMINDER_HOURS },
     experts: {

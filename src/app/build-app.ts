@@ -332,6 +332,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     ...(tuning.managedResponse ? { timings: tuning.managedResponse } : {}),
     // Called per request, once `reports` below exists.
     report: (tenantId, range) => reports.forExperts(tenantId, range),
+    // With the admins' changes (`highvalue add|remove`).
+    highValueTags: (tenantId) => app.tenantOf(tenantId)?.highValueTags ?? [],
   });
   const { reminderIntervalMs, pollIntervalMs } = tuning.notifications ?? {};
   const notifications = notificationsFeature({
@@ -350,6 +352,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       remindAfterMs: config.reminders.remindAfterMinutes * 60_000,
       escalateAfterMs: config.reminders.escalateAfterMinutes * 60_000,
       digestHourUtc: config.reminders.digestHourUtc,
+      claimPausesReminders: config.reminders.claimPausesReminders,
+      claimLapseAfterMs: config.reminders.claimLapseMinutes * 60_000,
       ...(reminderIntervalMs !== undefined ? { intervalMs: reminderIntervalMs } : {}),
     },
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),

@@ -7,6 +7,7 @@ import { CHAT_AUDIT } from '../features/chat/chat-audit.ts';
 import { SEEN, TRANSCRIPT } from '../features/chat/chat-store.ts';
 import { AUDIT_COLLECTION } from '../features/managed-response/audit-trail.ts';
 import { CONTAINMENT_REMINDERS } from '../features/containment/reminder-store.ts';
+import { CLAIM_AUDIT } from '../features/notifications/claim-audit.ts';
 import { DIGESTS } from '../features/notifications/reminders.ts';
 import { REPORT_AWAITING_PERIODS } from '../features/reports/awaiting-periods.ts';
 import { REPORT_WEEKLY_SENT } from '../features/reports/weekly-reports.ts';
@@ -34,6 +35,7 @@ export function retentionByCollection(settings: RetentionSettings): Record<strin
     [AUDIT_COLLECTION]: auditRetentionDays,
     [CHAT_AUDIT]: auditRetentionDays,
     [TENANT_AUDIT]: auditRetentionDays,
+    [CLAIM_AUDIT]: auditRetentionDays,
     [TRANSCRIPT]: auditRetentionDays,
     // The history reports are built from (hand-back times over the last periods).
     [REPORT_AWAITING_PERIODS]: auditRetentionDays,

@@ -77,6 +77,8 @@ const tenantEntrySchema = z.strictObject({
   proactiveInstall: z.boolean().optional(),
   /** Still-contained reminders after this many hours (CONTAINMENT_REMINDER_HOURS otherwise). */
   containmentReminderHours: z.number().positive().max(720).optional(),
+  /** Machine tags of high-value devices (typed confirmation before isolate / restrict apps). */
+  highValueTags: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
 });
 
 function isTimeZone(value: string): boolean {

@@ -39,6 +39,11 @@ export interface CustomerTenant {
   proactiveInstall?: boolean;
   /** Hours a device stays contained before the still-contained reminder (default from config). */
   containmentReminderHours?: number;
+  /**
+   * Machine tags that mark high-value devices: isolating one or restricting its apps needs the
+   * device's name typed on the card (src/domain/high-value-devices.ts).
+   */
+  highValueTags?: string[];
 }
 
 export const weekdays = [

@@ -12,8 +12,9 @@ import { silentLogger } from '../../src/platform/logger.ts';
 class FakeService {
   readonly calls: { method: string; caller: CardCaller; args: unknown[] }[] = [];
   result: CardActionResult = { kind: 'card', card: { type: 'AdaptiveCard', version: '1.5' } };
-  async act(verb: string, caller: CardCaller, ids: unknown) {
-    this.calls.push({ method: 'act', caller, args: [verb, ids] });
+  async act(verb: string, caller: CardCaller, ids: unknown, typedDeviceName?: string) {
+    const typed = typedDeviceName === undefined ? [] : [typedDeviceName];
+    this.calls.push({ method: 'act', caller, args: [verb, ids, ...typed] });
     return this.result;
   }
   async undo(verb: string, caller: CardCaller, ids: unknown) {
@@ -64,7 +65,17 @@ describe('managed-response card-action handlers', () => {
 
   it('handles exactly the managed-response verbs of the cards', () => {
     const expected = Object.keys(cardVerbDataKeys).filter(
-      (verb) => !['showHelp', 'showAwaiting', 'chatWithExperts', 'keepContained'].includes(verb),
+      (verb) =>
+        ![
+          'showHelp',
+          'showAwaiting',
+          'chatWithExperts',
+          // The notifications feature's: the Awaiting Customer Action card's claim.
+          'claimIncident',
+          'releaseClaim',
+          // The containment feature's: Keep isolated on the still-contained card.
+          'keepContained',
+        ].includes(verb),
     );
     assert.deepEqual(Object.keys(handlers).sort(), expected.sort());
   });
@@ -96,6 +107,35 @@ describe('managed-response card-action handlers', () => {
       kind: 'personal',
       mri: '29:alex',
     });
+  });
+
+  it("hands the service the name typed in this action's box only, cut to 256 characters", async () => {
+    await handlers.runAction(
+      context('runAction', {
+        incidentId: '42',
+        actionId: 'a1',
+        'deviceName-a1': ' contoso-dc-01 ',
+        'deviceName-a2': 'other',
+      }),
+    );
+    await handlers.retryAction(
+      context('retryAction', {
+        incidentId: '42',
+        actionId: 'a2',
+        'deviceName-a2': 'x'.repeat(300),
+      }),
+    );
+    await handlers.runAction(
+      context('runAction', { incidentId: '42', actionId: 'a3', 'deviceName-a3': 7 }),
+    );
+    assert.deepEqual(
+      service.calls.map((c) => c.args),
+      [
+        ['runAction', { incidentId: '42', actionId: 'a1' }, ' contoso-dc-01 '],
+        ['retryAction', { incidentId: '42', actionId: 'a2' }, 'x'.repeat(256)],
+        ['runAction', { incidentId: '42', actionId: 'a3' }],
+      ],
+    );
   });
 
   it('answers "out of date" without calling the service when ids are missing or not text', async () => {

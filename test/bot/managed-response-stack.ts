@@ -2,7 +2,7 @@
 // flow) and the app as buildApp assembles it: the bot behind restify + CloudAdapter (local mode), the
 // Experts API on the same server, the delivery engine with a recording messenger. Tests and the
 // invoke-latency bench drive it over HTTP exactly as the experts' tooling and Teams would.
-import { buildApp } from '../../src/app/build-app.ts';
+import { buildApp, type App } from '../../src/app/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO_TENANTS_FILE } from '../../src/defender-setup.ts';
 import type { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
@@ -43,6 +43,8 @@ export interface Stack {
   messenger: RecordingMessenger;
   delivery: DeliveryEngine;
   store: Store;
+  /** The tenants as the app runs them (admins' changes from Teams). */
+  directory: App['directory'];
   publish(incidentId: string, body: unknown): Promise<Response>;
   invoke(
     verb: string,
@@ -127,6 +129,7 @@ export async function startStack(
     messenger,
     delivery,
     store,
+    directory: app.directory,
     publish: (incidentId, body) =>
       fetch(`${base}/api/v1/tenants/${DEMO_TENANT_ID}/incidents/${incidentId}/managed-response`, {
         method: 'PUT',

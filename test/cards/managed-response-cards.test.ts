@@ -143,7 +143,7 @@ describe('incident-notification card', () => {
     );
     assert.deepEqual(
       executeButtons(card).map((b) => b['verb']),
-      ['showAwaiting', 'viewManagedResponse', 'chatWithExperts'],
+      ['showAwaiting', 'claimIncident', 'viewManagedResponse', 'chatWithExperts'],
     );
     const all = texts(card);
     assert.match(
@@ -156,6 +156,24 @@ describe('incident-notification card', () => {
   it('has no reminder line on the first notification', async () => {
     const card = await renderFixture('incident-notification', 'first');
     assert.doesNotMatch(texts(card), /Reminder|Escalation/);
+  });
+
+  it("shows the claimer that they are on it, since when, with Release claim and no I'm on it", async () => {
+    const card = await renderFixture('incident-notification', 'first');
+    assert.match(
+      texts(card),
+      /\*\*🙋 You are on it\*\* since \{\{DATE\(2026-03-02T09:30:00Z, SHORT\)\}\} \{\{TIME\(2026-03-02T09:30:00Z\)\}\}/,
+    );
+    const verbs = executeButtons(card).map((b) => b['verb']);
+    assert.ok(verbs.includes('releaseClaim'));
+    assert.ok(!verbs.includes('claimIncident'));
+  });
+
+  it('shows the other contacts who is on it, without claim buttons', async () => {
+    const card = await renderFixture('incident-notification', 'escalation');
+    assert.match(texts(card), /🙋 Alex Wilber is on it\*\* since/);
+    const verbs = executeButtons(card).map((b) => b['verb']);
+    assert.ok(!verbs.includes('releaseClaim') && !verbs.includes('claimIncident'));
   });
 });
 

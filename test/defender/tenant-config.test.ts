@@ -249,3 +249,17 @@ describe('tenants file: proactiveInstall (opt-in)', () => {
     ]);
   });
 });
+
+describe('tenants file: highValueTags', () => {
+  it('is absent by default, trims each tag and refuses empty ones', () => {
+    const [plain] = parseTenantsConfig([contoso()], { source: 'tenants.json' });
+    assert.equal(plain!.tenant.highValueTags, undefined);
+    const [tagged] = parseTenantsConfig([contoso({ highValueTags: [' HighValue', 'Tier 0'] })], {
+      source: 'tenants.json',
+    });
+    assert.deepEqual(tagged!.tenant.highValueTags, ['HighValue', 'Tier 0']);
+    assert.deepEqual(issuesOf([contoso({ highValueTags: ['  '] })]), [
+      'tenants.json: tenant #1 "Contoso": highValueTags[0]: Too small: expected string to have >=1 characters',
+    ]);
+  });
+});

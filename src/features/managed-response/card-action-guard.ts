@@ -9,6 +9,7 @@ import {
   DomainError,
 } from '../../domain/errors.ts';
 import { assertNoConflict } from '../../domain/action-conflicts.ts';
+import { TypedConfirmationError } from '../../domain/high-value-devices.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { ResponseAction } from '../../domain/response-action.ts';
 import { isFinished, isOneClick } from '../../domain/response-action.ts';
@@ -47,6 +48,7 @@ export function refusalCode(error: DomainError): string {
   if (error instanceof ActionInProgressError) return 'IN_PROGRESS';
   if (error instanceof IncidentClosedError) return 'INCIDENT_CLOSED';
   if (error instanceof ActionBelongsElsewhereError) return 'TAMPERED_IDS';
+  if (error instanceof TypedConfirmationError) return error.refusal;
   return error.code;
 }
 

@@ -25,6 +25,7 @@ import {
 } from './caller-context.ts';
 import { sendCopyJobs } from './copy-jobs.ts';
 import { refreshAudience } from './refresh-audience.ts';
+import type { HighValueGuard } from './high-value-guard.ts';
 import type { ResponseWriter } from './response-writer.ts';
 import { clearAlreadyRunning } from '../../domain/tracked-action.ts';
 import { undoClick, type UndoVerb } from './undo-click.ts';
@@ -40,6 +41,8 @@ export interface CardActionDeps extends CallerContextDeps {
   audit: AuditTrail;
   store: { batch(ops: WriteOp[]): Promise<void> };
   now: Clock;
+  /** Typed confirmation for high-value devices (absent: no such check). */
+  highValue?: Pick<HighValueGuard, 'assertConfirmed'>;
   /** Starts the Defender side of a one-click action in the background. */
   launch: (tenantId: string, incidentId: string, actionId: string) => void;
 }
@@ -54,7 +57,13 @@ const events: Partial<Record<ActionVerb, ActionEvent>> = {
 export class CardActionService {
   constructor(private readonly deps: CardActionDeps) {}
 
-  async act(verb: ActionVerb, caller: CardCaller, ids: { incidentId: string; actionId: string }) {
+  async act(
+    verb: ActionVerb,
+    caller: CardCaller,
+    ids: { incidentId: string; actionId: string },
+    /** What was typed in the action's device-name box (high-value devices). */
+    typedDeviceName?: string,
+  ) {
     const { deps } = this;
     return this.#guarded(caller, ids.incidentId, verb, ids.actionId, async (ctx) => {
       const tenantResponses = await deps.repository.listForTenant(ctx.tenant.tenantId);
@@ -71,6 +80,9 @@ export class CardActionService {
       }
       const event = events[verb];
       if (!event) return callerCard(deps, ctx, ctx.response);
+      if (event.type === 'start' || event.type === 'retry') {
+        await deps.highValue?.assertConfirmed(ctx, action, verb, typedDeviceName);
+      }
       const at = deps.now().toISOString();
       // Re-checked on the record being replaced: only the writer that wins the version acts.
       const outcome = await deps.writer.change(ctx.tenant.tenantId, ids.incidentId, (current) => {

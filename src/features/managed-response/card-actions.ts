@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { CardVerb } from '../../../cards/card-verbs.ts';
 import { withData, type Caller, type CardActionHandler } from '../../app/feature.ts';
+import { deviceNameInputId } from '../../domain/high-value-devices.ts';
 import type { ActionVerb } from './card-action-guard.ts';
 import type { CardActionService, CardCaller } from './card-action-service.ts';
 import type { UndoVerb } from './undo-click.ts';
@@ -35,7 +36,9 @@ export function managedResponseCardActions(
   service: Pick<CardActionService, 'act' | 'undo' | 'refresh' | 'view'>,
 ): Record<ManagedResponseVerb, CardActionHandler> {
   const act = (verb: ActionVerb): CardActionHandler =>
-    withData(actionData, outOfDate, async (ctx, ids) => service.act(verb, callerOf(ctx.from), ids));
+    withData(actionData, outOfDate, async (ctx, ids) =>
+      service.act(verb, callerOf(ctx.from), ids, typedDeviceName(ctx.data, ids.actionId)),
+    );
   const handlers = Object.fromEntries(actionVerbs.map((verb) => [verb, act(verb)])) as Record<
     (typeof actionVerbs)[number],
     CardActionHandler
@@ -55,6 +58,12 @@ export function managedResponseCardActions(
       service.view(callerOf(ctx.from), ids),
     ),
   };
+}
+
+/** The name typed in the action's device-name box (high-value devices), if the card sent one. */
+function typedDeviceName(data: unknown, actionId: string): string | undefined {
+  const value = (data as Record<string, unknown> | null)?.[deviceNameInputId(actionId)];
+  return typeof value === 'string' ? value.slice(0, 256) : undefined;
 }
 
 /** Who and where, from the turn only: the Teams tenant, the Entra object id, the chat. */

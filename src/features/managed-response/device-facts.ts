@@ -13,6 +13,8 @@ import type { DefenderPort } from './ports.ts';
 export interface RenderedDevices {
   lookups: ReadonlyMap<string, DeviceLookup>;
   nowMs: number;
+  /** The tenant's high-value machine tags (high-value-guard.ts adds them). */
+  highValueTags?: readonly string[];
 }
 
 export type DeviceFactsSource = Pick<DeviceFactsCache, 'forResponse'>;

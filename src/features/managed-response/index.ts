@@ -29,6 +29,7 @@ import { CardCopies } from './card-copies.ts';
 import { ExpertAuthenticator, type ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
 import { registerExpertsApi, type ExpertsRoutesDeps } from './experts-api/experts-routes.ts';
 import { DeviceFactsCache } from './device-facts.ts';
+import { HighValueGuard, withHighValueTags, type HighValueTagsOf } from './high-value-guard.ts';
 import { IncidentTasks } from './incident-tasks.ts';
 import type { DefenderPort } from './ports.ts';
 import { PublishService } from './publish-service.ts';
@@ -49,6 +50,8 @@ export interface ManagedResponseFeatureDeps {
   logger: Logger;
   now: Clock;
   expertsApi: ExpertsApiAuthOptions & { maxBodyBytes?: number };
+  /** The tenant's high-value machine tags as the service runs it (default: the tenants file). */
+  highValueTags?: HighValueTagsOf;
   /** GET /api/v1/tenants/{t}/report: the reports feature's figures (route absent without it). */
   report?: ExpertsRoutesDeps['report'];
   sleep?: Sleep;
@@ -96,7 +99,12 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     void tracked.finally(() => background.delete(tracked));
   };
   const tasks = new IncidentTasks({ store, defender, incidents, audit, logger, now });
+  const factsCache = new DeviceFactsCache({ defender, now, logger });
+  const highValueTags = deps.highValueTags ?? configuredHighValueTags(defender);
+  const deviceFacts = withHighValueTags(factsCache, highValueTags);
+  const highValue = new HighValueGuard({ deviceFacts: factsCache, highValueTags, audit });
   const writer = new ResponseWriter({
+    deviceFacts,
     repository,
     store,
     delivery,
@@ -110,7 +118,6 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     logger,
     background: track,
   });
-  const deviceFacts = new DeviceFactsCache({ defender, now, logger });
   const executor = new ActionExecutor({
     writer,
     repository,
@@ -121,7 +128,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     sleep,
     ...(timings.poll ? { poll: timings.poll } : {}),
     onFinished: (tenantId, action) => {
-      if (action.target.kind !== 'none') deviceFacts.forget(tenantId, action.target.deviceId);
+      if (action.target.kind !== 'none') factsCache.forget(tenantId, action.target.deviceId);
     },
   });
   const shared = {
@@ -147,6 +154,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   const cards = new CardActionService({
     ...shared,
     writer,
+    highValue,
     launch: (tenantId, incidentId, actionId) => executor.launch(tenantId, incidentId, actionId),
   });
   const graceMs = timings.socCopyGraceMs ?? 120_000;
@@ -212,5 +220,15 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
         await Promise.allSettled([...background]);
       } while (background.size > 0);
     },
+  };
+}
+
+function configuredHighValueTags(defender: DefenderPort): HighValueTagsOf {
+  return (tenantId) => {
+    try {
+      return defender.forTenant(tenantId).tenant.highValueTags ?? [];
+    } catch {
+      return []; // a tenant the service does not protect: refused elsewhere
+    }
   };
 }

@@ -29,6 +29,7 @@ import {
 } from './publish-helpers.ts';
 import { ResponseConflictError } from './response-errors.ts';
 import type { ResponseWriter, StoredResponse } from './response-writer.ts';
+import type { DeviceFactsSource } from './device-facts.ts';
 import { socCopyOps } from './soc-copies.ts';
 
 export type { ExpertActor } from './publish-helpers.ts';
@@ -45,6 +46,8 @@ export interface PublishDeps {
   audit: AuditTrail;
   store: { batch(ops: WriteOp[]): Promise<void> };
   now: Clock;
+  /** Device facts on the SOC copies' task cards (absent: none shown). */
+  deviceFacts?: DeviceFactsSource;
   /** How long a request waits for Graph before answering "queued" (default 8000 ms). */
   incidentUpdateWaitMs?: number;
 }

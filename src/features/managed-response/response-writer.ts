@@ -20,6 +20,7 @@ import { updateCopyJobs, type CardsToSend } from './copy-jobs.ts';
 import { handBackComment, handBackSocText, socReplyJobs } from './incident-messages.ts';
 import type { IncidentTasks } from './incident-tasks.ts';
 import type { DefenderPort } from './ports.ts';
+import type { DeviceFactsSource } from './device-facts.ts';
 import { refreshAudience } from './refresh-audience.ts';
 
 export interface StoredResponse {
@@ -49,6 +50,8 @@ export interface WriterDeps {
   audit: AuditTrail;
   now: Clock;
   logger: Logger;
+  /** Device facts on the copies' task cards, as on the clicker's own (absent: none shown). */
+  deviceFacts?: DeviceFactsSource;
   /** Work started after a write (hand-back); the feature awaits it on stop. */
   background: (work: Promise<unknown>) => void;
 }
@@ -109,7 +112,16 @@ export class ResponseWriter {
     const copies = await deps.copies.list(next.tenantId, next.incidentId);
     if (copies.length > 0) {
       const audience = await refreshAudience(deps.conversations, tenant);
-      const ctx = { tenant, response: next, incident, audience, stamp: `v${version}`, now };
+      const devices = await deps.deviceFacts?.forResponse(next);
+      const ctx = {
+        tenant,
+        response: next,
+        incident,
+        audience,
+        stamp: `v${version}`,
+        now,
+        ...(devices && { devices }),
+      };
       ops.push(...deps.delivery.enqueueOps(updateCopyJobs(copies, ctx, decision.cards)));
     }
     let handBackTask: string | undefined;

@@ -12,12 +12,27 @@ import type { ConversationRegistry } from '../../shared/conversation-registry.ts
 import { socMessageKey } from '../../shared/message-keys.ts';
 import type { CardCopies, CardCopy } from './card-copies.ts';
 import { sendCopyJobs } from './copy-jobs.ts';
+import type { DeviceFactsSource, RenderedDevices } from './device-facts.ts';
 import { refreshAudience } from './refresh-audience.ts';
 
 export interface SocCopyDeps {
   copies: CardCopies;
   conversations: Pick<ConversationRegistry, 'list'>;
   delivery: Delivery;
+  /** Device facts on the task cards, as on every other copy (absent: none shown). */
+  deviceFacts?: DeviceFactsSource;
+}
+
+/** Read once per call, and only when a copy is sent. */
+function devicesOnce(deps: SocCopyDeps, response: ManagedResponse) {
+  let devices: Promise<RenderedDevices | undefined> | undefined;
+  return async () => {
+    devices ??= deps.deviceFacts
+      ? deps.deviceFacts.forResponse(response)
+      : Promise.resolve(undefined);
+    const value = await devices;
+    return value ? { devices: value } : {};
+  };
 }
 
 /** Ops that create the SOC copies a tenant's channels do not have yet (sent or deferred). */
@@ -31,6 +46,7 @@ export async function socCopyOps(
 ): Promise<WriteOp[]> {
   const ops: WriteOp[] = [];
   let audience: string[] | undefined;
+  const devices = devicesOnce(deps, response);
   for (const channel of tenant.socChannels) {
     const existing = await deps.copies.get(tenant.tenantId, response.incidentId, channel.channelId);
     if (existing) continue;
@@ -58,7 +74,15 @@ export async function socCopyOps(
       audience ??= await refreshAudience(deps.conversations, tenant);
       ops.push(
         ...deps.delivery.enqueueOps(
-          sendCopyJobs(copy, { tenant, response, incident, audience, stamp, now }),
+          sendCopyJobs(copy, {
+            tenant,
+            response,
+            incident,
+            audience,
+            stamp,
+            now,
+            ...(await devices()),
+          }),
         ),
       );
     }
@@ -77,6 +101,7 @@ export async function deferredCopyOps(
 ): Promise<WriteOp[]> {
   const ops: WriteOp[] = [];
   let audience: string[] | undefined;
+  const devices = devicesOnce(deps, response);
   for (const copy of copies) {
     if (copy.state !== 'deferred') continue;
     const parent = copy.replyToMessageKey
@@ -96,6 +121,7 @@ export async function deferredCopyOps(
           audience,
           stamp: options.stamp,
           now: options.now,
+          ...(await devices()),
         }),
       ),
     );

@@ -1,5 +1,6 @@
-// When each incident started awaiting the customer, and which reminders went out: the awaiting
-// queue sorts by it and the reminder schedule counts from it.
+// When each incident started awaiting the customer, which reminders went out, and who is on it
+// (claim): the awaiting queue sorts by it and the reminder schedule counts from it.
+import type { IncidentClaim } from '../../domain/incident-claim.ts';
 import { isAwaitingCustomer, isHandledByExperts, type Incident } from '../../domain/incident.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
@@ -13,6 +14,8 @@ export interface AwaitingRecord {
   since: string;
   remindersSent: number;
   escalated: boolean;
+  /** "I'm on it": who took the incident, while it awaits the customer (ends with the period). */
+  claim?: IncidentClaim;
 }
 
 export function awaitingKey(tenantId: string, incidentId: string): string {

@@ -1,9 +1,16 @@
 // Notifications, as one feature: the outbox consumer that turns each incident event into the SOC
 // channel card, its threaded step and the contacts' 1:1 cards (plan-notifications.ts, cards from
 // cards/); reminders, escalations and the digest (reminders.ts); the awaiting queue (`awaiting`,
-// "Show all"); telling admins about contacts the bot cannot reach (unreachable-reports.ts); and
+// "Show all"); "I'm on it" claims (incident-claims.ts); telling admins about contacts the bot cannot reach (unreachable-reports.ts); and
 // sending parked deliveries again when the app is installed (resume-deliveries.ts).
-import type { CardActionHandler, Command, Feature, UnreachableReason } from '../../app/feature.ts';
+import { z } from 'zod';
+import {
+  withData,
+  type CardActionHandler,
+  type Command,
+  type Feature,
+  type UnreachableReason,
+} from '../../app/feature.ts';
 import type { DeliveryTarget } from '../../delivery/delivery-job.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -20,6 +27,7 @@ import type { Outbox, OutboxEvent } from '../../watcher/outbox.ts';
 import { awaitingCommand, showAwaitingAction } from './awaiting-command.ts';
 import { awaitingQueueCard } from './awaiting-queue.ts';
 import type { AwaitingTracker } from './awaiting-tracker.ts';
+import { IncidentClaims } from './incident-claims.ts';
 import { NotificationService } from './notification-service.ts';
 import { ReminderScheduler, type ReminderOptions } from './reminders.ts';
 import { reachableTargets, resumeDeliveries } from './resume-deliveries.ts';
@@ -39,7 +47,14 @@ export interface NotificationsFeatureDeps {
   now: Clock;
   /** The other features' reaction to each incident event, once its notifications are planned. */
   onIncidentEvent: (event: OutboxEvent) => Promise<void>;
-  reminders: Pick<ReminderOptions, 'remindAfterMs' | 'escalateAfterMs' | 'digestHourUtc'> & {
+  reminders: Pick<
+    ReminderOptions,
+    | 'remindAfterMs'
+    | 'escalateAfterMs'
+    | 'digestHourUtc'
+    | 'claimPausesReminders'
+    | 'claimLapseAfterMs'
+  > & {
     intervalMs?: number;
   };
   /** How often the outbox is read (default 1 s). */
@@ -51,8 +66,13 @@ export interface NotificationsFeatureDeps {
 export interface NotificationsFeature extends Feature {
   readonly name: 'notifications';
   commands: Command[];
-  cardActions: { showAwaiting: CardActionHandler };
+  cardActions: {
+    showAwaiting: CardActionHandler;
+    claimIncident: CardActionHandler;
+    releaseClaim: CardActionHandler;
+  };
   service: NotificationService;
+  claims: IncidentClaims;
   reminders: ReminderScheduler;
   awaiting: AwaitingTracker;
   unreachable: UnreachableReports;
@@ -63,6 +83,12 @@ export interface NotificationsFeature extends Feature {
   start(): void;
   stop(): Promise<void>;
 }
+
+const incidentData = z.object({ incidentId: z.string().trim().min(1).max(128) });
+const outOfDate = {
+  title: 'This card is out of date',
+  text: 'The button did not say which incident it is for. Type **awaiting** for the incidents that await you.',
+};
 
 export function notificationsFeature(deps: NotificationsFeatureDeps): NotificationsFeature {
   const { store, delivery, tenants, tenantOf, incidents, responses, now } = deps;
@@ -84,6 +110,8 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
       now,
       logger,
     });
+  const lapseAfterMs =
+    deps.reminders.claimLapseAfterMs ?? deps.reminders.remindAfterMs ?? 4 * 3_600_000;
   const service = new NotificationService({
     store,
     outbox: deps.outbox,
@@ -94,7 +122,18 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     logger,
     now,
     onIncidentEvent: deps.onIncidentEvent,
+    claimLapseAfterMs: lapseAfterMs,
     ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+  });
+  const claims = new IncidentClaims({
+    store,
+    delivery,
+    awaiting: service.awaiting,
+    responses,
+    tenantOf,
+    now,
+    logger,
+    lapseAfterMs,
   });
   const reminders = new ReminderScheduler({
     store,
@@ -105,6 +144,7 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     logger: deps.logger.child({ component: 'reminders' }),
     now,
     ...deps.reminders,
+    claimLapseAfterMs: lapseAfterMs,
   });
   const queue = {
     tenantOf,
@@ -113,8 +153,17 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
   return {
     name: 'notifications',
     commands: [awaitingCommand(queue)],
-    cardActions: { showAwaiting: showAwaitingAction(queue) },
+    cardActions: {
+      showAwaiting: showAwaitingAction(queue),
+      claimIncident: withData(incidentData, outOfDate, (ctx, { incidentId }) =>
+        claims.claim(ctx.from, incidentId),
+      ),
+      releaseClaim: withData(incidentData, outOfDate, (ctx, { incidentId }) =>
+        claims.release(ctx.from, incidentId),
+      ),
+    },
     service,
+    claims,
     reminders,
     awaiting: service.awaiting,
     unreachable,

@@ -3,6 +3,7 @@
 import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
+import { isClaimActive } from '../../domain/incident-claim.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
@@ -23,6 +24,8 @@ export interface NotificationServiceOptions {
   logger: Logger;
   now: Clock;
   pollIntervalMs?: number;
+  /** A claim lapses after its claimer did nothing for this long (default 4 hours). */
+  claimLapseAfterMs?: number;
   /** Called after an event is planned (e.g. to refresh managed-response cards). */
   onIncidentEvent?: (event: OutboxEvent) => Promise<void>;
 }
@@ -97,12 +100,18 @@ export class NotificationService {
     const current = (await incidents.get(event.tenantId, event.incidentId)) ?? event.incident;
     const response = (await responses.get(event.tenantId, event.incidentId))?.value;
     const awaitingOps = await this.awaiting.trackOps(event, current);
-    const awaitingCount = await this.awaiting.count(tenant.tenantId);
+    const rows = await this.awaiting.list(tenant.tenantId);
+    const stored = rows.find((r) => r.incident.id === event.incidentId)?.record.claim;
+    const lapseAfter = this.options.claimLapseAfterMs ?? 4 * 3_600_000;
+    const claim = isClaimActive(stored, response, this.options.now().getTime(), lapseAfter)
+      ? stored
+      : undefined;
     const jobs = await planNotifications(event, {
       tenant,
       current,
       response,
-      awaitingCount,
+      awaitingCount: rows.length,
+      ...(claim ? { claim } : {}),
       contactHasCard: async (key) => (await delivery.findDelivery(key)) !== undefined,
       now: this.options.now().toISOString(),
     });

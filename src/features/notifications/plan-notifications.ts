@@ -10,6 +10,8 @@ import type { DeliveryJob } from '../../delivery/delivery-job.ts';
 import { contactMessageKey, socMessageKey } from '../../shared/message-keys.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
 import { notificationCard } from '../../../cards/incident-notification.ts';
+import type { IncidentClaim } from '../../domain/incident-claim.ts';
+import { viewerOf } from './claim-copies.ts';
 import { socIncidentCard } from '../../../cards/soc-incident.ts';
 import { stepCard, stepCardData } from '../../../cards/soc-incident-step.ts';
 
@@ -19,6 +21,8 @@ export interface PlanContext {
   current: Incident;
   response: ManagedResponse | undefined;
   awaitingCount: number;
+  /** Who is on it ("I'm on it"), while the incident awaits the customer. */
+  claim?: IncidentClaim;
   /** Whether a contact already got this incident's card (then it is kept current too). */
   contactHasCard: (messageKey: string) => Promise<boolean>;
   now: string;
@@ -69,16 +73,20 @@ export async function planNotifications(
     }
   }
 
-  const contactCard = () =>
+  // Each contact's copy is theirs: whether they may claim, whether they hold the claim.
+  const claim = isAwaitingCustomer(current) ? ctx.claim : undefined;
+  const contactCard = (userId: string) =>
     notificationCard({
       incident: current,
       organizationName: tenant.name,
       response,
       awaitingCount: ctx.awaitingCount,
+      ...(claim ? { claim } : {}),
+      viewer: viewerOf(tenant, userId),
     });
   if (event.change.type === 'awaitingCustomer' && isAwaitingCustomer(current)) {
-    const card = contactCard();
     for (const contact of tenant.contacts.primary) {
+      const card = contactCard(contact.userId);
       const key = contactMessageKey(tenant.tenantId, event.incidentId, contact.userId);
       jobs.push({
         ...base,
@@ -105,7 +113,10 @@ export async function planNotifications(
         operation: {
           kind: 'update',
           messageKey: key,
-          activity: cardActivity(contactCard(), `Incident ${current.id}: ${current.title}`),
+          activity: cardActivity(
+            contactCard(contact.userId),
+            `Incident ${current.id}: ${current.title}`,
+          ),
         },
       });
     }

@@ -11,6 +11,8 @@ import { notificationCard } from '../../../cards/incident-notification.ts';
 import { plural } from '../../../cards/card-text.ts';
 import { contactMessageKey } from '../../shared/message-keys.ts';
 import { cardActivity } from '../../shared/card-activity.ts';
+import type { IncidentClaim } from '../../domain/incident-claim.ts';
+import { viewerOf } from './claim-copies.ts';
 
 export interface AwaitingIncident {
   incident: Incident;
@@ -46,20 +48,25 @@ function contactCardJobs(
     kicker: { text: string; color: TextColor };
     awaitingCount: number;
     now: string;
+    /** An active claim (shown when claims do not hold reminders back). */
+    claim?: IncidentClaim;
   },
 ): DeliveryJob[] {
   const { incident } = item;
-  const card = notificationCard({
-    incident,
-    organizationName: tenant.name,
-    response: item.response,
-    awaitingCount: options.awaitingCount,
-    kicker: options.kicker,
-  });
   const tenantKey = tenant.tenantId.toLowerCase();
   const period = periodOf(item.since);
   return recipients.map((contact) => {
     const user = contact.userId.toLowerCase();
+    // Each contact's copy is theirs: whether they may claim, whether they hold the claim.
+    const card = notificationCard({
+      incident,
+      organizationName: tenant.name,
+      response: item.response,
+      awaitingCount: options.awaitingCount,
+      kicker: options.kicker,
+      ...(options.claim ? { claim: options.claim } : {}),
+      viewer: viewerOf(tenant, contact.userId),
+    });
     // The newest card in a contact's chat is the one later changes of the incident edit.
     const messageKey = contactMessageKey(tenant.tenantId, incident.id, contact.userId);
     return {
@@ -82,7 +89,7 @@ function contactCardJobs(
 export function reminderJobs(
   tenant: CustomerTenant,
   item: AwaitingIncident,
-  options: { n: number; after: number; awaitingCount: number; now: string },
+  options: { n: number; after: number; awaitingCount: number; now: string; claim?: IncidentClaim },
 ): DeliveryJob[] {
   return contactCardJobs('reminder', tenant, item, tenant.contacts.primary, {
     ...options,
@@ -96,7 +103,7 @@ export function reminderJobs(
 export function escalationJobs(
   tenant: CustomerTenant,
   item: AwaitingIncident,
-  options: { after: number; awaitingCount: number; now: string },
+  options: { after: number; awaitingCount: number; now: string; claim?: IncidentClaim },
 ): DeliveryJob[] {
   return contactCardJobs('escalation', tenant, item, tenant.contacts.secondary, {
     ...options,

@@ -2,10 +2,14 @@
 // the primary contacts get the incident card again, after `escalateAfterMs` the secondary contacts
 // get it, each once per awaiting period. An optional daily digest sends each primary contact the
 // awaiting queue. The jobs are enqueued in the same store batch that records them as sent (CAS on
-// the awaiting record), so a restart or a second instance never plans them twice.
+// the awaiting record), so a restart or a second instance never plans them twice. While someone is
+// on it (a claim, incident-claims.ts) reminders and escalation wait; a claim whose claimer did
+// nothing for the lapse time is cleared (audited, every copy edited) and they resume. What fell
+// due meanwhile goes out then: the schedule still counts from when the incident began awaiting.
 import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { allCustomerActionsDone } from '../../domain/actions-summary.ts';
+import { isClaimActive } from '../../domain/incident-claim.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../../store/store.ts';
@@ -16,6 +20,8 @@ import {
   type AwaitingRecord,
   type AwaitingTracker,
 } from './awaiting-tracker.ts';
+import { claimAuditOp } from './claim-audit.ts';
+import { claimCopyJobs } from './claim-copies.ts';
 import { digestJob, escalationJobs, reminderJobs, type AwaitingIncident } from './reminder-jobs.ts';
 
 export const HOUR_MS = 3_600_000;
@@ -24,7 +30,7 @@ export const DIGESTS = 'reminderDigests';
 
 export interface ReminderOptions {
   store: Store;
-  delivery: Pick<Delivery, 'enqueueOps' | 'wake'>;
+  delivery: Pick<Delivery, 'enqueueOps' | 'wake' | 'findDelivery'>;
   tenants: () => readonly CustomerTenant[];
   awaiting: Pick<AwaitingTracker, 'list'>;
   responses: Pick<ManagedResponseRepository, 'get'>;
@@ -38,12 +44,18 @@ export interface ReminderOptions {
   digestHourUtc?: number;
   /** How often a started scheduler checks (default 1 minute). */
   intervalMs?: number;
+  /** CLAIM_PAUSES_REMINDERS: a claim holds back reminders and escalation (default true). */
+  claimPausesReminders?: boolean;
+  /** CLAIM_LAPSE_MINUTES: a claim lapses after this long without its claimer (default remindAfterMs). */
+  claimLapseAfterMs?: number;
 }
 
 export interface ReminderRun {
   reminders: number;
   escalations: number;
   digests: number;
+  /** Claims cleared because their claimer did nothing for the lapse time. */
+  lapses: number;
 }
 
 interface DigestRecord {
@@ -94,7 +106,7 @@ export class ReminderScheduler {
   }
 
   async #check(now: Date): Promise<ReminderRun> {
-    const run: ReminderRun = { reminders: 0, escalations: 0, digests: 0 };
+    const run: ReminderRun = { reminders: 0, escalations: 0, digests: 0, lapses: 0 };
     for (const tenant of this.#o.tenants()) {
       try {
         await this.#checkTenant(tenant, now, run);
@@ -106,7 +118,7 @@ export class ReminderScheduler {
         );
       }
     }
-    if (run.reminders + run.escalations + run.digests > 0) {
+    if (run.reminders + run.escalations + run.digests + run.lapses > 0) {
       this.#o.delivery.wake();
       this.#o.logger.info({ ...run }, 'reminders planned');
     }
@@ -126,6 +138,13 @@ export class ReminderScheduler {
     for (const item of items) {
       // Nothing left to do for the customer (all completed or skipped): no reason to nag.
       if (item.response && allCustomerActionsDone(item.response.actions)) continue;
+      const { claim: stored, ...unclaimed } = item.record;
+      const lapseAfter = this.#o.claimLapseAfterMs ?? this.#remindAfter;
+      const claim = isClaimActive(stored, item.response, now.getTime(), lapseAfter)
+        ? stored
+        : undefined;
+      if (claim && (this.#o.claimPausesReminders ?? true)) continue;
+      const lapsed = stored !== undefined && claim === undefined ? stored : undefined;
       const waited = now.getTime() - Date.parse(item.since);
       const remind =
         waited >= this.#remindAfter &&
@@ -135,9 +154,18 @@ export class ReminderScheduler {
         waited >= this.#escalateAfter &&
         !item.record.escalated &&
         tenant.contacts.secondary.length > 0;
-      if (!remind && !escalate) continue;
-      const options = { awaitingCount: rows.length, now: iso };
+      if (!remind && !escalate && !lapsed) continue;
+      const options = { awaitingCount: rows.length, now: iso, ...(claim ? { claim } : {}) };
+      const state = { tenant, incident: item.incident, response: item.response, claim };
       const jobs = [
+        ...(lapsed
+          ? await claimCopyJobs(
+              this.#o.delivery,
+              { ...state, awaitingCount: rows.length },
+              `lapsed-${Date.parse(lapsed.at)}`,
+              iso,
+            )
+          : []),
         ...(remind
           ? reminderJobs(tenant, item, { ...options, n: 1, after: this.#remindAfter })
           : []),
@@ -146,7 +174,7 @@ export class ReminderScheduler {
           : []),
       ];
       const record: AwaitingRecord = {
-        ...item.record,
+        ...(lapsed ? unclaimed : item.record),
         remindersSent: item.record.remindersSent + (remind ? 1 : 0),
         escalated: item.record.escalated || escalate,
       };
@@ -157,11 +185,31 @@ export class ReminderScheduler {
         value: record,
         expectedVersion: item.version, // 0: no record yet, so create it
       };
-      if (await this.#commit([...this.#o.delivery.enqueueOps(jobs), recordOp])) {
+      const lapseAudit = lapsed
+        ? [
+            claimAuditOp({
+              tenantId: tenant.tenantId,
+              incidentId: item.incident.id,
+              at: iso,
+              action: 'lapsed',
+              actor: { userId: 'system', name: 'Managed response service' },
+              claimer: { userId: lapsed.userId, name: lapsed.name },
+              detail: `no activity from ${lapsed.name} for ${Math.round(lapseAfter / 60_000)} minutes`,
+            }),
+          ]
+        : [];
+      if (await this.#commit([...this.#o.delivery.enqueueOps(jobs), recordOp, ...lapseAudit])) {
         if (remind) run.reminders += 1;
         if (escalate) run.escalations += 1;
+        if (lapsed) run.lapses += 1;
         this.#o.logger.info(
-          { tenantId: tenant.tenantId, incidentId: item.incident.id, remind, escalate },
+          {
+            tenantId: tenant.tenantId,
+            incidentId: item.incident.id,
+            remind,
+            escalate,
+            lapsed: Boolean(lapsed),
+          },
           'awaiting incident reminded',
         );
       }

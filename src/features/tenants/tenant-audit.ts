@@ -1,4 +1,4 @@
-// Who changed a tenant's incident contacts or SOC channels, what changed, and when. One record
+// Who changed a tenant's incident contacts, SOC channels or high-value tags, what changed, and when. One record
 // per change, written in the same store batch as the change itself, so neither exists alone.
 // Keys start with the tenant and the instant, so a prefix list reads a tenant's trail in order.
 import { randomUUID } from 'node:crypto';
@@ -14,12 +14,20 @@ export interface TenantActor {
 }
 
 export type TenantAuditAction =
-  'contactAdded' | 'contactRemoved' | 'contactMoved' | 'socChannelAdded' | 'socChannelRemoved';
+  | 'contactAdded'
+  | 'contactRemoved'
+  | 'contactMoved'
+  | 'socChannelAdded'
+  | 'socChannelRemoved'
+  | 'highValueTagAdded'
+  | 'highValueTagRemoved';
 
 /** The parts of a tenant that admins manage from Teams. */
 export interface TenantPlaces {
   contacts: { primary: ContactRef[]; secondary: ContactRef[] };
   socChannels: SocChannel[];
+  /** Present once the tenant has high-value tags (file or Teams). */
+  highValueTags?: string[];
 }
 
 export interface TenantAuditRecord {

@@ -27,6 +27,7 @@ import {
   channelId,
   channelOf,
   contactId,
+  tagId,
   emptyOverride,
   overrideKey,
   tenantOverrideSchema,
@@ -206,6 +207,51 @@ export class TenantDirectory {
     });
   }
 
+  /** Marks devices with this machine tag high-value (typed confirmation before containing). */
+  async addHighValueTag(
+    tenantId: string,
+    tag: string,
+    actor: TenantActor,
+  ): Promise<DirectoryChange> {
+    const entry = tag.trim();
+    if (entry === '' || entry.length > 200) {
+      throw new InvalidInputError('A machine tag is 1 to 200 characters, e.g. HighValue.');
+    }
+    return this.#change(tenantId, actor, (configured, current, override) => {
+      if ((current.highValueTags ?? []).some((t) => tagId(t) === tagId(entry))) return undefined;
+      const configuredTags = configured.highValueTags ?? [];
+      return {
+        override: {
+          ...override,
+          highValueTags: withAdded(configuredTags, override.highValueTags, entry, tagId),
+        },
+        action: 'highValueTagAdded',
+        subject: entry,
+      };
+    });
+  }
+
+  async removeHighValueTag(
+    tenantId: string,
+    tag: string,
+    actor: TenantActor,
+  ): Promise<DirectoryChange> {
+    const id = tagId(tag);
+    return this.#change(tenantId, actor, (configured, current, override) => {
+      const existing = (current.highValueTags ?? []).find((t) => tagId(t) === id);
+      if (existing === undefined) return undefined;
+      const configuredTags = configured.highValueTags ?? [];
+      return {
+        override: {
+          ...override,
+          highValueTags: withRemoved(configuredTags, override.highValueTags, id, tagId),
+        },
+        action: 'highValueTagRemoved',
+        subject: existing,
+      };
+    });
+  }
+
   /** The tenant's audit trail, oldest first. */
   async auditTrail(
     tenantId: string,
@@ -233,7 +279,7 @@ export class TenantDirectory {
     }
     if (!actor.userId || !canManageContacts(configured, actor.userId)) {
       throw new NotPermittedError(
-        `Only the admins of ${configured.name} for the managed response service can change incident contacts and SOC channels. Ask one of them, or ask your service provider to add you to the admins in the tenant configuration.`,
+        `Only the admins of ${configured.name} for the managed response service can change incident contacts, SOC channels and high-value tags. Ask one of them, or ask your service provider to add you to the admins in the tenant configuration.`,
       );
     }
     const { store } = this.#options;
@@ -295,6 +341,7 @@ function places(tenant: CustomerTenant): TenantPlaces {
   return {
     contacts: { primary: [...tenant.contacts.primary], secondary: [...tenant.contacts.secondary] },
     socChannels: [...tenant.socChannels],
+    ...(tenant.highValueTags ? { highValueTags: [...tenant.highValueTags] } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 // restarts, and an operator's later edit of the configuration still shows for everything the
 // admins did not touch.
 import { z } from 'zod';
+import { normalizeTag } from '../../domain/high-value-devices.ts';
 import type { ContactRef, CustomerTenant, SocChannel } from '../../domain/tenant.ts';
 
 export const TENANT_OVERRIDES = 'tenantOverrides';
@@ -19,6 +20,8 @@ export interface TenantOverride {
   primary: ListDelta<ContactRef>;
   secondary: ListDelta<ContactRef>;
   socChannels: ListDelta<SocChannel>;
+  /** High-value machine tags (ids: the tag in lower case). */
+  highValueTags: ListDelta<string>;
   updatedAt: string;
 }
 
@@ -38,6 +41,7 @@ export const tenantOverrideSchema = z.object({
   primary: deltaOf(contactSchema).default({ added: [], removed: [] }),
   secondary: deltaOf(contactSchema).default({ added: [], removed: [] }),
   socChannels: deltaOf(channelSchema).default({ added: [], removed: [] }),
+  highValueTags: deltaOf(z.string().min(1)).default({ added: [], removed: [] }),
   updatedAt: z.string(),
 });
 
@@ -47,12 +51,21 @@ export function overrideKey(tenantId: string): string {
 
 export function emptyOverride(tenantId: string, at: string): TenantOverride {
   const none = () => ({ added: [], removed: [] });
-  return { tenantId, primary: none(), secondary: none(), socChannels: none(), updatedAt: at };
+  return {
+    tenantId,
+    primary: none(),
+    secondary: none(),
+    socChannels: none(),
+    highValueTags: none(),
+    updatedAt: at,
+  };
 }
 
 /** Entra object ids are GUIDs in any case; channel ids are compared as Teams sends them. */
 export const contactId = (c: ContactRef): string => c.userId.toLowerCase();
 export const channelId = (c: SocChannel): string => channelOf(c.channelId);
+/** Machine tags are matched ignoring case and surrounding spaces. */
+export const tagId = (tag: string): string => normalizeTag(tag);
 
 /** A channel thread "<channel>;messageid=<root>" names its channel. */
 export function channelOf(conversationId: string): string {
@@ -80,7 +93,16 @@ export function applyOverride(
       secondary: merge(configured.contacts.secondary, override.secondary, contactId),
     },
     socChannels: merge(configured.socChannels, override.socChannels, channelId),
+    ...highValueTagsOf(configured, override),
   };
+}
+
+function highValueTagsOf(configured: CustomerTenant, override: TenantOverride) {
+  const delta = override.highValueTags;
+  if (!configured.highValueTags && delta.added.length === 0 && delta.removed.length === 0) {
+    return {};
+  }
+  return { highValueTags: merge(configured.highValueTags ?? [], delta, tagId) };
 }
 
 /** The delta after `item` is put in the list (replacing an entry with the same id). */

@@ -57,6 +57,9 @@ class RecordingDelivery {
   wake(): void {
     this.woken += 1;
   }
+  findDelivery(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
 }
 
 function awaitingIncident(overrides: Partial<Incident> = {}): Incident {
@@ -139,6 +142,7 @@ describe('ReminderScheduler', () => {
       reminders: 0,
       escalations: 0,
       digests: 0,
+      lapses: 0,
     });
     assert.deepEqual(await jobs(), []);
 
@@ -169,7 +173,7 @@ describe('ReminderScheduler', () => {
     const { scheduler, at, jobs, record } = await setup();
     await scheduler.checkOnce(at(4));
     const run = await scheduler.checkOnce(at(24));
-    assert.deepEqual(run, { reminders: 0, escalations: 1, digests: 0 });
+    assert.deepEqual(run, { reminders: 0, escalations: 1, digests: 0, lapses: 0 });
     const escalations = (await jobs()).filter((j) => j.id.startsWith('escalation:'));
     assert.deepEqual(
       escalations.map((j) => j.id),
@@ -231,6 +235,7 @@ describe('ReminderScheduler', () => {
       reminders: 0,
       escalations: 0,
       digests: 0,
+      lapses: 0,
     });
     assert.deepEqual(await jobs(), []);
   });
@@ -264,6 +269,7 @@ describe('ReminderScheduler', () => {
       reminders: 0,
       escalations: 0,
       digests: 0,
+      lapses: 0,
     });
     assert.equal((await again.jobs()).length, 2);
   });
