@@ -3,80 +3,50 @@
 // confirmation step, which also settles the reminder. The reminder period is 12 s here
 // (CONTAINMENT_REMINDER_HOURS takes hours). Screenshots: artifacts/screenshots/containment-*.png.
 import assert from 'node:assert/strict';
-import type { Browser, Locator, Page } from 'playwright-core';
-import type { RunningPlayground } from '../../scripts/start-playground.ts';
-import {
-  keepLogOnFailure,
-  launchBrowser,
-  openPlayground,
-  screenshot,
-  startBot,
-  startCustomerPlayground,
-  type RunningBot,
-} from './harness.ts';
+import type { Locator } from 'playwright-core';
+import { customerJourney, screenshot } from './harness.ts';
 
 const INCIDENT_TITLE = /Initial access & Ransomware/;
 
 describe('e2e: containment in the Agents Playground (undo, still-isolated reminder)', function () {
   this.timeout(150_000);
-  let bot: RunningBot;
-  let playground: RunningPlayground;
-  let browser: Browser;
-  let page: Page;
-
-  before(async () => {
-    bot = await startBot({
-      EMULATOR_DEMO_AWAITING_SECONDS: '3600',
-      EMULATOR_ACTION_MS: '1500',
-      POLL_INTERVAL_SECONDS: '1',
-      CONTAINMENT_REMINDER_HOURS: String(12 / 3600),
-    });
-    playground = await startCustomerPlayground(bot);
-    browser = await launchBrowser();
-    page = await openPlayground(browser, playground);
-  });
-
-  afterEach(async function () {
-    await keepLogOnFailure(this.currentTest, bot);
-    if (this.currentTest?.state === 'failed') await screenshot(page, 'containment-failed');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    await bot?.stop();
+  const journey = customerJourney('containment', {
+    EMULATOR_DEMO_AWAITING_SECONDS: '3600',
+    EMULATOR_ACTION_MS: '1500',
+    POLL_INTERVAL_SECONDS: '1',
+    CONTAINMENT_REMINDER_HOURS: String(12 / 3600),
   });
 
   const actionsCard = (): Locator =>
-    page.locator('.ac-adaptiveCard').filter({ hasText: 'Pending actions' }).last();
+    journey.page.locator('.ac-adaptiveCard').filter({ hasText: 'Pending actions' }).last();
   const reminderCard = (): Locator =>
-    page.locator('.ac-adaptiveCard').filter({ hasText: 'Still contained' }).last();
+    journey.page.locator('.ac-adaptiveCard').filter({ hasText: 'Still contained' }).last();
   const button = (card: Locator, title: string): Locator =>
     card.locator(`button[title="${title}"]`);
 
   it('isolates prod-server-01 from the managed response', async () => {
-    await page.getByText(INCIDENT_TITLE).first().waitFor({ timeout: 45_000 });
-    await page.getByRole('button', { name: 'View managed response' }).last().click();
+    await journey.page.getByText(INCIDENT_TITLE).first().waitFor({ timeout: 45_000 });
+    await journey.page.getByRole('button', { name: 'View managed response' }).last().click();
     await actionsCard().waitFor({ timeout: 15_000 });
     await button(actionsCard(), 'Isolate prod-server-01 (full)').click();
     await actionsCard()
       .getByText(/Completed · started by Alex Wilber/)
       .waitFor({ timeout: 25_000 });
     await actionsCard().locator('button[title="Release from isolation"]').waitFor();
-    await screenshot(page, 'containment-isolated');
+    await screenshot(journey.page, 'containment-isolated');
   });
 
   it('reminds that prod-server-01 is still isolated, and Keep isolated keeps it so', async () => {
     const card = reminderCard();
     await card.getByText(/prod-server-01 has been isolated for/).waitFor({ timeout: 45_000 });
     await card.getByText(/Isolated by Alex Wilber since/).waitFor();
-    await screenshot(page, 'containment-reminder');
+    await screenshot(journey.page, 'containment-reminder');
     await button(card, 'Keep isolated').click();
     await reminderCard()
       .getByText(/Kept isolated by Alex Wilber/)
       .first()
       .waitFor({ timeout: 10_000 });
-    await screenshot(page, 'containment-kept');
+    await screenshot(journey.page, 'containment-kept');
   });
 
   it('undoes the isolation from the task card after confirmation', async () => {
@@ -86,7 +56,7 @@ describe('e2e: containment in the Agents Playground (undo, still-isolated remind
     await actionsCard()
       .getByText(/Release prod-server-01 from isolation\?/)
       .waitFor();
-    await screenshot(page, 'containment-undo-confirm');
+    await screenshot(journey.page, 'containment-undo-confirm');
     await yes.click();
     await actionsCard()
       .getByText(/Released from isolation \(requested by Alex Wilber\)/)
@@ -101,6 +71,6 @@ describe('e2e: containment in the Agents Playground (undo, still-isolated remind
       .getByText(/Released from isolation by Alex Wilber/)
       .waitFor({ timeout: 15_000 });
     assert.equal(await button(reminderCard(), 'Keep isolated').count(), 0);
-    await screenshot(page, 'containment-released');
+    await screenshot(journey.page, 'containment-released');
   });
 });

@@ -2,22 +2,13 @@
 // controller (tagged HighValue in Defender, a high-value tag of Contoso's); the contact's task card
 // asks for the device's name, a wrong name is refused on the card, the right one starts it.
 import assert from 'node:assert/strict';
-import type { Browser, Locator, Page } from 'playwright-core';
-import type { RunningPlayground } from '../../scripts/start-playground.ts';
+import type { Locator } from 'playwright-core';
 import {
   DEMO_DEVICE_IDS,
   DEMO_INCIDENT_IDS,
   DEMO_TENANT_ID,
 } from '../../src/emulator/demo-data.ts';
-import {
-  keepLogOnFailure,
-  launchBrowser,
-  openPlayground,
-  screenshot,
-  startBot,
-  startCustomerPlayground,
-  type RunningBot,
-} from './harness.ts';
+import { customerJourney, screenshot } from './harness.ts';
 
 const API_KEY = 'e2e-experts-key';
 const INCIDENT = DEMO_INCIDENT_IDS.expertsInvestigating;
@@ -25,36 +16,15 @@ const INCIDENT_TITLE = /Execution & Credential access on one endpoint/;
 
 describe('e2e: a high-value device asks for its name (Agents Playground)', function () {
   this.timeout(120_000);
-  let bot: RunningBot;
-  let playground: RunningPlayground;
-  let browser: Browser;
-  let page: Page;
-
-  before(async () => {
-    bot = await startBot({
-      EMULATOR_DEMO_AWAITING_SECONDS: '3600',
-      EMULATOR_ACTION_MS: '1500',
-      POLL_INTERVAL_SECONDS: '1',
-      EXPERTS_API_KEY: API_KEY,
-    });
-    playground = await startCustomerPlayground(bot);
-    browser = await launchBrowser();
-    page = await openPlayground(browser, playground);
-  });
-
-  afterEach(async function () {
-    await keepLogOnFailure(this.currentTest, bot);
-    if (this.currentTest?.state === 'failed') await screenshot(page, 'high-value-failed');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    await bot?.stop();
+  const journey = customerJourney('high-value', {
+    EMULATOR_DEMO_AWAITING_SECONDS: '3600',
+    EMULATOR_ACTION_MS: '1500',
+    POLL_INTERVAL_SECONDS: '1',
+    EXPERTS_API_KEY: API_KEY,
   });
 
   const actionsCard = (): Locator =>
-    page
+    journey.page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'Pending actions' })
       .filter({ hasText: 'contoso-dc-01' })
@@ -64,7 +34,7 @@ describe('e2e: a high-value device asks for its name (Agents Playground)', funct
 
   it('shows the task card with the reason and a box for the device name', async () => {
     const res = await fetch(
-      `http://127.0.0.1:${bot.port}/api/v1/tenants/${DEMO_TENANT_ID}/incidents/${INCIDENT}/managed-response`,
+      `http://127.0.0.1:${journey.bot.port}/api/v1/tenants/${DEMO_TENANT_ID}/incidents/${INCIDENT}/managed-response`,
       {
         method: 'PUT',
         headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
@@ -90,8 +60,8 @@ describe('e2e: a high-value device asks for its name (Agents Playground)', funct
       },
     );
     assert.equal(res.status, 201, await res.text());
-    await page.getByRole('treeitem', { name: /Personal Chat/ }).click();
-    const notification = page
+    await journey.page.getByRole('treeitem', { name: /Personal Chat/ }).click();
+    const notification = journey.page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: INCIDENT_TITLE })
       .filter({ hasText: 'View managed response' })
@@ -103,7 +73,7 @@ describe('e2e: a high-value device asks for its name (Agents Playground)', funct
       .getByText(/contoso-dc-01 is a high-value device for your organisation \(HighValue, Tier 0\)/)
       .waitFor({ timeout: 10_000 });
     await nameBox().waitFor();
-    await screenshot(page, 'high-value-asks-name');
+    await screenshot(journey.page, 'high-value-asks-name');
   });
 
   it('refuses a wrong name on the card and starts nothing', async () => {
@@ -118,18 +88,18 @@ describe('e2e: a high-value device asks for its name (Agents Playground)', funct
         .count(),
       0,
     );
-    await screenshot(page, 'high-value-wrong-name');
+    await screenshot(journey.page, 'high-value-wrong-name');
   });
 
   it('starts the isolation with the right name', async () => {
     await nameBox().fill('Contoso-DC-01');
     await isolate().click();
-    await page
+    await journey.page
       .locator('.ac-adaptiveCard')
       .filter({ hasText: 'Pending actions' })
       .getByText(/Started by Alex Wilber/)
       .last()
       .waitFor({ timeout: 10_000 });
-    await screenshot(page, 'high-value-started');
+    await screenshot(journey.page, 'high-value-started');
   });
 });
