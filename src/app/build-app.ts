@@ -15,6 +15,9 @@ import { setUpDefender } from '../defender-setup.ts';
 import type { RunningEmulator } from '../emulator/emulator.ts';
 import { DeliveryEngine, type DeliveryEngineOptions } from '../delivery/delivery-engine.ts';
 import type { Messenger } from '../delivery/messenger.ts';
+import { channelMessenger, MailMessenger, type Mailer } from '../delivery/mail-messenger.ts';
+import type { RenderView } from '../delivery/perform-operation.ts';
+import type { MailDirectory } from '../features/notifications/render-email.ts';
 import type { DeliveryTarget } from '../delivery/delivery-job.ts';
 import type { TeamsAppInstaller } from '../features/notifications/unreachable-install.ts';
 import type { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
@@ -62,6 +65,8 @@ export interface AppDefender extends DefenderPort {
     incidents: ReturnType<DefenderPort['forTenant']>['incidents'] & IncidentSource;
     /** Proactive install for contacts (tenants that opted in); absent: contacts are parked. */
     teamsApps?: TeamsAppInstaller;
+    /** Email fallback (Graph sendMail, users' mail); absent: no email is sent. */
+    mail?: Mailer & MailDirectory;
   };
 }
 
@@ -171,6 +176,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     // Per instance: N instances allow N times these figures.
     budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
     reach: () => Promise.resolve(false),
+    render: () => Promise.resolve(undefined),
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   // Read at scrape time, once the platform exists.
@@ -253,6 +259,8 @@ interface Shared {
   budgets: Budgets;
   /** The delivery engine's tryReach (proactive install); set once the features exist. */
   reach: (target: DeliveryTarget) => Promise<boolean>;
+  /** The delivery engine's render (views rendered when sent); set once the features exist. */
+  render: RenderView;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -266,18 +274,21 @@ function buildPlatform(
   const delivery = new DeliveryEngine({
     store: app.store,
     logger: logger.child({ component: 'delivery' }),
-    messenger:
+    messenger: channelMessenger(
       deps.messenger ??
-      new ProactiveMessenger({
-        adapter,
-        appId: config.bot.appId,
-        registry: app.conversations,
-        logger: logger.child({ component: 'messenger' }),
-        now,
-        ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
-      }),
+        new ProactiveMessenger({
+          adapter,
+          appId: config.bot.appId,
+          registry: app.conversations,
+          logger: logger.child({ component: 'messenger' }),
+          now,
+          ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
+        }),
+      new MailMessenger((tenantId) => clientsOf(app.defender, tenantId)?.mail),
+    ),
     onUnreachable: (target, _job, error) => app.events.dispatch('onUnreachable', target, error),
     tryReach: (target) => app.reach(target),
+    render: (job) => app.render(job),
     now,
     sleep,
     ...random,
@@ -352,8 +363,13 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       botAppId: config.bot.appId,
       teamsServiceUrl: config.teamsServiceUrl,
     },
+    email: {
+      defaults: config.email,
+      directoryFor: (tenantId) => clientsOf(app.defender, tenantId)?.mail,
+    },
   });
   app.reach = (target) => notifications.tryReach(target);
+  app.render = (job) => notifications.render(job);
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const reports = reportsFeature({
     store,
@@ -408,8 +424,15 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
 }
 
 function installerOf(defender: AppDefender, tenantId: string): TeamsAppInstaller | undefined {
+  return clientsOf(defender, tenantId)?.teamsApps;
+}
+
+function clientsOf(
+  defender: AppDefender,
+  tenantId: string,
+): ReturnType<AppDefender['forTenant']> | undefined {
   try {
-    return defender.forTenant(tenantId).teamsApps;
+    return defender.forTenant(tenantId);
   } catch {
     return undefined; // a tenant the file does not list
   }

@@ -37,7 +37,11 @@ const credentialSchema = z.discriminatedUnion(
 );
 export type DefenderCredentialConfig = z.infer<typeof credentialSchema>;
 
-const contactSchema = z.strictObject({ userId: z.string().min(1), name: z.string().optional() });
+const contactSchema = z.strictObject({
+  userId: z.string().min(1),
+  name: z.string().optional(),
+  mail: z.email().optional(),
+});
 
 const tenantEntrySchema = z.strictObject({
   tenantId: guid,
@@ -75,6 +79,14 @@ const tenantEntrySchema = z.strictObject({
   defender: z.strictObject({ credential: credentialSchema }),
   /** Opt-in: install the app through Graph for contacts who never opened it. */
   proactiveInstall: z.boolean().optional(),
+  /** Email fallback: the mailbox to send from, the wait, or email always. */
+  email: z
+    .strictObject({
+      from: z.string().min(3).optional(),
+      afterMinutes: z.number().int().min(0).max(10_080).optional(),
+      mode: z.enum(['fallback', 'always']).optional(),
+    })
+    .optional(),
 });
 
 function isTimeZone(value: string): boolean {

@@ -25,6 +25,11 @@ import { ReminderScheduler, type ReminderOptions } from './reminders.ts';
 import { reachableTargets, resumeDeliveries } from './resume-deliveries.ts';
 import { UnreachableReports } from './unreachable-reports.ts';
 import { ProactiveInstall, type ProactiveInstallDeps } from './unreachable-install.ts';
+import type { RenderView } from '../../delivery/perform-operation.ts';
+import { emailSettings, type EmailDefaults } from './email-fallback.ts';
+import type { MailDirectory } from './render-email.ts';
+import { viewRenderer } from './render-views.ts';
+import { MailNotices, resumeParkedEmail } from './mail-notices.ts';
 
 export interface NotificationsFeatureDeps {
   store: Store;
@@ -46,6 +51,11 @@ export interface NotificationsFeatureDeps {
   pollIntervalMs?: number;
   /** Proactive install through Graph for opted-in tenants (absent: contacts are only parked). */
   proactiveInstall?: Pick<ProactiveInstallDeps, 'installerFor' | 'botAppId' | 'teamsServiceUrl'>;
+  /** Email fallback: the service defaults (MAIL_FROM, the wait) and each tenant's directory. */
+  email?: {
+    defaults: EmailDefaults;
+    directoryFor: (tenantId: string) => MailDirectory | undefined;
+  };
 }
 
 export interface NotificationsFeature extends Feature {
@@ -60,6 +70,8 @@ export interface NotificationsFeature extends Feature {
   onUnreachable(target: DeliveryTarget, reason: UnreachableReason): Promise<void>;
   /** For the delivery engine: install the app for a contact never seen (opted-in tenants). */
   tryReach(target: DeliveryTarget): Promise<boolean>;
+  /** For the delivery engine: renders this feature's views (email, cards) when they are sent. */
+  render: RenderView;
   start(): void;
   stop(): Promise<void>;
 }
@@ -84,6 +96,9 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
       now,
       logger,
     });
+  const defaults = deps.email?.defaults ?? { from: '', fallbackAfterMinutes: 10 };
+  const settingsOf = (tenant: CustomerTenant) => emailSettings(tenant, defaults);
+  const mailNotices = new MailNotices(store);
   const service = new NotificationService({
     store,
     outbox: deps.outbox,
@@ -94,6 +109,7 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     logger,
     now,
     onIncidentEvent: deps.onIncidentEvent,
+    emailSettingsOf: settingsOf,
     ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
   });
   const reminders = new ReminderScheduler({
@@ -127,7 +143,26 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     },
     tryReach: (target) =>
       install ? install.reach(tenantOf(target.tenantId), target) : Promise.resolve(false),
+    render: viewRenderer({
+      email: {
+        tenantOf,
+        settingsOf,
+        incidents,
+        responses,
+        delivery,
+        awaitingCount: (tenantId) => service.awaiting.count(tenantId),
+        directoryFor: (tenantId) => deps.email?.directoryFor(tenantId),
+      },
+    }),
     async onUnreachable(target, reason) {
+      if (target.kind === 'email') {
+        const tenant = tenantOf(target.tenantId);
+        const code = reason.code ?? 'MailRefused';
+        if (!tenant || !(await mailNotices.first(tenant.tenantId, code))) return;
+        const from = settingsOf(tenant)?.from ?? '';
+        await unreachable.report(target, { ...reason, install: { code, detail: from } });
+        return;
+      }
       const tried = install?.takeRefusal(target);
       if (tried?.tellAdmins) {
         const refusal = { code: tried.code, detail: tried.detail };
@@ -139,6 +174,8 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     start() {
       service.start();
       reminders.start();
+      // Emails parked on a refusal (permission, mailbox) are tried again on each start.
+      void resumeParkedEmail(delivery, deps.logger);
     },
     async stop() {
       await service.stop();

@@ -12,6 +12,7 @@ import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { AwaitingTracker } from './awaiting-tracker.ts';
 import { planNotifications } from './plan-notifications.ts';
+import type { EmailSettings } from './email-fallback.ts';
 
 export interface NotificationServiceOptions {
   store: Store;
@@ -25,6 +26,8 @@ export interface NotificationServiceOptions {
   pollIntervalMs?: number;
   /** Called after an event is planned (e.g. to refresh managed-response cards). */
   onIncidentEvent?: (event: OutboxEvent) => Promise<void>;
+  /** The tenant's email fallback, if it has one. */
+  emailSettingsOf?: (tenant: CustomerTenant) => EmailSettings | undefined;
 }
 
 export class NotificationService {
@@ -98,6 +101,7 @@ export class NotificationService {
     const response = (await responses.get(event.tenantId, event.incidentId))?.value;
     const awaitingOps = await this.awaiting.trackOps(event, current);
     const awaitingCount = await this.awaiting.count(tenant.tenantId);
+    const email = this.options.emailSettingsOf?.(tenant);
     const jobs = await planNotifications(event, {
       tenant,
       current,
@@ -105,6 +109,7 @@ export class NotificationService {
       awaitingCount,
       contactHasCard: async (key) => (await delivery.findDelivery(key)) !== undefined,
       now: this.options.now().toISOString(),
+      ...(email ? { email } : {}),
     });
     logger.info(
       {

@@ -12,6 +12,7 @@ import type { OutboxEvent } from '../../watcher/outbox.ts';
 import { notificationCard } from '../../../cards/incident-notification.ts';
 import { socIncidentCard } from '../../../cards/soc-incident.ts';
 import { stepCard, stepCardData } from '../../../cards/soc-incident-step.ts';
+import { emailFallbackJobs, type EmailSettings } from './email-fallback.ts';
 
 export interface PlanContext {
   tenant: CustomerTenant;
@@ -22,6 +23,8 @@ export interface PlanContext {
   /** Whether a contact already got this incident's card (then it is kept current too). */
   contactHasCard: (messageKey: string) => Promise<boolean>;
   now: string;
+  /** The tenant's email fallback (absent: no email). */
+  email?: EmailSettings;
 }
 
 export async function planNotifications(
@@ -92,6 +95,7 @@ export async function planNotifications(
         messageKey: key,
       });
     }
+    if (ctx.email) jobs.push(...emailFallbackJobs(event, tenant, ctx.email, ctx.now));
   } else {
     // Keep the cards contacts already have current (e.g. back with the experts, resolved).
     for (const contact of tenant.contacts.primary) {
