@@ -177,6 +177,8 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
     reach: () => Promise.resolve(false),
     render: () => Promise.resolve(undefined),
+    delivered: () => undefined,
+    parked: () => undefined,
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   // Read at scrape time, once the platform exists.
@@ -261,6 +263,9 @@ interface Shared {
   reach: (target: DeliveryTarget) => Promise<boolean>;
   /** The delivery engine's render (views rendered when sent); set once the features exist. */
   render: RenderView;
+  /** The delivery engine's onDelivered / onParked (who was reached); set with the features. */
+  delivered: NonNullable<DeliveryEngineOptions['onDelivered']>;
+  parked: NonNullable<DeliveryEngineOptions['onParked']>;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -289,6 +294,8 @@ function buildPlatform(
     onUnreachable: (target, _job, error) => app.events.dispatch('onUnreachable', target, error),
     tryReach: (target) => app.reach(target),
     render: (job) => app.render(job),
+    onDelivered: (job, record, info) => app.delivered(job, record, info),
+    onParked: (job, error) => app.parked(job, error),
     now,
     sleep,
     ...random,
@@ -370,6 +377,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
   });
   app.reach = (target) => notifications.tryReach(target);
   app.render = (job) => notifications.render(job);
+  app.delivered = (job, record, info) => notifications.onDelivered(job, record, info);
+  app.parked = (job, error) => notifications.onParked(job, error);
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const reports = reportsFeature({
     store,

@@ -30,6 +30,11 @@ import { emailSettings, type EmailDefaults } from './email-fallback.ts';
 import type { MailDirectory } from './render-email.ts';
 import { viewRenderer } from './render-views.ts';
 import { MailNotices, resumeParkedEmail } from './mail-notices.ts';
+import type { DeliveryJob, DeliveryRecord } from '../../delivery/delivery-job.ts';
+import type { RecordedFailure } from '../../delivery/delivery-schemas.ts';
+import { reachReason } from '../../domain/contact-reach.ts';
+import { ContactReachStore } from './contact-reach-store.ts';
+import { ReachRecorder } from './reach-recorder.ts';
 
 export interface NotificationsFeatureDeps {
   store: Store;
@@ -72,6 +77,9 @@ export interface NotificationsFeature extends Feature {
   tryReach(target: DeliveryTarget): Promise<boolean>;
   /** For the delivery engine: renders this feature's views (email, cards) when they are sent. */
   render: RenderView;
+  /** For the delivery engine: who was reached (contact cards, emails), shown on the SOC card. */
+  onDelivered(job: DeliveryJob, record: DeliveryRecord, info: { reached: boolean }): Promise<void>;
+  onParked(job: DeliveryJob, error: RecordedFailure | undefined): Promise<void>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -99,6 +107,15 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
   const defaults = deps.email?.defaults ?? { from: '', fallbackAfterMinutes: 10 };
   const settingsOf = (tenant: CustomerTenant) => emailSettings(tenant, defaults);
   const mailNotices = new MailNotices(store);
+  const reach = new ContactReachStore(store);
+  const recorder = new ReachRecorder({
+    reach,
+    delivery,
+    tenantOf,
+    incidents,
+    refusalOf: (job) => install?.refusalOf(job.target),
+    now,
+  });
   const service = new NotificationService({
     store,
     outbox: deps.outbox,
@@ -152,8 +169,15 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
         delivery,
         awaitingCount: (tenantId) => service.awaiting.count(tenantId),
         directoryFor: (tenantId) => deps.email?.directoryFor(tenantId),
+        teamsReason: async (tenantId, incidentId, userId) => {
+          const known = await reach.get(tenantId, incidentId, userId);
+          return known?.notReached && reachReason(known.notReached.code);
+        },
       },
+      soc: { tenantOf, incidents, responses, reach },
     }),
+    onDelivered: (job, record, info) => recorder.delivered(job, record, info),
+    onParked: (job, error) => recorder.parked(job, error),
     async onUnreachable(target, reason) {
       if (target.kind === 'email') {
         const tenant = tenantOf(target.tenantId);

@@ -5,14 +5,17 @@ import type { DeliveryJob } from '../../delivery/delivery-job.ts';
 import type { RenderView } from '../../delivery/perform-operation.ts';
 import { EMAIL_VIEW } from './email-fallback.ts';
 import { renderEmail, type RenderEmailDeps } from './render-email.ts';
+import { renderSocView, SOC_VIEW, type SocViewDeps } from './soc-view.ts';
 
-export function viewRenderer(deps: { email: RenderEmailDeps }): RenderView {
+export function viewRenderer(deps: { email: RenderEmailDeps; soc?: SocViewDeps }): RenderView {
   return async (job: DeliveryJob) => {
     const view = job.operation.activity.view;
     if (!view) return undefined;
     switch (view.kind) {
       case EMAIL_VIEW:
         return renderEmail(deps.email, job, view);
+      case SOC_VIEW:
+        return deps.soc ? renderSocView(deps.soc, view) : undefined;
       default:
         return undefined;
     }

@@ -23,6 +23,9 @@ import { emailSettings } from '../../../src/features/notifications/email-fallbac
 import { MailNotices } from '../../../src/features/notifications/mail-notices.ts';
 import { planNotifications } from '../../../src/features/notifications/plan-notifications.ts';
 import { viewRenderer } from '../../../src/features/notifications/render-views.ts';
+import { ContactReachStore } from '../../../src/features/notifications/contact-reach-store.ts';
+import { ReachRecorder } from '../../../src/features/notifications/reach-recorder.ts';
+import { reachReason } from '../../../src/domain/contact-reach.ts';
 import {
   ProactiveInstall,
   type TeamsAppInstaller,
@@ -194,16 +197,32 @@ describe('email fallback: engine + Graph sendMail (emulator) + Bot Connector (fa
     });
     const tenantOf = (id: string) => tenants.find((t) => t.tenantId === id);
     const defaults = { from: '', fallbackAfterMinutes: 10 };
+    const incidents = new IncidentDirectory(store);
+    const responses = new ManagedResponseRepository(store);
+    const reach = new ContactReachStore(store);
     const render = viewRenderer({
       email: {
         tenantOf,
         settingsOf: (t) => emailSettings(t, defaults),
-        incidents: new IncidentDirectory(store),
-        responses: new ManagedResponseRepository(store),
+        incidents,
+        responses,
         delivery: { findDelivery: (key) => engine.findDelivery(key) },
         awaitingCount: () => Promise.resolve(1),
         directoryFor: (tenantId) => factory.forTenant(tenantId).mail,
+        teamsReason: async (t, i, u) => {
+          const known = await reach.get(t, i, u);
+          return known?.notReached && reachReason(known.notReached.code);
+        },
       },
+      soc: { tenantOf, incidents, responses, reach },
+    });
+    const recorder = new ReachRecorder({
+      reach,
+      delivery: { enqueue: (jobs) => engine.enqueue(jobs) },
+      tenantOf,
+      incidents,
+      refusalOf: (job) => proactive.refusalOf(job.target),
+      now: clock.now,
     });
     const engine: DeliveryEngine = new DeliveryEngine({
       store,
@@ -216,12 +235,14 @@ describe('email fallback: engine + Graph sendMail (emulator) + Bot Connector (fa
       sleep: clock.sleep,
       random: () => 0,
       render,
+      onDelivered: (job, record, info) => recorder.delivered(job, record, info),
+      onParked: (job, error) => recorder.parked(job, error),
       tryReach: (target) => proactive.reach(tenantOf(target.tenantId), target),
       onUnreachable: (target, _job, error) => {
         unreachable.push({ target, code: proactive.takeRefusal(target)?.code ?? error.code });
       },
     });
-    return { engine, registry };
+    return { engine, registry, reach };
   }
 
   /** What the notification service plans for the incident's Awaiting Customer Action event. */
@@ -348,6 +369,63 @@ describe('email fallback: engine + Graph sendMail (emulator) + Bot Connector (fa
       mails(DEMO_TENANT_ID).map((m) => m.toRecipients[0]),
       [PATTI.mail],
     );
+  });
+
+  it('who was reached: the SOC card lists Teams, Teams after install, and email with why Teams failed', async () => {
+    const ALEX = C.installed.alexWilber;
+    const SOC = '19:contoso-soc-alerts@thread.tacv2';
+    const tenant: CustomerTenant = {
+      ...contoso(),
+      contacts: {
+        primary: [{ userId: ALEX, name: 'Alex Wilber' }, ...contoso().contacts.primary],
+        secondary: [],
+      },
+      socChannels: [{ channelId: SOC, name: 'Incidents' }],
+    };
+    const { engine, registry, reach } = await app([tenant]);
+    // Alex has the app (a 1:1 chat the bot knows); the bot is in the SOC channel.
+    await install(connector, registry, {
+      tenantId: DEMO_TENANT_ID,
+      kind: 'personal',
+      memberIds: [ALEX],
+    });
+    connector.addConversation({
+      id: SOC,
+      tenantId: DEMO_TENANT_ID,
+      kind: 'channel',
+      memberIds: [],
+    });
+    await registry.record({
+      conversationId: SOC,
+      kind: 'channel',
+      tenantId: DEMO_TENANT_ID,
+      reference: connector.referenceFor({
+        id: SOC,
+        tenantId: DEMO_TENANT_ID,
+        kind: 'channel',
+        memberIds: [],
+      }),
+      updatedAt: new Date().toISOString(),
+    });
+    await engine.enqueue(await plan(tenant));
+    await engine.drain();
+    clock.ms += 10 * MINUTE;
+    await engine.drain();
+
+    const facts = () => {
+      const root = connector.messages(SOC).find((m) => !m.threadRootId)!;
+      const card = JSON.stringify(root.attachments?.[0]?.content ?? {});
+      const sets = [...card.matchAll(/"title":"([^"]+)","value":"([^"]+)"/g)];
+      return new Map(sets.map((m) => [m[1], m[2]]));
+    };
+    const shown = facts();
+    assert.equal(shown.get('Alex Wilber'), 'Teams');
+    assert.equal(shown.get(ISAIAH.name), 'Teams (app installed for them)');
+    assert.equal(shown.get(PATTI.name), 'Email (Teams: app blocked by policy)');
+    const records = await reach.list(DEMO_TENANT_ID, '2972410');
+    assert.equal(records.length, 3);
+    // The email names why Teams did not reach her.
+    assert.match(mails(DEMO_TENANT_ID)[0]!.textBody ?? '', /\(app blocked by policy\)/);
   });
 
   it('a tenant that chose email too: every contact gets the email at once, Teams or not', async () => {
