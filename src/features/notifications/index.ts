@@ -175,6 +175,12 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
         },
       },
       soc: { tenantOf, incidents, responses, reach },
+      contact: {
+        tenantOf,
+        incidents,
+        responses,
+        awaitingCount: (tenantId) => service.awaiting.count(tenantId),
+      },
     }),
     onDelivered: (job, record, info) => recorder.delivered(job, record, info),
     onParked: (job, error) => recorder.parked(job, error),

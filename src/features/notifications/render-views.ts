@@ -6,8 +6,13 @@ import type { RenderView } from '../../delivery/perform-operation.ts';
 import { EMAIL_VIEW } from './email-fallback.ts';
 import { renderEmail, type RenderEmailDeps } from './render-email.ts';
 import { renderSocView, SOC_VIEW, type SocViewDeps } from './soc-view.ts';
+import { CONTACT_VIEW, renderContactView, type ContactViewDeps } from './contact-view.ts';
 
-export function viewRenderer(deps: { email: RenderEmailDeps; soc?: SocViewDeps }): RenderView {
+export function viewRenderer(deps: {
+  email: RenderEmailDeps;
+  soc?: SocViewDeps;
+  contact?: ContactViewDeps;
+}): RenderView {
   return async (job: DeliveryJob) => {
     const view = job.operation.activity.view;
     if (!view) return undefined;
@@ -16,6 +21,10 @@ export function viewRenderer(deps: { email: RenderEmailDeps; soc?: SocViewDeps }
         return renderEmail(deps.email, job, view);
       case SOC_VIEW:
         return deps.soc ? renderSocView(deps.soc, view) : undefined;
+      case CONTACT_VIEW:
+        return deps.contact
+          ? renderContactView(deps.contact, view, job.operation.activity.summary)
+          : undefined;
       default:
         return undefined;
     }

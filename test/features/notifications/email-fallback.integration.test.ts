@@ -215,6 +215,7 @@ describe('email fallback: engine + Graph sendMail (emulator) + Bot Connector (fa
         },
       },
       soc: { tenantOf, incidents, responses, reach },
+      contact: { tenantOf, incidents, responses, awaitingCount: () => Promise.resolve(1) },
     });
     const recorder = new ReachRecorder({
       reach,

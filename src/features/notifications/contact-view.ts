@@ -1,0 +1,45 @@
+// The contact's Awaiting Customer Action card as a view (`incidentNotification`: tenant, incident,
+// contact), rendered from the current incident, managed response and awaiting count when the job
+// is sent or edited: a card parked until the app is installed shows the incident as it is then.
+import type { CardView } from '../../delivery/delivery-job.ts';
+import type { Rendered } from '../../delivery/perform-operation.ts';
+import type { CustomerTenant } from '../../domain/tenant.ts';
+import { cardActivity } from '../../shared/card-activity.ts';
+import type { IncidentDirectory } from '../../shared/incident-directory.ts';
+import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
+import { notificationCard } from '../../../cards/incident-notification.ts';
+
+export const CONTACT_VIEW = 'incidentNotification';
+
+export interface ContactViewDeps {
+  tenantOf: (tenantId: string) => CustomerTenant | undefined;
+  incidents: Pick<IncidentDirectory, 'get'>;
+  responses: Pick<ManagedResponseRepository, 'get'>;
+  awaitingCount: (tenantId: string) => Promise<number>;
+}
+
+export function contactView(tenantId: string, incidentId: string, userId: string): CardView {
+  return { kind: CONTACT_VIEW, tenantId, incidentId, userId };
+}
+
+export async function renderContactView(
+  deps: ContactViewDeps,
+  view: CardView,
+  summary: string | undefined,
+): Promise<Rendered> {
+  const { tenantId, incidentId } = view;
+  const tenant = tenantId ? deps.tenantOf(tenantId) : undefined;
+  const incident =
+    tenantId && incidentId ? await deps.incidents.get(tenantId, incidentId) : undefined;
+  if (!tenant || !incident) return { kind: 'skip', reason: 'the incident is not known (any more)' };
+  const card = notificationCard({
+    incident,
+    organizationName: tenant.name,
+    response: (await deps.responses.get(tenant.tenantId, incident.id))?.value,
+    awaitingCount: await deps.awaitingCount(tenant.tenantId),
+  });
+  return {
+    kind: 'activity',
+    activity: cardActivity(card, summary ?? `Incident ${incident.id}: ${incident.title}`),
+  };
+}
