@@ -2,6 +2,7 @@
 // delivery engine reports: a contact card delivered (after a proactive install or not), parked
 // (and why), an email sent or refused. One record per tenant, incident and contact.
 import type { ContactReach } from '../../domain/contact-reach.ts';
+import { sleep as platformSleep, type Sleep } from '../../platform/sleep.ts';
 import { StoreConflictError, type Store } from '../../store/store.ts';
 
 export const CONTACT_REACH = 'contactReach';
@@ -10,7 +11,10 @@ const key = (tenantId: string, incidentId: string, userId: string) =>
   `${tenantId.toLowerCase()}:${incidentId}:${userId.toLowerCase()}`;
 
 export class ContactReachStore {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly sleep: Sleep = platformSleep,
+  ) {}
 
   async list(tenantId: string, incidentId: string): Promise<ContactReach[]> {
     const records = await this.store.list<ContactReach>(CONTACT_REACH, {
@@ -41,7 +45,9 @@ export class ContactReachStore {
         await this.store.put(CONTACT_REACH, k, next, existing?.version ?? 0);
         return next;
       } catch (err) {
-        if (!(err instanceof StoreConflictError) || attempt >= 5) throw err;
+        if (!(err instanceof StoreConflictError) || attempt >= 10) throw err;
+        // The other write may not be readable yet (the journal store commits before it shows).
+        await this.sleep(10 * attempt);
       }
     }
   }
