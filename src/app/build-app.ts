@@ -179,6 +179,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     render: () => Promise.resolve(undefined),
     delivered: () => undefined,
     parked: () => undefined,
+    failed: () => undefined,
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   // Read at scrape time, once the platform exists.
@@ -266,6 +267,7 @@ interface Shared {
   /** The delivery engine's onDelivered / onParked (who was reached); set with the features. */
   delivered: NonNullable<DeliveryEngineOptions['onDelivered']>;
   parked: NonNullable<DeliveryEngineOptions['onParked']>;
+  failed: NonNullable<DeliveryEngineOptions['onFailed']>;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -296,6 +298,7 @@ function buildPlatform(
     render: (job) => app.render(job),
     onDelivered: (job, record, info) => app.delivered(job, record, info),
     onParked: (job, error) => app.parked(job, error),
+    onFailed: (job, error) => app.failed(job, error),
     now,
     sleep,
     ...random,
@@ -379,6 +382,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
   app.render = (job) => notifications.render(job);
   app.delivered = (job, record, info) => notifications.onDelivered(job, record, info);
   app.parked = (job, error) => notifications.onParked(job, error);
+  app.failed = (job, error) => notifications.onFailed(job, error);
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const reports = reportsFeature({
     store,

@@ -55,6 +55,8 @@ export interface DeliveryEngineOptions {
   onDelivered?: OnDelivered;
   /** Each time a job is parked behind an unreachable target. */
   onParked?: OnParked;
+  /** When a job is given up on and kept as failed for an operator. */
+  onFailed?: OnParked;
   now?: Clock;
   sleep?: Sleep;
   random?: () => number;
@@ -133,6 +135,7 @@ export class DeliveryEngine {
       ...(options.render ? { render: options.render } : {}),
       ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
       ...(options.onParked ? { onParked: options.onParked } : {}),
+      ...(options.onFailed ? { onFailed: options.onFailed } : {}),
     });
   }
 

@@ -32,6 +32,8 @@ export interface JobRunnerDeps {
   onDelivered?: OnDelivered;
   /** See DeliveryEngineOptions.onParked. */
   onParked?: OnParked;
+  /** See DeliveryEngineOptions.onFailed. */
+  onFailed?: OnParked;
 }
 
 /** After a job's delivery is recorded; `reached`: tryReach made its target reachable just now. */
@@ -183,6 +185,7 @@ export class JobRunner {
           ? 'delivery refused; the job is kept as failed for an operator'
           : 'delivery kept failing; the job is kept as failed for an operator',
       );
+      await this.hook('onFailed', record.job.id, () => this.deps.onFailed?.(record.job, lastError));
       return;
     }
     const delayMs = retryDelayMs(used, failure, this.deps.retry, this.deps.random);

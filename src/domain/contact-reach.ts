@@ -30,6 +30,9 @@ const why: Record<string, string> = {
   MailSenderInvalid: 'sending mailbox not usable',
   MailLookupPermissionMissing: 'User.Read.All not granted',
   MailNotConfigured: 'email not configured',
+  ConversationNotFound: 'their chat was not found',
+  DeliveryFailed: 'delivery failed',
+  MailRecipientInvalid: 'mail address refused',
 };
 
 /** A refusal code in a few words, e.g. "app blocked by policy". */

@@ -122,6 +122,21 @@ describe('DeliveryEngine views, skips and schedules', () => {
     );
   });
 
+  it('tells onFailed about a job given up on', async () => {
+    const failed: { id: string; status: number | undefined }[] = [];
+    const { engine, messenger } = setup({
+      onFailed: (job, error) => {
+        failed.push({ id: job.id, status: error?.status });
+      },
+    });
+    messenger.fail({ status: 404, code: 'ConversationNotFound' }, { target: alice });
+    await engine.enqueue([
+      viewJob('a1', alice, { operation: { kind: 'send', activity: { text: 'a1' } } }),
+    ]);
+    await engine.drain();
+    assert.deepEqual(failed, [{ id: 'a1', status: 404 }]);
+  });
+
   it('tells onDelivered and onParked what happened to each job', async () => {
     const delivered: string[] = [];
     const parked: { id: string; code: string | undefined }[] = [];

@@ -80,6 +80,7 @@ export interface NotificationsFeature extends Feature {
   /** For the delivery engine: who was reached (contact cards, emails), shown on the SOC card. */
   onDelivered(job: DeliveryJob, record: DeliveryRecord, info: { reached: boolean }): Promise<void>;
   onParked(job: DeliveryJob, error: RecordedFailure | undefined): Promise<void>;
+  onFailed(job: DeliveryJob, error: RecordedFailure | undefined): Promise<void>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -184,6 +185,8 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     }),
     onDelivered: (job, record, info) => recorder.delivered(job, record, info),
     onParked: (job, error) => recorder.parked(job, error),
+    onFailed: (job, error) =>
+      recorder.parked(job, error && { ...error, code: error.code ?? 'DeliveryFailed' }),
     async onUnreachable(target, reason) {
       if (target.kind === 'email') {
         const tenant = tenantOf(target.tenantId);
