@@ -347,6 +347,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     ...(tuning.managedResponse ? { timings: tuning.managedResponse } : {}),
     // Called per request, once `reports` below exists.
     report: (tenantId, range) => reports.forExperts(tenantId, range),
+    notified: (tenantId, incidentId) => notifications.notified(tenantId, incidentId),
   });
   const { reminderIntervalMs, pollIntervalMs } = tuning.notifications ?? {};
   const notifications = notificationsFeature({

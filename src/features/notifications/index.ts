@@ -35,6 +35,7 @@ import type { RecordedFailure } from '../../delivery/delivery-schemas.ts';
 import { reachReason } from '../../domain/contact-reach.ts';
 import { ContactReachStore } from './contact-reach-store.ts';
 import { ReachRecorder } from './reach-recorder.ts';
+import { notifiedContacts } from './soc-view.ts';
 
 export interface NotificationsFeatureDeps {
   store: Store;
@@ -81,6 +82,11 @@ export interface NotificationsFeature extends Feature {
   onDelivered(job: DeliveryJob, record: DeliveryRecord, info: { reached: boolean }): Promise<void>;
   onParked(job: DeliveryJob, error: RecordedFailure | undefined): Promise<void>;
   onFailed(job: DeliveryJob, error: RecordedFailure | undefined): Promise<void>;
+  /** Who was notified of the incident and how, or why not (the Experts API shows it). */
+  notified(
+    tenantId: string,
+    incidentId: string,
+  ): Promise<{ userId: string; name: string; how: string; reached: boolean }[]>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -185,6 +191,12 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     }),
     onDelivered: (job, record, info) => recorder.delivered(job, record, info),
     onParked: (job, error) => recorder.parked(job, error),
+    async notified(tenantId, incidentId) {
+      const tenant = tenantOf(tenantId);
+      const incident = await incidents.get(tenantId, incidentId);
+      if (!tenant || !incident) return [];
+      return notifiedContacts(tenant, incident, await reach.list(tenantId, incidentId));
+    },
     onFailed: (job, error) =>
       recorder.parked(job, error && { ...error, code: error.code ?? 'DeliveryFailed' }),
     async onUnreachable(target, reason) {

@@ -7,7 +7,9 @@ import { cardActivity } from '../../shared/card-activity.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { socMessageKey } from '../../shared/message-keys.ts';
-import { socIncidentCard } from '../../../cards/soc-incident.ts';
+import { socIncidentCard, type SocReach } from '../../../cards/soc-incident.ts';
+import { reachWords, type ContactReach } from '../../domain/contact-reach.ts';
+import { isAwaitingCustomer, type Incident } from '../../domain/incident.ts';
 import type { ContactReachStore } from './contact-reach-store.ts';
 
 export const SOC_VIEW = 'socIncident';
@@ -63,18 +65,41 @@ export async function renderSocView(
   const incident = await deps.incidents.get(tenantId, incidentId);
   if (!tenant || !incident) return { kind: 'skip', reason: 'the incident is not known (any more)' };
   const response = (await deps.responses.get(tenantId, incidentId))?.value;
+  const card = socIncidentCard(
+    incident,
+    response,
+    socReach(tenant, await deps.reach.list(tenantId, incidentId)),
+  );
+  return {
+    kind: 'activity',
+    activity: cardActivity(card, `Incident ${incident.id}: ${incident.title}`),
+  };
+}
+
+function socReach(tenant: CustomerTenant, reach: readonly ContactReach[]): SocReach {
   const names = new Map(
     [...tenant.contacts.primary, ...tenant.contacts.secondary].flatMap((c) =>
       c.name ? [[c.userId.toLowerCase(), c.name] as const] : [],
     ),
   );
-  const card = socIncidentCard(incident, response, {
-    primary: tenant.contacts.primary,
-    reach: await deps.reach.list(tenantId, incidentId),
-    names,
-  });
-  return {
-    kind: 'activity',
-    activity: cardActivity(card, `Incident ${incident.id}: ${incident.title}`),
-  };
+  return { primary: tenant.contacts.primary, reach, names };
+}
+
+/** The contacts the SOC card lists, with ids and a reached flag, unbounded (the Experts API). */
+export function notifiedContacts(
+  tenant: CustomerTenant,
+  incident: Incident,
+  reach: readonly ContactReach[],
+): { userId: string; name: string; how: string; reached: boolean }[] {
+  const byUser = new Map(reach.map((r) => [r.userId.toLowerCase(), r]));
+  const awaiting = isAwaitingCustomer(incident);
+  const primary = awaiting || byUser.size > 0 ? tenant.contacts.primary : [];
+  const names = socReach(tenant, reach).names;
+  return [...new Set([...primary.map((c) => c.userId.toLowerCase()), ...byUser.keys()])]
+    .filter((userId) => awaiting || byUser.has(userId))
+    .map((userId) => ({
+      userId,
+      name: names?.get(userId) ?? userId,
+      ...reachWords(byUser.get(userId)),
+    }));
 }
