@@ -14,9 +14,13 @@ const targetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('email'), tenantId: z.string().min(1), userId: z.string().min(1) }),
 ]);
 
-const viewSchema = z.record(z.string(), z.string()).refine((v) => typeof v.kind === 'string', {
-  message: 'a view needs a kind',
-}) as unknown as z.ZodType<CardView>;
+// A record of string ids with a `kind`; zod's record type has no required key, hence the cast
+// to the contract type after the refine has checked it.
+const viewSchema = z
+  .record(z.string(), z.string())
+  .refine((v) => typeof v.kind === 'string' && v.kind !== '', {
+    message: 'a view needs a kind',
+  }) as unknown as z.ZodType<CardView>;
 
 const activitySchema = z.looseObject({
   text: z.string().optional(),

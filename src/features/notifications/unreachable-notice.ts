@@ -47,7 +47,6 @@ export function unreachableNoticeJobs(
   }
   for (const admin of tenant.admins) {
     if (target.kind === 'personal' && admin.toLowerCase() === target.userId.toLowerCase()) continue;
-    // An admin whose own mailbox is refused still has Teams: they get the notice there.
     jobs.push({
       id: `unreachable:${tenant.tenantId}:${targetKey}:${day}:admin:${admin.toLowerCase()}`,
       orderingKey: `notice:${tenant.tenantId}:${admin.toLowerCase()}`,
