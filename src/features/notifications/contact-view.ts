@@ -8,6 +8,19 @@ import { cardActivity } from '../../shared/card-activity.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { notificationCard } from '../../../cards/incident-notification.ts';
+import type { TextColor } from '../../../cards/card-parts.ts';
+
+const COLORS: readonly TextColor[] = [
+  'default',
+  'dark',
+  'light',
+  'accent',
+  'good',
+  'warning',
+  'attention',
+];
+const isColor = (value: string | undefined): value is TextColor =>
+  COLORS.includes(value as TextColor);
 
 export const CONTACT_VIEW = 'incidentNotification';
 
@@ -32,11 +45,16 @@ export async function renderContactView(
   const incident =
     tenantId && incidentId ? await deps.incidents.get(tenantId, incidentId) : undefined;
   if (!tenant || !incident) return { kind: 'skip', reason: 'the incident is not known (any more)' };
+  // Reminders and escalations say why the card came again (their kicker).
+  const kicker = view.kicker
+    ? { text: view.kicker, color: isColor(view.kickerColor) ? view.kickerColor : 'warning' }
+    : undefined;
   const card = notificationCard({
     incident,
     organizationName: tenant.name,
     response: (await deps.responses.get(tenant.tenantId, incident.id))?.value,
     awaitingCount: await deps.awaitingCount(tenant.tenantId),
+    ...(kicker ? { kicker } : {}),
   });
   return {
     kind: 'activity',
