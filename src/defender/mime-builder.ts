@@ -21,7 +21,7 @@ const CRLF = '\r\n';
 /** RFC 2047 encoded word when the value is not plain ASCII. */
 export function encodeHeaderValue(value: string): string {
   const flat = value.replace(/[\r\n]+/g, ' ');
-   
+
   if (/^[\x20-\x7e]*$/.test(flat)) return flat;
   return `=?UTF-8?B?${Buffer.from(flat, 'utf8').toString('base64')}?=`;
 }
