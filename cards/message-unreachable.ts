@@ -5,7 +5,10 @@ import type { MessageCardData } from './message.ts';
 
 /** Who cannot be reached: a user's 1:1 chat, or a conversation (a SOC channel). */
 export type UnreachableTarget =
-  { kind: 'personal'; userId: string } | { kind: 'conversation'; conversationId: string };
+  | { kind: 'personal'; userId: string }
+  | { kind: 'conversation'; conversationId: string }
+  /** The contact's mailbox (email fallback). */
+  | { kind: 'email'; userId: string };
 
 /** Why installing the app through Graph for the contact did not work (proactive install). */
 export interface InstallRefusal {
@@ -20,15 +23,17 @@ export function unreachableNoticeData(
   install?: InstallRefusal,
 ): MessageCardData {
   const { title, text } =
-    install && target.kind === 'personal'
-      ? refusalText(contactName(tenant, target.userId), install)
-      : noticeText(tenant, target, notInstalled);
+    target.kind === 'email'
+      ? mailRefusalText(contactName(tenant, target.userId), install)
+      : install && target.kind === 'personal'
+        ? refusalText(contactName(tenant, target.userId), install)
+        : noticeText(tenant, target, notInstalled);
   return { title, text, style: 'warning', facts: [{ title: 'Organisation', value: tenant.name }] };
 }
 
 function noticeText(
   tenant: CustomerTenant,
-  target: UnreachableTarget,
+  target: Exclude<UnreachableTarget, { kind: 'email' }>,
   notInstalled: boolean,
 ): { title: string; text: string } {
   if (target.kind === 'personal') {
@@ -85,6 +90,39 @@ function refusalText(who: string, install: InstallRefusal): { title: string; tex
       return {
         title: TITLE,
         text: `${who} has not installed the Managed Response app, and installing it for them failed (${install.code}). Ask them to add the app in Teams (Apps › Managed Response › Add). ${KEPT}`,
+      };
+  }
+}
+
+const MAIL_KEPT =
+  'The emails are kept and will be sent once this is fixed and the service restarts.';
+
+/** The email fallback was refused (Graph sendMail, or the address look-up). */
+function mailRefusalText(
+  who: string,
+  refusal: InstallRefusal | undefined,
+): { title: string; text: string } {
+  const lead = `${who} could not be reached in Teams, and the email fallback could not be sent`;
+  switch (refusal?.code) {
+    case 'MailPermissionMissing':
+      return {
+        title: 'Grant Managed Response the permission to send email',
+        text: `${lead}: your tenant has not granted the Microsoft Graph application permission Mail.Send to the Managed Response app. A Global Administrator or Privileged Role Administrator can grant it in the Microsoft Entra admin center (Enterprise applications › Managed Response › Permissions › Grant admin consent); an Exchange application access policy may limit it to the sending mailbox${refusal.detail ? ` (${refusal.detail})` : ''}. ${MAIL_KEPT}`,
+      };
+    case 'MailSenderInvalid':
+      return {
+        title: 'The mailbox Managed Response sends from is not usable',
+        text: `${lead}: the sending mailbox${refusal.detail ? ` ${refusal.detail}` : ''} does not exist in your tenant or has no Exchange Online mailbox. Create it (a shared mailbox is enough) or name another one in the service's settings. ${MAIL_KEPT}`,
+      };
+    case 'MailLookupPermissionMissing':
+      return {
+        title: "Grant Managed Response the permission to read contacts' mail addresses",
+        text: `${lead}: the service needs the Microsoft Graph application permission User.Read.All to find their mail address (or give the address in the service's contact list). ${MAIL_KEPT}`,
+      };
+    default:
+      return {
+        title: TITLE,
+        text: `${lead}${refusal ? ` (${refusal.code})` : ''}. Check the email fallback's settings. ${MAIL_KEPT}`,
       };
   }
 }

@@ -14,6 +14,12 @@ import {
   statusBadge,
 } from './incident-labels.ts';
 import { renderCard } from './render-card.ts';
+import { reachWords, type ContactReach } from '../src/domain/contact-reach.ts';
+import { isAwaitingCustomer } from '../src/domain/incident.ts';
+import type { ContactRef } from '../src/domain/tenant.ts';
+
+/** At most this many contacts are listed (the card stays far below Teams' 28 KB). */
+const MAX_CONTACTS = 20;
 
 /** soc-incident: the SOC channel card, one per incident, updated in place. */
 export interface SocIncidentCardData {
@@ -41,15 +47,56 @@ export interface SocIncidentCardData {
   /** e.g. { label: "2 of 3" }, shown as "Pending actions: 2 of 3". */
   pendingActions: ZeroOrOne<{ label: string }>;
   lastUpdatedAt: CardTimestamp;
+  /** Who was notified and how ("Teams", "Email (Teams: app blocked by policy)"), or why not. */
+  contacts: ZeroOrOne<{ facts: readonly { name: string; how: string }[] }>;
   /** The "View managed response" button: only when the experts published one. */
   viewButton: Shown;
   webUrl: string;
 }
 
+/** The incident's contacts and what reached them, for the SOC card. */
+export interface SocReach {
+  /** The tenant's primary contacts (their names, and who is listed while being notified). */
+  primary: readonly ContactRef[];
+  /** Every contact someone tried to reach for this incident. */
+  reach: readonly ContactReach[];
+  /** Names of secondary contacts and others, by user id (lower case). */
+  names?: ReadonlyMap<string, string>;
+}
+
+export function contactLines(
+  incident: Incident,
+  reach: SocReach | undefined,
+): { name: string; how: string }[] {
+  if (!reach) return [];
+  const byUser = new Map(reach.reach.map((r) => [r.userId.toLowerCase(), r]));
+  const order = [
+    ...(isAwaitingCustomer(incident) || byUser.size > 0 ? reach.primary : []).map((c) =>
+      c.userId.toLowerCase(),
+    ),
+    ...byUser.keys(),
+  ];
+  const names = new Map(reach.primary.map((c) => [c.userId.toLowerCase(), c.name]));
+  const lines: { name: string; how: string }[] = [];
+  for (const id of new Set(order)) {
+    const known = byUser.get(id);
+    if (!known && !isAwaitingCustomer(incident)) continue;
+    const name = names.get(id) ?? reach.names?.get(id) ?? id;
+    lines.push({ name: truncate(name, 80), how: reachWords(known).how });
+  }
+  if (lines.length > MAX_CONTACTS) {
+    const more = lines.length - MAX_CONTACTS + 1;
+    return [...lines.slice(0, MAX_CONTACTS - 1), { name: 'Others', how: `${more} more contacts` }];
+  }
+  return lines;
+}
+
 export function socIncidentCardData(
   incident: Incident,
   response: ManagedResponse | undefined,
+  reach?: SocReach,
 ): SocIncidentCardData {
+  const contacts = contactLines(incident, reach);
   const sentinel = sentinelView(incident);
   const classification = classificationLabel(incident.classification);
   const determination = determinationLabel(incident.determination);
@@ -86,6 +133,7 @@ export function socIncidentCardData(
         ? [{ label: `${open} of ${response.actions.length}` }]
         : [],
     lastUpdatedAt: toCardTimestamp(incident.lastUpdatedAt),
+    contacts: contacts.length > 0 ? [{ facts: contacts }] : [],
     viewButton: response ? [{}] : [],
     webUrl: incident.webUrl,
   };
@@ -94,6 +142,7 @@ export function socIncidentCardData(
 export function socIncidentCard(
   incident: Incident,
   response: ManagedResponse | undefined,
+  reach?: SocReach,
 ): AdaptiveCard {
-  return renderCard('soc-incident', socIncidentCardData(incident, response));
+  return renderCard('soc-incident', socIncidentCardData(incident, response, reach));
 }

@@ -44,6 +44,10 @@ const envSchema = z.object({
   BOT_OPENID_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   // Proactive install: Bot Connector URL for a tenant whose conversations the bot has never seen.
   TEAMS_SERVICE_URL: z.url().default('https://smba.trafficmanager.net/teams/'),
+  // Email fallback: the mailbox (in each customer tenant) the service sends from, unless the
+  // tenants file names one; how long a contact may stay unreached in Teams before the email.
+  MAIL_FROM: z.string().default(''),
+  EMAIL_FALLBACK_AFTER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(10),
   TENANTS_FILE: z.string().default(''),
   GRAPH_BASE_URL: url('GRAPH_BASE_URL').default('https://graph.microsoft.com'),
   MDE_BASE_URL: url('MDE_BASE_URL').default('https://api.securitycenter.microsoft.com'),
@@ -132,6 +136,8 @@ export interface Config {
   };
   /** Bot Connector service URL used for a contact installed through Graph in a tenant never seen. */
   readonly teamsServiceUrl: string;
+  /** Email fallback defaults (tenants may override them in the tenants file). */
+  readonly email: { readonly from: string; readonly fallbackAfterMinutes: number };
   readonly tenantsFile: string;
   readonly defender: {
     readonly graphBaseUrl: string;
@@ -250,6 +256,7 @@ export function loadConfig(env: EnvInput): Config {
       openIdTimeoutMs: e.BOT_OPENID_TIMEOUT_MS,
     },
     teamsServiceUrl: e.TEAMS_SERVICE_URL,
+    email: { from: e.MAIL_FROM, fallbackAfterMinutes: e.EMAIL_FALLBACK_AFTER_MINUTES },
     tenantsFile: e.TENANTS_FILE,
     defender: {
       graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),

@@ -15,6 +15,9 @@ import { setUpDefender } from '../defender-setup.ts';
 import type { RunningEmulator } from '../emulator/emulator.ts';
 import { DeliveryEngine, type DeliveryEngineOptions } from '../delivery/delivery-engine.ts';
 import type { Messenger } from '../delivery/messenger.ts';
+import { channelMessenger, MailMessenger, type Mailer } from '../delivery/mail-messenger.ts';
+import type { RenderView } from '../delivery/perform-operation.ts';
+import type { MailDirectory } from '../features/notifications/render-email.ts';
 import type { DeliveryTarget } from '../delivery/delivery-job.ts';
 import type { TeamsAppInstaller } from '../features/notifications/unreachable-install.ts';
 import type { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
@@ -63,6 +66,8 @@ export interface AppDefender extends DefenderPort {
     incidents: ReturnType<DefenderPort['forTenant']>['incidents'] & IncidentSource;
     /** Proactive install for contacts (tenants that opted in); absent: contacts are parked. */
     teamsApps?: TeamsAppInstaller;
+    /** Email fallback (Graph sendMail, users' mail); absent: no email is sent. */
+    mail?: Mailer & MailDirectory;
   };
 }
 
@@ -174,6 +179,10 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     // Per instance: N instances allow N times these figures.
     budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
     reach: () => Promise.resolve(false),
+    render: () => Promise.resolve(undefined),
+    delivered: () => undefined,
+    parked: () => undefined,
+    failed: () => undefined,
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   // Read at scrape time, once the platform exists.
@@ -256,6 +265,12 @@ interface Shared {
   budgets: Budgets;
   /** The delivery engine's tryReach (proactive install); set once the features exist. */
   reach: (target: DeliveryTarget) => Promise<boolean>;
+  /** The delivery engine's render (views rendered when sent); set once the features exist. */
+  render: RenderView;
+  /** The delivery engine's onDelivered / onParked (who was reached); set with the features. */
+  delivered: NonNullable<DeliveryEngineOptions['onDelivered']>;
+  parked: NonNullable<DeliveryEngineOptions['onParked']>;
+  failed: NonNullable<DeliveryEngineOptions['onFailed']>;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -269,18 +284,24 @@ function buildPlatform(
   const delivery = new DeliveryEngine({
     store: app.store,
     logger: logger.child({ component: 'delivery' }),
-    messenger:
+    messenger: channelMessenger(
       deps.messenger ??
-      new ProactiveMessenger({
-        adapter,
-        appId: config.bot.appId,
-        registry: app.conversations,
-        logger: logger.child({ component: 'messenger' }),
-        now,
-        ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
-      }),
+        new ProactiveMessenger({
+          adapter,
+          appId: config.bot.appId,
+          registry: app.conversations,
+          logger: logger.child({ component: 'messenger' }),
+          now,
+          ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
+        }),
+      new MailMessenger((tenantId) => clientsOf(app.defender, tenantId)?.mail),
+    ),
     onUnreachable: (target, _job, error) => app.events.dispatch('onUnreachable', target, error),
     tryReach: (target) => app.reach(target),
+    render: (job) => app.render(job),
+    onDelivered: (job, record, info) => app.delivered(job, record, info),
+    onParked: (job, error) => app.parked(job, error),
+    onFailed: (job, error) => app.failed(job, error),
     now,
     sleep,
     ...random,
@@ -334,6 +355,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     report: (tenantId, range) => reports.forExperts(tenantId, range),
     // With the admins' changes (`highvalue add|remove`).
     highValueTags: (tenantId) => app.tenantOf(tenantId)?.highValueTags ?? [],
+    notified: (tenantId, incidentId) => notifications.notified(tenantId, incidentId),
   });
   const { reminderIntervalMs, pollIntervalMs } = tuning.notifications ?? {};
   const notifications = notificationsFeature({
@@ -362,8 +384,16 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       botAppId: config.bot.appId,
       teamsServiceUrl: config.teamsServiceUrl,
     },
+    email: {
+      defaults: config.email,
+      directoryFor: (tenantId) => clientsOf(app.defender, tenantId)?.mail,
+    },
   });
   app.reach = (target) => notifications.tryReach(target);
+  app.render = (job) => notifications.render(job);
+  app.delivered = (job, record, info) => notifications.onDelivered(job, record, info);
+  app.parked = (job, error) => notifications.onParked(job, error);
+  app.failed = (job, error) => notifications.onFailed(job, error);
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const reports = reportsFeature({
     store,
@@ -433,8 +463,15 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
 }
 
 function installerOf(defender: AppDefender, tenantId: string): TeamsAppInstaller | undefined {
+  return clientsOf(defender, tenantId)?.teamsApps;
+}
+
+function clientsOf(
+  defender: AppDefender,
+  tenantId: string,
+): ReturnType<AppDefender['forTenant']> | undefined {
   try {
-    return defender.forTenant(tenantId).teamsApps;
+    return defender.forTenant(tenantId);
   } catch {
     return undefined; // a tenant the file does not list
   }

@@ -85,8 +85,12 @@ export class AppMetrics {
       registers: [this.registry],
       async collect() {
         const pending = (await sources.listJobs()).filter((j) => j.status === 'pending');
-        const oldest = Math.min(...pending.map((j) => Date.parse(j.job.createdAt)));
-        this.set(pending.length ? (sources.now().getTime() - oldest) / 1000 : 0);
+        // A job scheduled for later (the email fallback's wait) is waiting from its due time.
+        const nowMs = sources.now().getTime();
+        const since = pending
+          .map((j) => Math.max(Date.parse(j.job.createdAt), Date.parse(j.job.notBefore ?? '') || 0))
+          .filter((t) => t <= nowMs);
+        this.set(since.length ? (nowMs - Math.min(...since)) / 1000 : 0);
       },
     });
   }

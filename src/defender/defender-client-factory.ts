@@ -14,6 +14,7 @@ import {
 import { DefenderHttpClient, type FetchLike } from './defender-http-client.ts';
 import { GraphIncidentsClient } from './graph-incidents-client.ts';
 import { GraphTeamsAppsClient } from './graph-teams-apps-client.ts';
+import { GraphMailClient } from './graph-mail-client.ts';
 
 import { MachinesClient } from './machines-client.ts';
 import { MachineActionsClient } from './machine-actions-client.ts';
@@ -69,6 +70,8 @@ export interface TenantDefenderClients {
   machineActions: MachineActionsClient;
   /** Proactive install of the Teams app for contacts (same Graph client and rate limit). */
   teamsApps: GraphTeamsAppsClient;
+  /** Email fallback: sendMail from the service mailbox, contacts' addresses. */
+  mail: GraphMailClient;
 
   machines: MachinesClient;
 }
@@ -129,6 +132,7 @@ export class DefenderClientFactory {
         incidents: new GraphIncidentsClient(graph, tenant.tenantId),
         machineActions: new MachineActionsClient(mde, tenant.tenantId),
         teamsApps: new GraphTeamsAppsClient(graph),
+        mail: new GraphMailClient(graph),
 
         machines: new MachinesClient(mde, tenant.tenantId),
       });

@@ -60,6 +60,8 @@ export interface DefenderRequest<T> {
   /** Appended verbatim after percent-encoding the values ($filter keys stay readable). */
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /** Sent verbatim instead of a JSON body (e.g. Graph sendMail's base64 MIME as text/plain). */
+  rawBody?: { contentType: string; text: string };
   headers?: Record<string, string>;
   schema: z.ZodType<T>;
   /** Application permission the call needs; named in DefenderAuthError's hint. */
@@ -237,6 +239,10 @@ export class DefenderHttpClient {
       Authorization: `Bearer ${token}`,
     };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (request.rawBody !== undefined) headers['Content-Type'] = request.rawBody.contentType;
+    const body =
+      request.rawBody?.text ??
+      (request.body === undefined ? undefined : JSON.stringify(request.body));
 
     let response: Response;
     let text: string;
@@ -244,7 +250,7 @@ export class DefenderHttpClient {
       response = await this.fetchFn(url, {
         method: request.method,
         headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body,
         signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
       });
       text = await response.text();

@@ -37,7 +37,11 @@ const credentialSchema = z.discriminatedUnion(
 );
 export type DefenderCredentialConfig = z.infer<typeof credentialSchema>;
 
-const contactSchema = z.strictObject({ userId: z.string().min(1), name: z.string().optional() });
+const contactSchema = z.strictObject({
+  userId: z.string().min(1),
+  name: z.string().optional(),
+  mail: z.email().optional(),
+});
 
 const tenantEntrySchema = z.strictObject({
   tenantId: guid,
@@ -79,6 +83,14 @@ const tenantEntrySchema = z.strictObject({
   containmentReminderHours: z.number().positive().max(720).optional(),
   /** Machine tags of high-value devices (typed confirmation before isolate / restrict apps). */
   highValueTags: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+  /** Email fallback: the mailbox to send from, the wait, or email always. */
+  email: z
+    .strictObject({
+      from: z.string().min(3).optional(),
+      afterMinutes: z.number().int().min(0).max(10_080).optional(),
+      mode: z.enum(['fallback', 'always']).optional(),
+    })
+    .optional(),
 });
 
 function isTimeZone(value: string): boolean {

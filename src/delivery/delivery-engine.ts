@@ -28,7 +28,8 @@ import type { JobRecord, JobStatus } from './delivery-schemas.ts';
 import { DeliveryStore, type BadRecord } from './delivery-store.ts';
 import { JobIntake, reportBad } from './job-intake.ts';
 import { JobQueue, type QueueEntry } from './job-queue.ts';
-import { JobRunner, type TryReach } from './job-runner.ts';
+import { JobRunner, type OnDelivered, type OnParked, type TryReach } from './job-runner.ts';
+import type { RenderView } from './perform-operation.ts';
 import { MessengerError, type Messenger } from './messenger.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { UnreachableTargets, type OnUnreachable } from './unreachable-targets.ts';
@@ -45,6 +46,17 @@ export interface DeliveryEngineOptions {
    * is sent again at once, in its place in the order. Tried once per target and process.
    */
   tryReach?: TryReach;
+  /**
+   * Renders a job's view (card kind + ids) from the current state right before each send or
+   * edit; without it (or for a view it does not know) the job's stored activity is sent.
+   */
+  render?: RenderView;
+  /** After each delivery is recorded (who was reached, and how). */
+  onDelivered?: OnDelivered;
+  /** Each time a job is parked behind an unreachable target. */
+  onParked?: OnParked;
+  /** When a job is given up on and kept as failed for an operator. */
+  onFailed?: OnParked;
   now?: Clock;
   sleep?: Sleep;
   random?: () => number;
@@ -120,6 +132,10 @@ export class DeliveryEngine {
       sleep: this.#sleep,
       random: options.random ?? Math.random,
       ...(options.tryReach ? { tryReach: options.tryReach } : {}),
+      ...(options.render ? { render: options.render } : {}),
+      ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
+      ...(options.onParked ? { onParked: options.onParked } : {}),
+      ...(options.onFailed ? { onFailed: options.onFailed } : {}),
     });
   }
 
@@ -164,8 +180,9 @@ export class DeliveryEngine {
   }
 
   /**
-   * Resolves when no job is left to do: every job delivered, failed, or parked behind an
-   * unreachable target. Waits out retry delays. Works whether or not start() was called.
+   * Resolves when no job is left to do: every job delivered, failed, parked behind an
+   * unreachable target, or scheduled for later (job.notBefore, never tried yet). Waits out retry
+   * delays. Works whether or not start() was called.
    */
   async drain(): Promise<void> {
     this.#inboxDue = true;
@@ -263,7 +280,7 @@ export class DeliveryEngine {
           await this.#intake.takeInbox();
         }
         this.#launch(this.#now().getTime());
-        if (this.#running.size === 0 && this.#queue.settled()) {
+        if (this.#running.size === 0 && this.#queue.settled(this.#now().getTime())) {
           this.#resolveIdle();
           if (!this.#forever) break;
         }

@@ -5,6 +5,18 @@ export interface OutgoingActivity {
   text?: string;
   summary?: string;
   attachments?: { contentType: string; content: unknown }[];
+  /**
+   * What the message shows, by reference (card kind + ids): rendered from the current state
+   * when the job is sent or edited (DeliveryEngineOptions.render), so a parked or retried job
+   * never shows old state. Jobs stored before views existed carry only the rendered activity.
+   */
+  view?: CardView;
+}
+
+/** A card kind and the ids it is rendered from, e.g. { kind: 'socIncident', tenantId, incidentId }. */
+export interface CardView {
+  kind: string;
+  [id: string]: string;
 }
 
 export type DeliveryTarget =
@@ -13,7 +25,9 @@ export type DeliveryTarget =
       kind: 'conversation';
       tenantId: string;
       conversationId: string /* channel id, group chat id, or existing chat */;
-    };
+    }
+  /** The user's mailbox (email fallback): sent through Graph, not Teams. */
+  | { kind: 'email'; tenantId: string; userId: string /* Entra object id */ };
 
 export type DeliveryOperation =
   | {
@@ -39,6 +53,8 @@ export interface DeliveryJob {
   /** For 'send': record the resulting {conversationId, activityId} under this key. */
   messageKey?: string;
   createdAt: string;
+  /** ISO instant before which the job is not tried (e.g. the email fallback's wait). */
+  notBefore?: string;
 }
 
 export interface DeliveryRecord {
@@ -48,13 +64,16 @@ export interface DeliveryRecord {
   activityId: string;
   deliveredAt: string;
   attempts: number;
+  /** Nothing was sent: the view said there was nothing to send any more (e.g. reached in Teams). */
+  skipped?: string;
 }
 
 /** One key per reachable party: a user's 1:1 chat, or a conversation (channel, group chat). */
 export function deliveryTargetKey(target: DeliveryTarget): string {
-  return target.kind === 'personal'
-    ? `personal:${target.tenantId.toLowerCase()}:${target.userId.toLowerCase()}`
-    : `conversation:${target.tenantId.toLowerCase()}:${baseConversationId(target.conversationId)}`;
+  if (target.kind === 'conversation') {
+    return `conversation:${target.tenantId.toLowerCase()}:${baseConversationId(target.conversationId)}`;
+  }
+  return `${target.kind}:${target.tenantId.toLowerCase()}:${target.userId.toLowerCase()}`;
 }
 
 /** A channel thread "<channel>;messageid=<root>" belongs to its channel. */

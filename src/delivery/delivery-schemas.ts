@@ -2,7 +2,7 @@
 // upgrades, so they are parsed, not trusted; a record that does not parse is reported and left
 // for an operator rather than crashing the worker.
 import { z } from 'zod';
-import type { DeliveryJob, DeliveryRecord, DeliveryTarget } from './delivery-job.ts';
+import type { CardView, DeliveryJob, DeliveryRecord, DeliveryTarget } from './delivery-job.ts';
 
 const targetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('personal'), tenantId: z.string().min(1), userId: z.string().min(1) }),
@@ -11,12 +11,22 @@ const targetSchema = z.discriminatedUnion('kind', [
     tenantId: z.string().min(1),
     conversationId: z.string().min(1),
   }),
+  z.object({ kind: z.literal('email'), tenantId: z.string().min(1), userId: z.string().min(1) }),
 ]);
+
+// A record of string ids with a `kind`; zod's record type has no required key, hence the cast
+// to the contract type after the refine has checked it.
+const viewSchema = z
+  .record(z.string(), z.string())
+  .refine((v) => typeof v.kind === 'string' && v.kind !== '', {
+    message: 'a view needs a kind',
+  }) as unknown as z.ZodType<CardView>;
 
 const activitySchema = z.looseObject({
   text: z.string().optional(),
   summary: z.string().optional(),
   attachments: z.array(z.object({ contentType: z.string(), content: z.unknown() })).optional(),
+  view: viewSchema.optional(),
 });
 
 const operationSchema = z.discriminatedUnion('kind', [
@@ -36,6 +46,7 @@ export const deliveryJobSchema: z.ZodType<DeliveryJob> = z.object({
   operation: operationSchema,
   messageKey: z.string().min(1).optional(),
   createdAt: z.string(),
+  notBefore: z.string().optional(),
 });
 
 export const jobStatuses = ['pending', 'inFlight', 'parked', 'failed'] as const;
@@ -74,6 +85,7 @@ export const deliveryRecordSchema = z.object({
   activityId: z.string(),
   deliveredAt: z.string(),
   attempts: z.number().int(),
+  skipped: z.string().optional(),
 }) satisfies z.ZodType<DeliveryRecord>;
 
 export const unreachableSchema = z.object({

@@ -127,6 +127,7 @@ export class JobIntake {
       status: 'pending',
       attempts: 0,
       budgetStart: 0,
+      ...(job.notBefore ? { notBefore: job.notBefore } : {}),
       updatedAt: this.now().toISOString(),
     };
   }

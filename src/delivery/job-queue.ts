@@ -67,9 +67,19 @@ export class JobQueue {
     return next;
   }
 
-  /** Nothing can move without outside help: every list is empty or held by a parked head. */
-  settled(): boolean {
-    return this.#heads().every((e) => !e.running && e.record.status === 'parked');
+  /**
+   * Nothing can move without outside help or the passing of a scheduled time: every list is
+   * empty or held by a parked head, or by one scheduled for later (job.notBefore, never tried).
+   */
+  settled(nowMs: number): boolean {
+    return this.#heads().every(
+      (e) =>
+        !e.running &&
+        (e.record.status === 'parked' ||
+          (e.record.attempts === 0 &&
+            e.record.job.notBefore !== undefined &&
+            Date.parse(e.record.job.notBefore) > nowMs)),
+    );
   }
 
   #heads(): QueueEntry[] {

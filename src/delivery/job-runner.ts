@@ -5,12 +5,12 @@ import type { Logger } from '../platform/logger.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Sleep } from '../platform/sleep.ts';
 import { StoreConflictError, type WriteOp } from '../store/store.ts';
-import type { DeliveryRecord, DeliveryTarget } from './delivery-job.ts';
+import type { DeliveryJob, DeliveryRecord, DeliveryTarget } from './delivery-job.ts';
 import type { JobRecord, RecordedFailure } from './delivery-schemas.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { JobQueue, QueueEntry } from './job-queue.ts';
 import { MessengerError, type Messenger } from './messenger.ts';
-import { performOperation, type PerformResult } from './perform-operation.ts';
+import { performOperation, type PerformResult, type RenderView } from './perform-operation.ts';
 import { classifyFailure, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import type { UnreachableTargets } from './unreachable-targets.ts';
 
@@ -26,7 +26,25 @@ export interface JobRunnerDeps {
   random: () => number;
   /** See DeliveryEngineOptions.tryReach. */
   tryReach?: TryReach;
+  /** See DeliveryEngineOptions.render. */
+  render?: RenderView;
+  /** See DeliveryEngineOptions.onDelivered. */
+  onDelivered?: OnDelivered;
+  /** See DeliveryEngineOptions.onParked. */
+  onParked?: OnParked;
+  /** See DeliveryEngineOptions.onFailed. */
+  onFailed?: OnParked;
 }
+
+/** After a job's delivery is recorded; `reached`: tryReach made its target reachable just now. */
+export type OnDelivered = (
+  job: DeliveryJob,
+  delivery: DeliveryRecord,
+  info: { reached: boolean },
+) => unknown;
+
+/** Each time a job is parked behind its unreachable target, with the failure that made it so. */
+export type OnParked = (job: DeliveryJob, error: RecordedFailure | undefined) => unknown;
 
 /** Makes a target without a known conversation reachable (proactive install); true if it did. */
 export type TryReach = (target: DeliveryTarget) => Promise<boolean>;
@@ -37,6 +55,8 @@ const NOT_INSTALLED = new Set(['NotInstalled', 'BotNotInConversationRoster']);
 export class JobRunner {
   /** Targets made reachable in this process: a second NotInstalled for them parks, no loop. */
   readonly #reached = new Set<string>();
+  /** Jobs whose target tryReach just made reachable (for onDelivered). */
+  readonly #reachedJobs = new Set<string>();
 
   constructor(private readonly deps: JobRunnerDeps) {}
 
@@ -66,6 +86,7 @@ export class JobRunner {
         this.deps.store,
         this.deps.logger,
         signal,
+        this.deps.render,
       );
     } catch (error) {
       await this.onFailure(entry, error);
@@ -87,6 +108,7 @@ export class JobRunner {
       activityId: result.location.activityId,
       deliveredAt: this.deps.now().toISOString(),
       attempts,
+      ...(result.skipped !== undefined ? { skipped: result.skipped } : {}),
     };
     // Retry the write, never the call: the message is out. Only if the store stays broken through
     // a stop does the job remain inFlight, to be sent again after the restart.
@@ -110,15 +132,30 @@ export class JobRunner {
       }
     }
     this.deps.queue.remove(job.id);
-    this.deps.logger.info(
-      {
-        jobId: job.id,
-        conversationId: delivery.conversationId,
-        activityId: delivery.activityId,
-        attempts,
-      },
-      'delivered',
+    const reached = this.#reachedJobs.delete(job.id);
+    if (result.skipped === undefined) {
+      this.deps.logger.info(
+        {
+          jobId: job.id,
+          conversationId: delivery.conversationId,
+          activityId: delivery.activityId,
+          attempts,
+        },
+        'delivered',
+      );
+    }
+    await this.hook('onDelivered', job.id, () =>
+      this.deps.onDelivered?.(job, delivery, { reached }),
     );
+  }
+
+  /** A hook's failure is logged, never the job's: the message is out (or parked) already. */
+  private async hook(name: string, jobId: string, call: () => unknown): Promise<void> {
+    try {
+      await call();
+    } catch (err) {
+      this.deps.logger.warn({ err, jobId }, `${name} hook failed`);
+    }
   }
 
   private async onFailure(entry: QueueEntry, error: unknown): Promise<void> {
@@ -148,6 +185,7 @@ export class JobRunner {
           ? 'delivery refused; the job is kept as failed for an operator'
           : 'delivery kept failing; the job is kept as failed for an operator',
       );
+      await this.hook('onFailed', record.job.id, () => this.deps.onFailed?.(record.job, lastError));
       return;
     }
     const delayMs = retryDelayMs(used, failure, this.deps.retry, this.deps.random);
@@ -178,7 +216,10 @@ export class JobRunner {
       );
       return false;
     });
-    if (reached) this.#reached.add(entry.targetKey);
+    if (reached) {
+      this.#reached.add(entry.targetKey);
+      this.#reachedJobs.add(entry.record.job.id);
+    }
     return reached;
   }
 
@@ -196,10 +237,10 @@ export class JobRunner {
       { jobId: record.job.id, target: record.job.target, code: record.lastError?.code },
       'target unreachable; job parked until it is reachable again',
     );
-    if (marked) {
-      this.deps.unreachable.remember(entry.targetKey, marked.record);
-      await this.deps.unreachable.notify(entry.targetKey);
-    }
+    if (marked) this.deps.unreachable.remember(entry.targetKey, marked.record);
+    const why = record.lastError ?? this.deps.unreachable.errorOf(entry.targetKey);
+    await this.hook('onParked', record.job.id, () => this.deps.onParked?.(record.job, why));
+    if (marked) await this.deps.unreachable.notify(entry.targetKey);
   }
 
   private async save(entry: QueueEntry, record: JobRecord, extra: WriteOp[] = []): Promise<void> {

@@ -28,6 +28,11 @@ export class UnreachableTargets {
     return this.#records.has(targetKey);
   }
 
+  /** The failure that made the target unreachable, if it is. */
+  errorOf(targetKey: string): RecordedFailure | undefined {
+    return this.#records.get(targetKey)?.error;
+  }
+
   remember(targetKey: string, record: UnreachableRecord): void {
     this.#records.set(targetKey, record);
   }

@@ -7,6 +7,18 @@ export interface ContactRef {
   /** Entra object id of the user. */
   userId: string;
   name?: string;
+  /** Where the email fallback writes to; absent: looked up in Graph (the user's `mail`). */
+  mail?: string;
+}
+
+/** The email fallback of a tenant (Graph sendMail from a mailbox of the tenant). */
+export interface TenantEmail {
+  /** The mailbox the service sends from (UPN or object id); default MAIL_FROM. */
+  from?: string;
+  /** A contact still not reached in Teams after this long gets an email (default from config). */
+  afterMinutes?: number;
+  /** `always`: every contact gets the email too, at once; `fallback` (default): only if Teams fails. */
+  mode?: 'fallback' | 'always';
 }
 
 export interface SocChannel {
@@ -44,6 +56,8 @@ export interface CustomerTenant {
    * device's name typed on the card (src/domain/high-value-devices.ts).
    */
   highValueTags?: string[];
+  /** Email fallback settings; absent: the service defaults (on when a sender mailbox is set). */
+  email?: TenantEmail;
 }
 
 export const weekdays = [

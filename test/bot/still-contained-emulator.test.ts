@@ -50,7 +50,7 @@ describe('still-contained reminders against the Defender XDR emulator', function
     stack.messenger.messages
       .filter((m) => JSON.stringify(m.activity).includes('Still contained'))
       .map((m) => ({
-        to: m.target.kind === 'personal' ? m.target.userId : m.target.conversationId,
+        to: m.target.kind === 'conversation' ? m.target.conversationId : m.target.userId,
         card: m.activity.attachments?.[0]?.content as AdaptiveCard,
       }));
   const pastPeriod = () => new Promise((resolve) => setTimeout(resolve, PERIOD_MS + 50));

@@ -193,8 +193,11 @@ describe('soc-incident card', () => {
   });
 
   it("shows the classification, determination and the experts' comment once resolved", async () => {
+    // The incident's facts are the first FactSet (the contacts' list is another).
     const facts = (card: unknown) =>
-      nodesOfType(card, 'FactSet').flatMap((set) => set['facts'] as Array<{ title: string }>);
+      nodesOfType(card, 'FactSet')
+        .slice(0, 1)
+        .flatMap((set) => set['facts'] as Array<{ title: string }>);
     const resolved = await renderFixture('soc-incident', 'resolved');
     assert.deepEqual(
       facts(resolved).map((fact) => fact.title),
@@ -204,6 +207,31 @@ describe('soc-incident card', () => {
     const investigating = await renderFixture('soc-incident', 'investigating');
     assert.deepEqual(facts(investigating), []);
     assert.doesNotMatch(texts(investigating), /Comment from the experts/);
+  });
+});
+
+describe('soc-incident card: who was reached', () => {
+  it('lists each contact and how they were reached, or why not', async () => {
+    const card = await renderFixture('soc-incident');
+    const all = texts(card);
+    assert.match(all, /^Incident contacts$/m);
+    const [, contacts] = nodesOfType(card, 'FactSet');
+    assert.deepEqual(
+      (contacts?.['facts'] as Array<{ title: string; value: string }>).map((f) => [
+        f.title,
+        f.value,
+      ]),
+      [
+        ['Alex Wilber', 'Teams'],
+        ['Isaiah Langer', 'Teams (app installed for them)'],
+        ['Patti Fernandez', 'Email (Teams: app blocked by policy)'],
+        ['Megan Bowen', 'Not reached in Teams: app not installed'],
+      ],
+    );
+    assert.doesNotMatch(
+      texts(await renderFixture('soc-incident', 'investigating')),
+      /Incident contacts/,
+    );
   });
 });
 

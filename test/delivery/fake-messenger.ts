@@ -73,7 +73,10 @@ export class FakeMessenger implements Messenger {
       replyTo: options.replyTo,
     };
     await this.#answer(call, options.signal);
-    const base = target.kind === 'personal' ? `chat:${target.userId}` : target.conversationId;
+    const base =
+      target.kind === 'conversation'
+        ? target.conversationId
+        : `${target.kind === 'email' ? 'mail' : 'chat'}:${target.userId}`;
     const conversationId = options.replyTo
       ? `${options.replyTo.conversationId};messageid=${options.replyTo.activityId}`
       : base;

@@ -54,6 +54,8 @@ export interface ManagedResponseFeatureDeps {
   highValueTags?: HighValueTagsOf;
   /** GET /api/v1/tenants/{t}/report: the reports feature's figures (route absent without it). */
   report?: ExpertsRoutesDeps['report'];
+  /** GET managed-response lists who was notified and how (the notifications feature's). */
+  notified?: ExpertsRoutesDeps['notified'];
   sleep?: Sleep;
   timings?: {
     poll?: ExecutorOptions['poll'];
@@ -183,6 +185,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
         logger,
         ...(deps.expertsApi.maxBodyBytes ? { maxBodyBytes: deps.expertsApi.maxBodyBytes } : {}),
         ...(deps.report ? { report: deps.report } : {}),
+        ...(deps.notified ? { notified: deps.notified } : {}),
       }),
     publishing,
     cards,

@@ -46,6 +46,17 @@ const MAX_ATTEMPTS = 5;
 export class IncidentClaims {
   constructor(private readonly deps: IncidentClaimsDeps) {}
 
+  /** The incident's claim if it holds now (not released, not lapsed), for cards rendered now. */
+  async activeClaim(tenantId: string, incidentId: string): Promise<IncidentClaim | undefined> {
+    const rows = await this.deps.awaiting.list(tenantId);
+    const stored = rows.find((r) => r.incident.id === incidentId)?.record.claim;
+    if (!stored) return undefined;
+    const response = (await this.deps.responses.get(tenantId, incidentId))?.value;
+    return isClaimActive(stored, response, this.deps.now().getTime(), this.deps.lapseAfterMs)
+      ? stored
+      : undefined;
+  }
+
   /** "I'm on it": Security Operators only; one claimer at a time. */
   claim(from: Caller, incidentId: string): Promise<CardActionResult> {
     return this.#change(from, incidentId, 'claimIncident', (tenant, active, at) => {

@@ -33,6 +33,17 @@ import { ReminderScheduler, type ReminderOptions } from './reminders.ts';
 import { reachableTargets, resumeDeliveries } from './resume-deliveries.ts';
 import { UnreachableReports } from './unreachable-reports.ts';
 import { ProactiveInstall, type ProactiveInstallDeps } from './unreachable-install.ts';
+import type { RenderView } from '../../delivery/perform-operation.ts';
+import { emailSettings, type EmailDefaults } from './email-fallback.ts';
+import type { MailDirectory } from './render-email.ts';
+import { viewRenderer } from './render-views.ts';
+import { MailNotices, resumeParkedEmail } from './mail-notices.ts';
+import type { DeliveryJob, DeliveryRecord } from '../../delivery/delivery-job.ts';
+import type { RecordedFailure } from '../../delivery/delivery-schemas.ts';
+import { reachReason } from '../../domain/contact-reach.ts';
+import { ContactReachStore } from './contact-reach-store.ts';
+import { ReachRecorder } from './reach-recorder.ts';
+import { notifiedContacts } from './soc-view.ts';
 
 export interface NotificationsFeatureDeps {
   store: Store;
@@ -61,6 +72,11 @@ export interface NotificationsFeatureDeps {
   pollIntervalMs?: number;
   /** Proactive install through Graph for opted-in tenants (absent: contacts are only parked). */
   proactiveInstall?: Pick<ProactiveInstallDeps, 'installerFor' | 'botAppId' | 'teamsServiceUrl'>;
+  /** Email fallback: the service defaults (MAIL_FROM, the wait) and each tenant's directory. */
+  email?: {
+    defaults: EmailDefaults;
+    directoryFor: (tenantId: string) => MailDirectory | undefined;
+  };
 }
 
 export interface NotificationsFeature extends Feature {
@@ -80,6 +96,17 @@ export interface NotificationsFeature extends Feature {
   onUnreachable(target: DeliveryTarget, reason: UnreachableReason): Promise<void>;
   /** For the delivery engine: install the app for a contact never seen (opted-in tenants). */
   tryReach(target: DeliveryTarget): Promise<boolean>;
+  /** For the delivery engine: renders this feature's views (email, cards) when they are sent. */
+  render: RenderView;
+  /** For the delivery engine: who was reached (contact cards, emails), shown on the SOC card. */
+  onDelivered(job: DeliveryJob, record: DeliveryRecord, info: { reached: boolean }): Promise<void>;
+  onParked(job: DeliveryJob, error: RecordedFailure | undefined): Promise<void>;
+  onFailed(job: DeliveryJob, error: RecordedFailure | undefined): Promise<void>;
+  /** Who was notified of the incident and how, or why not (the Experts API shows it). */
+  notified(
+    tenantId: string,
+    incidentId: string,
+  ): Promise<{ userId: string; name: string; how: string; reached: boolean }[]>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -112,6 +139,18 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     });
   const lapseAfterMs =
     deps.reminders.claimLapseAfterMs ?? deps.reminders.remindAfterMs ?? 4 * 3_600_000;
+  const defaults = deps.email?.defaults ?? { from: '', fallbackAfterMinutes: 10 };
+  const settingsOf = (tenant: CustomerTenant) => emailSettings(tenant, defaults);
+  const mailNotices = new MailNotices(store);
+  const reach = new ContactReachStore(store);
+  const recorder = new ReachRecorder({
+    reach,
+    delivery,
+    tenantOf,
+    incidents,
+    refusalOf: (job) => install?.refusalOf(job.target),
+    now,
+  });
   const service = new NotificationService({
     store,
     outbox: deps.outbox,
@@ -122,7 +161,7 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     logger,
     now,
     onIncidentEvent: deps.onIncidentEvent,
-    claimLapseAfterMs: lapseAfterMs,
+    emailSettingsOf: settingsOf,
     ...(deps.pollIntervalMs !== undefined ? { pollIntervalMs: deps.pollIntervalMs } : {}),
   });
   const claims = new IncidentClaims({
@@ -176,7 +215,48 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     },
     tryReach: (target) =>
       install ? install.reach(tenantOf(target.tenantId), target) : Promise.resolve(false),
+    render: viewRenderer({
+      email: {
+        tenantOf,
+        settingsOf,
+        incidents,
+        responses,
+        delivery,
+        awaitingCount: (tenantId) => service.awaiting.count(tenantId),
+        directoryFor: (tenantId) => deps.email?.directoryFor(tenantId),
+        teamsReason: async (tenantId, incidentId, userId) => {
+          const known = await reach.get(tenantId, incidentId, userId);
+          return known?.notReached && reachReason(known.notReached.code);
+        },
+      },
+      soc: { tenantOf, incidents, responses, reach },
+      contact: {
+        tenantOf,
+        incidents,
+        responses,
+        awaitingCount: (tenantId) => service.awaiting.count(tenantId),
+        activeClaim: (tenantId, incidentId) => claims.activeClaim(tenantId, incidentId),
+      },
+    }),
+    onDelivered: (job, record, info) => recorder.delivered(job, record, info),
+    onParked: (job, error) => recorder.parked(job, error),
+    async notified(tenantId, incidentId) {
+      const tenant = tenantOf(tenantId);
+      const incident = await incidents.get(tenantId, incidentId);
+      if (!tenant || !incident) return [];
+      return notifiedContacts(tenant, incident, await reach.list(tenantId, incidentId));
+    },
+    onFailed: (job, error) =>
+      recorder.parked(job, error && { ...error, code: error.code ?? 'DeliveryFailed' }),
     async onUnreachable(target, reason) {
+      if (target.kind === 'email') {
+        const tenant = tenantOf(target.tenantId);
+        const code = reason.code ?? 'MailRefused';
+        if (!tenant || !(await mailNotices.first(tenant.tenantId, code))) return;
+        const from = settingsOf(tenant)?.from ?? '';
+        await unreachable.report(target, { ...reason, install: { code, detail: from } });
+        return;
+      }
       const tried = install?.takeRefusal(target);
       if (tried?.tellAdmins) {
         const refusal = { code: tried.code, detail: tried.detail };
@@ -188,6 +268,8 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     start() {
       service.start();
       reminders.start();
+      // Emails parked on a refusal (permission, mailbox) are tried again on each start.
+      void resumeParkedEmail(delivery, deps.logger);
     },
     async stop() {
       await service.stop();

@@ -3,7 +3,6 @@
 import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
-import { isClaimActive } from '../../domain/incident-claim.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
@@ -13,6 +12,7 @@ import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { AwaitingTracker } from './awaiting-tracker.ts';
 import { planNotifications } from './plan-notifications.ts';
+import type { EmailSettings } from './email-fallback.ts';
 
 export interface NotificationServiceOptions {
   store: Store;
@@ -24,10 +24,10 @@ export interface NotificationServiceOptions {
   logger: Logger;
   now: Clock;
   pollIntervalMs?: number;
-  /** A claim lapses after its claimer did nothing for this long (default 4 hours). */
-  claimLapseAfterMs?: number;
   /** Called after an event is planned (e.g. to refresh managed-response cards). */
   onIncidentEvent?: (event: OutboxEvent) => Promise<void>;
+  /** The tenant's email fallback, if it has one. */
+  emailSettingsOf?: (tenant: CustomerTenant) => EmailSettings | undefined;
 }
 
 export class NotificationService {
@@ -100,20 +100,16 @@ export class NotificationService {
     const current = (await incidents.get(event.tenantId, event.incidentId)) ?? event.incident;
     const response = (await responses.get(event.tenantId, event.incidentId))?.value;
     const awaitingOps = await this.awaiting.trackOps(event, current);
-    const rows = await this.awaiting.list(tenant.tenantId);
-    const stored = rows.find((r) => r.incident.id === event.incidentId)?.record.claim;
-    const lapseAfter = this.options.claimLapseAfterMs ?? 4 * 3_600_000;
-    const claim = isClaimActive(stored, response, this.options.now().getTime(), lapseAfter)
-      ? stored
-      : undefined;
+    const awaitingCount = await this.awaiting.count(tenant.tenantId);
+    const email = this.options.emailSettingsOf?.(tenant);
     const jobs = await planNotifications(event, {
       tenant,
       current,
       response,
-      awaitingCount: rows.length,
-      ...(claim ? { claim } : {}),
+      awaitingCount,
       contactHasCard: async (key) => (await delivery.findDelivery(key)) !== undefined,
       now: this.options.now().toISOString(),
+      ...(email ? { email } : {}),
     });
     logger.info(
       {

@@ -1,7 +1,11 @@
 // Turns one outbox event into delivery jobs: the SOC channel card (edited in place) with a
 // threaded step line, and, when the incident moves to Awaiting Customer Action, a 1:1 card to
 // each primary incident contact. Job ids derive from the event id, so replanning is harmless.
+// The SOC and contact cards are views (card kind + ids), rendered from the state of the moment
+// they are sent or edited (soc-view.ts, contact-view.ts); the step line is the event's own record
+// and keeps the words of its moment.
 import { cardActivity } from '../../shared/card-activity.ts';
+import { truncate } from '../../../cards/card-text.ts';
 import type { Incident } from '../../domain/incident.ts';
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
@@ -9,11 +13,10 @@ import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { DeliveryJob } from '../../delivery/delivery-job.ts';
 import { contactMessageKey, socMessageKey } from '../../shared/message-keys.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
-import { notificationCard } from '../../../cards/incident-notification.ts';
-import type { IncidentClaim } from '../../domain/incident-claim.ts';
-import { viewerOf } from './claim-copies.ts';
-import { socIncidentCard } from '../../../cards/soc-incident.ts';
 import { stepCard, stepCardData } from '../../../cards/soc-incident-step.ts';
+import { contactView } from './contact-view.ts';
+import { socView } from './soc-view.ts';
+import { emailFallbackJobs, type EmailSettings } from './email-fallback.ts';
 
 export interface PlanContext {
   tenant: CustomerTenant;
@@ -21,11 +24,11 @@ export interface PlanContext {
   current: Incident;
   response: ManagedResponse | undefined;
   awaitingCount: number;
-  /** Who is on it ("I'm on it"), while the incident awaits the customer. */
-  claim?: IncidentClaim;
   /** Whether a contact already got this incident's card (then it is kept current too). */
   contactHasCard: (messageKey: string) => Promise<boolean>;
   now: string;
+  /** The tenant's email fallback (absent: no email). */
+  email?: EmailSettings;
 }
 
 export async function planNotifications(
@@ -37,7 +40,6 @@ export async function planNotifications(
   const base = { createdAt: ctx.now };
 
   if (isHandledByExperts(current) || isHandledByExperts(event.incident)) {
-    const card = socIncidentCard(current, response);
     const step = stepCardData(event.change, event.incident, response, event.detectedAt);
     for (const channel of tenant.socChannels) {
       const key = socMessageKey(tenant.tenantId, event.incidentId, channel.channelId);
@@ -54,7 +56,10 @@ export async function planNotifications(
         operation: {
           kind: 'update',
           messageKey: key,
-          activity: cardActivity(card, `Incident ${current.id}: ${current.title}`),
+          activity: {
+            summary: truncate(`Incident ${current.id}: ${current.title}`, 200),
+            view: socView(tenant.tenantId, event.incidentId, channel.channelId),
+          },
         },
       });
       if (step) {
@@ -73,20 +78,12 @@ export async function planNotifications(
     }
   }
 
-  // Each contact's copy is theirs: whether they may claim, whether they hold the claim.
-  const claim = isAwaitingCustomer(current) ? ctx.claim : undefined;
-  const contactCard = (userId: string) =>
-    notificationCard({
-      incident: current,
-      organizationName: tenant.name,
-      response,
-      awaitingCount: ctx.awaitingCount,
-      ...(claim ? { claim } : {}),
-      viewer: viewerOf(tenant, userId),
-    });
+  const contactCard = (userId: string, summary: string) => ({
+    summary: truncate(summary, 200),
+    view: contactView(tenant.tenantId, event.incidentId, userId),
+  });
   if (event.change.type === 'awaitingCustomer' && isAwaitingCustomer(current)) {
     for (const contact of tenant.contacts.primary) {
-      const card = contactCard(contact.userId);
       const key = contactMessageKey(tenant.tenantId, event.incidentId, contact.userId);
       jobs.push({
         ...base,
@@ -95,11 +92,12 @@ export async function planNotifications(
         target: { kind: 'personal', tenantId: tenant.tenantId, userId: contact.userId },
         operation: {
           kind: 'send',
-          activity: cardActivity(card, `Awaiting your action: ${current.title}`),
+          activity: contactCard(contact.userId, `Awaiting your action: ${current.title}`),
         },
         messageKey: key,
       });
     }
+    if (ctx.email) jobs.push(...emailFallbackJobs(event, tenant, ctx.email, ctx.now));
   } else {
     // Keep the cards contacts already have current (e.g. back with the experts, resolved).
     for (const contact of tenant.contacts.primary) {
@@ -113,10 +111,7 @@ export async function planNotifications(
         operation: {
           kind: 'update',
           messageKey: key,
-          activity: cardActivity(
-            contactCard(contact.userId),
-            `Incident ${current.id}: ${current.title}`,
-          ),
+          activity: contactCard(contact.userId, `Incident ${current.id}: ${current.title}`),
         },
       });
     }

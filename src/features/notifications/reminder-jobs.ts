@@ -13,6 +13,7 @@ import { contactMessageKey } from '../../shared/message-keys.ts';
 import { cardActivity } from '../../shared/card-activity.ts';
 import type { IncidentClaim } from '../../domain/incident-claim.ts';
 import { viewerOf } from './claim-copies.ts';
+import { contactView } from './contact-view.ts';
 
 export interface AwaitingIncident {
   incident: Incident;
@@ -78,7 +79,17 @@ function contactCardJobs(
       target: { kind: 'personal', tenantId: tenant.tenantId, userId: contact.userId },
       operation: {
         kind: 'send',
-        activity: cardActivity(card, `${options.kicker.text}: ${incident.title}`),
+        // The view re-renders the card from the state when it is sent (a reminder parked until
+        // the app is installed shows the incident as it is then); the card rendered now stays
+        // as the fallback for an engine without the renderer.
+        activity: {
+          ...cardActivity(card, `${options.kicker.text}: ${incident.title}`),
+          view: {
+            ...contactView(tenant.tenantId, incident.id, contact.userId),
+            kicker: options.kicker.text,
+            kickerColor: options.kicker.color,
+          },
+        },
       },
       messageKey,
       createdAt: options.now,

@@ -46,6 +46,8 @@ export interface ProactiveInstallDeps {
 export class ProactiveInstall {
   /** Why the last install for a target did not work, for the admins' notice that follows. */
   readonly #refusals = new Map<string, Extract<InstallResult, { kind: 'refused' }>>();
+  /** The latest refusal per target, kept (for "who was reached": why not). */
+  readonly #lastRefusal = new Map<string, string>();
 
   constructor(private readonly deps: ProactiveInstallDeps) {}
 
@@ -54,9 +56,19 @@ export class ProactiveInstall {
     if (!tenant) return false;
     const result = await this.tryReach(tenant, target, { code: 'NotInstalled' });
     const key = deliveryTargetKey(target);
-    if (result.kind === 'refused') this.#refusals.set(key, result);
-    else this.#refusals.delete(key);
+    if (result.kind === 'refused') {
+      this.#refusals.set(key, result);
+      this.#lastRefusal.set(key, result.code);
+    } else {
+      this.#refusals.delete(key);
+      if (result.kind === 'reached') this.#lastRefusal.delete(key);
+    }
     return result.kind === 'reached';
+  }
+
+  /** The code of the latest install refusal for this target in this process, if any. */
+  refusalOf(target: DeliveryTarget): string | undefined {
+    return this.#lastRefusal.get(deliveryTargetKey(target));
   }
 
   /** The refusal recorded by reach() for this target, once. */

@@ -21,7 +21,12 @@ export function unreachableNoticeJobs(
   const { title } = data;
   const card = messageCard(data);
   const day = now.slice(0, 10);
-  const targetKey = target.kind === 'personal' ? target.userId : target.conversationId;
+  const targetKey =
+    target.kind === 'conversation'
+      ? target.conversationId
+      : target.kind === 'email'
+        ? `email:${target.userId}`
+        : target.userId;
   const jobs: DeliveryJob[] = [];
   for (const channel of tenant.socChannels) {
     if (target.kind === 'conversation' && target.conversationId === channel.channelId) continue;

@@ -79,6 +79,7 @@ export class UnreachableReports {
   }
 
   private async reachable(target: DeliveryTarget): Promise<boolean> {
+    if (target.kind === 'email') return false; // a mailbox refusal is fixed by an admin, not an install
     if (target.kind === 'personal') {
       return (
         (await this.deps.conversations.findPersonal(target.tenantId, target.userId)) !== undefined

@@ -31,7 +31,7 @@ function reminders(h: Harness) {
   return h.messenger.messages
     .filter((m) => JSON.stringify(m.activity).includes('Still contained'))
     .map((m) => ({
-      to: m.target.kind === 'personal' ? m.target.userId : m.target.conversationId,
+      to: m.target.kind === 'conversation' ? m.target.conversationId : m.target.userId,
       card: m.activity.attachments?.[0]?.content as AdaptiveCard,
       versions: m.versions,
     }));

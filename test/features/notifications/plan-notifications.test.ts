@@ -8,6 +8,9 @@ import {
 } from '../../../src/features/notifications/plan-notifications.ts';
 import { contactMessageKey, socMessageKey } from '../../../src/shared/message-keys.ts';
 import type { OutboxEvent } from '../../../src/watcher/outbox.ts';
+import type { DeliveryJob } from '../../../src/delivery/delivery-job.ts';
+import { viewRenderer } from '../../../src/features/notifications/render-views.ts';
+import type { RenderEmailDeps } from '../../../src/features/notifications/render-email.ts';
 
 const TENANT = '6f1c2a3e-4b5d-4e6f-8a9b-0c1d2e3f4a5b';
 const tenant: CustomerTenant = {
@@ -72,9 +75,29 @@ function ctx(overrides: Partial<PlanContext> = {}): PlanContext {
 
 const text = (value: unknown) => JSON.stringify(value);
 
+/** The job's card as the engine renders it when sending: its view, from this state. */
+async function rendered(job: DeliveryJob, state: PlanContext): Promise<string> {
+  const deps = {
+    tenantOf: () => state.tenant,
+    incidents: { get: () => Promise.resolve(state.current) },
+    responses: {
+      get: () => Promise.resolve(state.response && { key: 'k', value: state.response, version: 1 }),
+    },
+  };
+  const render = viewRenderer({
+    email: {} as RenderEmailDeps, // no email job in these plans
+    soc: { ...deps, reach: { list: () => Promise.resolve([]) } },
+    contact: { ...deps, awaitingCount: () => Promise.resolve(state.awaitingCount) },
+  });
+  const out = await render(job);
+  assert.equal(out?.kind, 'activity', `${job.id} renders a card`);
+  return text(out.kind === 'activity' ? out.activity : undefined);
+}
+
 describe('planNotifications', () => {
   it('sends an awaiting incident to every primary contact, not the secondary, and updates each SOC channel', async () => {
-    const jobs = await planNotifications(event({ type: 'awaitingCustomer' }), ctx());
+    const state = ctx();
+    const jobs = await planNotifications(event({ type: 'awaitingCustomer' }), state);
     const contacts = jobs.filter((j) => j.target.kind === 'personal');
     assert.deepEqual(
       contacts.map((j) => (j.target.kind === 'personal' ? j.target.userId : '')),
@@ -90,8 +113,10 @@ describe('planNotifications', () => {
           job.target.kind === 'personal' ? job.target.userId : '',
         ),
       );
-      assert.match(text(job.operation), /2 incidents await your action/);
-      assert.match(text(job.operation), /4 pending actions/);
+      assert.equal(job.operation.activity.view?.kind, 'incidentNotification', 'a view, not a card');
+      const card = await rendered(job, state);
+      assert.match(card, /2 incidents await your action/);
+      assert.match(card, /4 pending actions/);
     }
     const soc = jobs.filter((j) => j.target.kind === 'conversation');
     assert.equal(soc.length, 4, 'card + step in each of two channels');
@@ -129,17 +154,18 @@ describe('planNotifications', () => {
 
   it('keeps contacts’ existing cards current on later steps, and only theirs', async () => {
     const resolved = incident({ status: 'resolved', assignedTo: null });
+    const state = ctx({ current: resolved, contactHasCard: async (key) => key.endsWith(':a-1') });
     const jobs = await planNotifications(
       event(
         { type: 'resolved', classification: 'truePositive', determination: 'malware' },
         resolved,
       ),
-      ctx({ current: resolved, contactHasCard: async (key) => key.endsWith(':a-1') }),
+      state,
     );
     const contactJobs = jobs.filter((j) => j.target.kind === 'personal');
     assert.equal(contactJobs.length, 1);
     assert.equal(contactJobs[0]!.operation.kind, 'update');
-    assert.match(text(contactJobs[0]!.operation), /Resolved/);
+    assert.match(await rendered(contactJobs[0]!, state), /Resolved/);
     const steps = jobs.filter((j) => j.operation.kind === 'send').map((j) => text(j.operation));
     assert.ok(steps.every((s) => s.includes('Resolved as True positive (Malware)')));
   });
@@ -158,6 +184,7 @@ describe('planNotifications', () => {
         },
       ],
     });
+    const state = ctx({ current: fp, response: undefined });
     const jobs = await planNotifications(
       event(
         {
@@ -168,11 +195,14 @@ describe('planNotifications', () => {
         },
         fp,
       ),
-      ctx({ current: fp, response: undefined }),
+      state,
     );
-    const card = jobs.find((j) => j.operation.kind === 'update')!;
-    assert.match(text(card.operation), /Admin script\./);
-    assert.match(text(card.operation), /False positive/);
-    assert.match(text(card.operation), /Not malicious/);
+    const card = await rendered(
+      jobs.find((j) => j.operation.kind === 'update')!,
+      state,
+    );
+    assert.match(card, /Admin script\./);
+    assert.match(card, /False positive/);
+    assert.match(card, /Not malicious/);
   });
 });

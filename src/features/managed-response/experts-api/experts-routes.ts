@@ -27,6 +27,14 @@ import type { Logger } from '../../../platform/logger.ts';
 import type { ExpertAuthenticator, ExpertPrincipal } from './expert-auth.ts';
 import { AuthError } from './expert-auth.ts';
 
+/** One incident contact and how they were reached (or why not), in words and as a flag. */
+export interface NotifiedContact {
+  userId: string;
+  name: string;
+  how: string;
+  reached: boolean;
+}
+
 export interface ExpertsRoutesDeps {
   auth: Pick<ExpertAuthenticator, 'authenticate'>;
   publishing: PublishService;
@@ -36,6 +44,8 @@ export interface ExpertsRoutesDeps {
   maxBodyBytes?: number;
   /** The reports feature's figures over [from, to) (default: the 7 days before now). */
   report?: (tenantId: string, range: { from?: string; to?: string }) => Promise<Report>;
+  /** Who was notified of the incident and how (the notifications feature), on GET managed-response. */
+  notified?: (tenantId: string, incidentId: string) => Promise<readonly NotifiedContact[]>;
 }
 
 const BASE = '/api/v1/tenants/:tenantId/incidents/:incidentId';
@@ -83,7 +93,12 @@ export function registerExpertsApi(server: Server, deps: ExpertsRoutesDeps): voi
       const stored = await deps.publishing.get(tenantId, incidentId);
       res.header('etag', `"${stored.version}"`);
       res.header('api-version', '1');
-      res.send(200, { version: stored.version, managedResponse: stored.response });
+      const notified = deps.notified && (await deps.notified(tenantId, incidentId));
+      res.send(200, {
+        version: stored.version,
+        managedResponse: stored.response,
+        ...(notified ? { notified } : {}),
+      });
     }),
   );
 
