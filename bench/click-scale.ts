@@ -9,7 +9,9 @@
 // ActivityHandler returning a card), the floor, with the ratios.
 //
 //   node --import tsx bench/click-scale.ts [--sizes 100,1000,10000] [--clicks 300]
-import { mkdtemp, rm } from 'node:fs/promises';
+//     [--profile clicks.cpuprofile]   (a CPU profile of the clicks at the largest size only)
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,13 +53,17 @@ async function run(): Promise<void> {
     options: {
       sizes: { type: 'string', default: '100,1000,10000' },
       clicks: { type: 'string', default: '300' },
+      profile: { type: 'string' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
   const clicks = Number(values.clicks);
   const bare = await measureBareBot(clicks);
   const rows: Record<string, unknown>[] = [];
-  for (const size of sizes) rows.push(await measureAt(size, clicks, bare));
+  for (const size of sizes) {
+    const profile = size === Math.max(...sizes) ? values.profile : undefined;
+    rows.push(await measureAt(size, clicks, bare, profile));
+  }
   console.log(`bare botbuilder bot, same invoke: p50 ${bare.p50} ms, p99 ${bare.p99} ms`);
   console.table(rows);
   const first = rows[0]!;
@@ -75,7 +81,7 @@ async function run(): Promise<void> {
   );
 }
 
-async function measureAt(size: number, clicks: number, bare: Figures) {
+async function measureAt(size: number, clicks: number, bare: Figures, profile?: string) {
   const dataDir = await mkdtemp(join(tmpdir(), 'click-scale-'));
   const store = await openEmbeddedStore(dataDir);
   const stack = await startStack({
@@ -97,6 +103,7 @@ async function measureAt(size: number, clicks: number, bare: Figures) {
     const mixed: number[] = [];
     const isolate: number[] = [];
     const plan = mix(incidentId, oneClick, manual, clicks);
+    const profiler = profile ? await startProfile() : undefined;
     let next = 0;
     await Promise.all(
       Array.from({ length: 4 }, async () => {
@@ -111,6 +118,7 @@ async function measureAt(size: number, clicks: number, bare: Figures) {
       }),
     );
     phase(`${clicks} clicks`);
+    if (profiler && profile) await writeFile(profile, JSON.stringify(await profiler()));
     // Not waited for: the started machine actions finish at Defender's pace (100 calls a minute
     // per tenant), which is not what this bench measures.
     const click = figures(mixed);
@@ -284,6 +292,19 @@ async function measureBareBot(clicks: number): Promise<Figures> {
   );
   server.close();
   return figures(times);
+}
+
+/** Starts the CPU profiler in this process; the returned function stops it and gives the profile. */
+async function startProfile(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    return profile;
+  };
 }
 
 function figures(times: number[]): Figures {

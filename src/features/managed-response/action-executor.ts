@@ -70,6 +70,20 @@ export class ActionExecutor {
     return count;
   }
 
+  /**
+   * Launches the listed actions (the device index's, for the periodic sweep: it costs what is in
+   * progress, not every response); each is re-checked on its record before anything runs.
+   */
+  async resumeListed(
+    list: (tenantId: string) => Promise<{ incidentId: string; actionId: string }[]>,
+  ): Promise<void> {
+    for (const tenant of this.options.defender.tenants()) {
+      for (const { incidentId, actionId } of await list(tenant.tenantId)) {
+        this.launch(tenant.tenantId, incidentId, actionId);
+      }
+    }
+  }
+
   /** Resolves when nothing runs (tests, benches). */
   async settle(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);

@@ -32,6 +32,7 @@ import type { DefenderPort } from './ports.ts';
 import { PublishService } from './publish-service.ts';
 import { refreshCopies } from './refresh-copies.ts';
 import { ResponseWriter } from './response-writer.ts';
+import { DeviceActionIndex } from './device-action-index.ts';
 
 export type { DefenderPort } from './ports.ts';
 export type { ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
@@ -94,8 +95,10 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     void tracked.finally(() => background.delete(tracked));
   };
   const tasks = new IncidentTasks({ store, defender, incidents, audit, logger, now });
+  const deviceActions = new DeviceActionIndex(store, repository);
   const writer = new ResponseWriter({
     repository,
+    deviceActions,
     store,
     delivery,
     copies,
@@ -141,6 +144,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   });
   const cards = new CardActionService({
     ...shared,
+    deviceActions,
     writer,
     launch: (tenantId, incidentId, actionId) => executor.launch(tenantId, incidentId, actionId),
   });
@@ -151,7 +155,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   const sweep = async () => {
     await tasks.runDue();
     // Actions left in progress by a run that failed midway (e.g. the store was briefly down).
-    await executor.resume();
+    await executor.resumeListed((tenantId) => deviceActions.listForTenant(tenantId));
     const deferred = (await copies.listAll()).filter((c) => c.state === 'deferred');
     for (const key of new Set(deferred.map((c) => `${c.tenantId}\n${c.incidentId}`))) {
       const [tenantId = '', incidentId = ''] = key.split('\n');
@@ -186,7 +190,8 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
       });
     },
     start() {
-      track(executor.resume());
+      // One full read at start-up: the index gets what a store written before it lacks.
+      track(deviceActions.repair(defender.tenants()).then(() => executor.resume()));
       timer ??= setInterval(() => {
         sweeping ??= sweep()
           .catch((err: unknown) => logger.warn({ err }, 'managed-response sweep failed'))
