@@ -52,6 +52,7 @@ import type { Feature } from './feature.ts';
 import { featureEvents, type FeatureEvents } from './feature-events.ts';
 import { helpFeature } from './help-feature.ts';
 import { AppMetrics } from './metrics.ts';
+import type { Telemetry } from '../platform/telemetry.ts';
 import { readinessCheck } from './readiness.ts';
 import type { Retries } from './retries.ts';
 import { seedDemoManagedResponses } from './seed-demo-managed-responses.ts';
@@ -136,11 +137,18 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
   const { logger } = deps;
   const now = deps.clock ?? systemClock;
   const sleep = deps.sleep ?? systemSleep;
+  // Read at scrape time, once the platform exists; the clients built below report to it.
+  const metrics: AppMetrics = new AppMetrics({
+    health: () => platform.watcher.health(),
+    listJobs: () => platform.delivery.listJobs(),
+    now,
+  });
   const setup = deps.defender
     ? undefined
     : await setUpDefender(config, deps.env ?? {}, logger, {
         now,
         sleep,
+        telemetry: metrics.telemetry,
         ...(deps.random ? { random: deps.random } : {}),
         ...(deps.retries?.defender ? { retry: deps.retries.defender } : {}),
       });
@@ -171,14 +179,9 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     // Per instance: N instances allow N times these figures.
     budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
     reach: () => Promise.resolve(false),
+    telemetry: metrics.telemetry,
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
-  // Read at scrape time, once the platform exists.
-  const metrics: AppMetrics = new AppMetrics({
-    health: () => platform.watcher.health(),
-    listJobs: () => platform.delivery.listJobs(),
-    now,
-  });
   const platform = buildPlatform(shared, metrics);
   const features = buildFeatures(shared, platform.delivery, demo);
   shared.events.setFeatures(features.all);
@@ -253,6 +256,8 @@ interface Shared {
   budgets: Budgets;
   /** The delivery engine's tryReach (proactive install); set once the features exist. */
   reach: (target: DeliveryTarget) => Promise<boolean>;
+  /** GET /metrics' counters (429s, retries, delivery latency, machine actions). */
+  telemetry: Telemetry;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -274,6 +279,7 @@ function buildPlatform(
         registry: app.conversations,
         logger: logger.child({ component: 'messenger' }),
         now,
+        telemetry: metrics.telemetry,
         ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
       }),
     onUnreachable: (target, _job, error) => app.events.dispatch('onUnreachable', target, error),
@@ -283,6 +289,7 @@ function buildPlatform(
     ...random,
     ...(deps.retries?.delivery ? { retry: deps.retries.delivery } : {}),
     ...deps.tuning?.delivery,
+    telemetry: metrics.telemetry,
   });
   const watcher = new IncidentWatcher({
     store: app.store,
@@ -313,6 +320,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     logger: logger.child({ component: 'managed-response' }),
     now,
     sleep: app.sleep,
+    telemetry: app.telemetry,
     expertsApi: {
       tenantId: config.experts.tenantId || undefined,
       apiKey: config.experts.apiKey || undefined,

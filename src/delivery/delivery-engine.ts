@@ -32,6 +32,7 @@ import { JobRunner, type TryReach } from './job-runner.ts';
 import { MessengerError, type Messenger } from './messenger.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { UnreachableTargets, type OnUnreachable } from './unreachable-targets.ts';
+import type { Telemetry } from '../platform/telemetry.ts';
 
 export interface DeliveryEngineOptions {
   store: Store;
@@ -55,6 +56,8 @@ export interface DeliveryEngineOptions {
   perTenantConcurrency?: number;
   /** How often a started engine looks for jobs enqueued through enqueueOps (default 1000 ms). */
   pollIntervalMs?: number;
+  /** Counts Teams' 429s, retries and planned→sent latency (GET /metrics). */
+  telemetry?: Telemetry;
 }
 
 export interface DeliveryFilter {
@@ -120,6 +123,7 @@ export class DeliveryEngine {
       sleep: this.#sleep,
       random: options.random ?? Math.random,
       ...(options.tryReach ? { tryReach: options.tryReach } : {}),
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     });
   }
 

@@ -13,6 +13,7 @@ import { MessengerError, type Messenger } from './messenger.ts';
 import { performOperation, type PerformResult } from './perform-operation.ts';
 import { classifyFailure, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import type { UnreachableTargets } from './unreachable-targets.ts';
+import { noTelemetry, type Telemetry } from '../platform/telemetry.ts';
 
 export interface JobRunnerDeps {
   store: DeliveryStore;
@@ -26,6 +27,8 @@ export interface JobRunnerDeps {
   random: () => number;
   /** See DeliveryEngineOptions.tryReach. */
   tryReach?: TryReach;
+  /** Counts Teams' 429s, retries and planned→sent latency (GET /metrics). */
+  telemetry?: Telemetry;
 }
 
 /** Makes a target without a known conversation reachable (proactive install); true if it did. */
@@ -38,7 +41,11 @@ export class JobRunner {
   /** Targets made reachable in this process: a second NotInstalled for them parks, no loop. */
   readonly #reached = new Set<string>();
 
-  constructor(private readonly deps: JobRunnerDeps) {}
+  readonly #telemetry: Telemetry;
+
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.#telemetry = deps.telemetry ?? noTelemetry;
+  }
 
   async run(entry: QueueEntry, signal: AbortSignal, stopping: () => boolean): Promise<void> {
     if (this.deps.unreachable.has(entry.targetKey)) {
@@ -110,6 +117,10 @@ export class JobRunner {
       }
     }
     this.deps.queue.remove(job.id);
+    const planned = Date.parse(job.createdAt);
+    if (!Number.isNaN(planned)) {
+      this.#telemetry.delivered(Math.max(0, Date.parse(delivery.deliveredAt) - planned));
+    }
     this.deps.logger.info(
       {
         jobId: job.id,
@@ -123,6 +134,7 @@ export class JobRunner {
 
   private async onFailure(entry: QueueEntry, error: unknown): Promise<void> {
     const failure = classifyFailure(error);
+    if (failure.kind === 'throttled') this.#telemetry.throttled('botConnector');
     const record = entry.record;
     const lastError = describeFailure(error, this.deps.now());
     const details = { jobId: record.job.id, status: lastError.status, code: lastError.code };
@@ -151,6 +163,7 @@ export class JobRunner {
       return;
     }
     const delayMs = retryDelayMs(used, failure, this.deps.retry, this.deps.random);
+    this.#telemetry.retried('botConnector', failure.kind === 'throttled' ? 'throttled' : 'server');
     await this.save(entry, {
       ...record,
       status: 'pending',

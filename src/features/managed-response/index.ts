@@ -33,6 +33,7 @@ import { PublishService } from './publish-service.ts';
 import { refreshCopies } from './refresh-copies.ts';
 import { ResponseWriter } from './response-writer.ts';
 import { DeviceActionIndex } from './device-action-index.ts';
+import type { Telemetry } from '../../platform/telemetry.ts';
 
 export type { DefenderPort } from './ports.ts';
 export type { ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
@@ -51,6 +52,8 @@ export interface ManagedResponseFeatureDeps {
   /** GET /api/v1/tenants/{t}/report: the reports feature's figures (route absent without it). */
   report?: ExpertsRoutesDeps['report'];
   sleep?: Sleep;
+  /** Counts machine actions started and how they end (GET /metrics). */
+  telemetry?: Telemetry;
   timings?: {
     poll?: ExecutorOptions['poll'];
     /** How often failed incident updates are retried and late SOC copies sent (30 s). */
@@ -119,6 +122,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     logger,
     now,
     sleep,
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
     ...(timings.poll ? { poll: timings.poll } : {}),
   });
   const deviceFacts = new DeviceFactsCache({ defender, now, logger });
