@@ -2,7 +2,7 @@
 // flow) and the app as buildApp assembles it: the bot behind restify + CloudAdapter (local mode), the
 // Experts API on the same server, the delivery engine with a recording messenger. Tests and the
 // invoke-latency bench drive it over HTTP exactly as the experts' tooling and Teams would.
-import { buildApp } from '../../src/app/build-app.ts';
+import { buildApp, type App } from '../../src/app/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO_TENANTS_FILE } from '../../src/defender-setup.ts';
 import type { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
@@ -36,6 +36,8 @@ export const READER = {
 
 export interface Stack {
   base: string;
+  /** The whole app (the watcher and notifications are built but not started). */
+  app: App;
   emulator: RunningEmulator;
   feature: ManagedResponseFeature;
   messenger: RecordingMessenger;
@@ -109,6 +111,7 @@ export async function startStack(
 
   return {
     base,
+    app,
     emulator,
     feature,
     messenger,
