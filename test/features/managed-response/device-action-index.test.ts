@@ -164,4 +164,24 @@ describe('managed response: in-progress actions by device', () => {
     ]);
     await h.feature.executor.stop();
   });
+
+  it('lets the periodic sweep resume, from the index alone, an action whose run stopped', async () => {
+    h.defender.machineActions.autoFinish = undefined;
+    await h.feature.cards.act('runAction', caller(), {
+      incidentId: FIRST,
+      actionId: 'act-isolate',
+    });
+    await waitFor(async () => (await oneClick(h, 'act-isolate')).machineActionId === 'ma-1');
+    await h.feature.executor.stop(); // the run polling Defender is gone, the action still runs
+    h.defender.machineActions.finish('ma-1', 'completed');
+    const list = sinon.spy(h.store, 'list');
+    await h.feature.executor.resumeListed((tenantId) => index.listForTenant(tenantId));
+    await h.settle();
+    const listed = list.getCalls().map((c) => c.args[0]);
+    list.restore();
+    assert.equal((await oneClick(h, 'act-isolate')).status, 'completed');
+    assert.ok(!listed.includes(MANAGED_RESPONSES), `listed ${listed.join(', ')}`);
+    assert.equal(await indexRecord(h), undefined);
+    assert.equal(h.defender.machineActions.runs.length, 1, 'followed, not started again');
+  });
 });
