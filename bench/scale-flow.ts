@@ -1,16 +1,20 @@
 // The watcher and notification side of bench/click-scale.ts, on the same stack and store:
 //   - a poll with one changed incident: the emulator changes one incident (untimed), then one
 //     real poll of the tenant (Graph over HTTPS, compare, commit snapshot + watermark + event);
-//   - the drain time per event: `events` incident events in the outbox (the experts hand
-//     incidents of the store to the customer and take them back, round after round), then the
-//     notification service plans every one (cards for the contacts, the managed-response copies
-//     refreshed) and the delivery engine sends every job; total time / events.
+//   - the drain time per event: `events` incident events in the outbox (the experts hand as
+//     many incidents to the customer), then the notification service plans every one (cards
+//     for the contacts, the managed-response copies refreshed) and the delivery engine sends
+//     every job; total time / events.
 import { DEMO_INCIDENT_IDS, DEMO_TENANT_ID } from '../src/emulator/demo-data.ts';
 import type { Incident } from '../src/domain/incident.ts';
 import type { WriteOp } from '../src/store/store.ts';
 import { incidentChanges, incidentEvents } from '../src/watcher/incident-events.ts';
 import type { OutboxEvent } from '../src/watcher/outbox.ts';
-import { SNAPSHOTS_COLLECTION } from '../src/watcher/incident-snapshots.ts';
+import { SNAPSHOTS_COLLECTION, snapshotKey } from '../src/watcher/incident-snapshots.ts';
+import {
+  MANAGED_RESPONSES,
+  managedResponseKey,
+} from '../src/shared/managed-response-repository.ts';
 import type { Stack } from '../test/bot/managed-response-stack.ts';
 
 export interface Figures {
@@ -36,43 +40,65 @@ export async function timeOneChangePolls(stack: Stack, samples: number): Promise
 }
 
 /**
- * Writes `count` incident events to the outbox (untimed) and times planning and delivering all
- * of them (plus any the polls left); ms per event. `maxBatchOps` bounds the append batches.
+ * Times planning and delivering `count` incident events (plus any the polls left), in ms per
+ * event. Untimed first, as a poll would have written them: `count` incidents the experts hand
+ * to the customer, each new to the store (its snapshot, as Graph shows it now, and the experts'
+ * managed response) with one event, so every size drains the same work beside a store that
+ * holds 100, 1,000 or 10,000 other incidents. `maxBatchOps` bounds the setup's batches.
  */
 export async function timeDrain(stack: Stack, count: number, maxBatchOps: number) {
   const { store } = stack;
   const { outbox } = stack.app;
-  const snapshots = (await store.list<Incident>(SNAPSHOTS_COLLECTION)).map((r) => r.value);
-  const handedOver = (incident: Incident, round: number): Incident => ({
-    ...incident,
-    ...(round % 2 === 0
-      ? { status: 'awaitingAction', assignedTo: 'Customer' }
-      : { status: 'inProgress', assignedTo: 'Defender Experts' }),
-    lastUpdatedAt: new Date(Date.parse('2026-06-01T00:00:00Z') + round * 1000).toISOString(),
-  });
-  const events: Omit<OutboxEvent, 'seq'>[] = [];
+  const [template] = await store.list<Incident>(SNAPSHOTS_COLLECTION);
+  const [response] = await store.list<Record<string, unknown>>(MANAGED_RESPONSES);
+  if (!template || !response) throw new Error('nothing to copy: prefill first');
   const detectedAt = new Date().toISOString();
-  for (let round = 0; events.length < count; round += 1) {
-    for (const previous of snapshots) {
-      if (events.length >= count) break;
-      const before = round === 0 ? previous : handedOver(previous, round - 1);
-      const next = handedOver(previous, round);
-      const changes = incidentChanges(before, next, { coldStart: false });
+  // An event is two ops (the event and its id record) beside the snapshot and the response.
+  const perBatch = Math.max(1, Math.floor((maxBatchOps - 1) / 4));
+  for (let start = 0; start < count; start += perBatch) {
+    const ops: WriteOp[] = [];
+    const events: Omit<OutboxEvent, 'seq'>[] = [];
+    for (let i = start; i < Math.min(count, start + perBatch); i += 1) {
+      const id = `8${String(i).padStart(7, '0')}`;
+      const previous: Incident = {
+        ...template.value,
+        id,
+        tenantId: DEMO_TENANT_ID,
+        status: 'inProgress',
+        assignedTo: 'Defender Experts',
+      };
+      const next: Incident = {
+        ...previous,
+        status: 'awaitingAction',
+        assignedTo: 'Customer',
+        lastUpdatedAt: new Date(Date.parse('2026-06-01T00:00:00Z') + i * 1000).toISOString(),
+      };
+      const changes = incidentChanges(previous, next, { coldStart: false });
       const [event] = incidentEvents({
         tenantId: DEMO_TENANT_ID,
-        previous: before,
+        previous,
         next,
         changes,
         detectedAt,
       });
-      if (event) events.push(event);
+      if (!event) throw new Error('handing an incident over made no event');
+      events.push(event);
+      ops.push(
+        {
+          kind: 'put',
+          collection: SNAPSHOTS_COLLECTION,
+          key: snapshotKey(DEMO_TENANT_ID, id),
+          value: next,
+        },
+        {
+          kind: 'put',
+          collection: MANAGED_RESPONSES,
+          key: managedResponseKey(DEMO_TENANT_ID, id),
+          value: { ...response.value, incidentId: id },
+        },
+      );
     }
-  }
-  // Each event is two ops (the event and its id record), plus the sequence counter.
-  const perBatch = Math.max(1, Math.floor((maxBatchOps - 1) / 2));
-  for (let i = 0; i < events.length; i += perBatch) {
-    const ops: WriteOp[] = await outbox.appendOps(events.slice(i, i + perBatch));
-    await store.batch(ops);
+    await store.batch([...ops, ...(await outbox.appendOps(events))]);
   }
   const pending = (await outbox.pending()).length;
   const service = stack.app.features.notifications.service;
