@@ -18,7 +18,8 @@
 //   node --import tsx bench/click-scale.ts [--sizes 100,1000,10000] [--clicks 300]
 //     [--stores lowdb,tables] [--events 3000] [--polls 20]
 //     [--tables-sizes 100,1000] [--tables-clicks 40] [--tables-events 100]
-//     [--profile clicks.cpuprofile]   (a CPU profile of the clicks at the largest lowdb size only)
+//     [--profile clicks.cpuprofile]   (CPU profiles of the clicks, and of the drain in
+//                                      clicks-drain.cpuprofile, at the largest lowdb size only)
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,14 @@ import { MAX_BATCH_OPS } from '../src/store/partitioned-store.ts';
 import type { FlatStore } from '../src/store/flat-store.ts';
 import { JournalStore } from '../src/store/journal-store.ts';
 import { runTrusted } from './run-trusted.ts';
-import { figures, round, timeDrain, timeOneChangePolls, type Figures } from './scale-flow.ts';
+import {
+  figures,
+  prepareDrain,
+  round,
+  timeDrain,
+  timeOneChangePolls,
+  type Figures,
+} from './scale-flow.ts';
 import { DEMO_DEVICE_IDS, DEMO_INCIDENT_IDS, DEMO_TENANT_ID } from '../src/emulator/demo-data.ts';
 import { AUDIT_COLLECTION } from '../src/features/managed-response/audit-trail.ts';
 import {
@@ -230,8 +238,17 @@ async function measureAt(
     // The started machine actions finish at Defender's pace (100 calls a minute per tenant),
     // which is not what this bench measures: they are stopped before the drain.
     await stack.feature.stop();
-    const drain = await timeDrain(stack, plan.events, maxBatchOps);
+    const pending = await prepareDrain(stack, plan.events, maxBatchOps);
+    phase(`${pending} events written`);
+    const drainProfiler = profile ? await startProfile() : undefined;
+    const drain = await timeDrain(stack, pending);
     phase(`${drain.events} events drained`);
+    if (drainProfiler && profile) {
+      await writeFile(
+        profile.replace(/(\.cpuprofile)?$/, '-drain.cpuprofile'),
+        JSON.stringify(await drainProfiler()),
+      );
+    }
     const click = figures(mixed);
     return {
       store: kind,

@@ -40,13 +40,13 @@ export async function timeOneChangePolls(stack: Stack, samples: number): Promise
 }
 
 /**
- * Times planning and delivering `count` incident events (plus any the polls left), in ms per
- * event. Untimed first, as a poll would have written them: `count` incidents the experts hand
+ * Writes `count` incident events to the outbox, as a poll would have written them (then
+ * timeDrain times planning and delivering them, plus any the polls left): `count` incidents the experts hand
  * to the customer, each new to the store (its snapshot, as Graph shows it now, and the experts'
  * managed response) with one event, so every size drains the same work beside a store that
  * holds 100, 1,000 or 10,000 other incidents. `maxBatchOps` bounds the setup's batches.
  */
-export async function timeDrain(stack: Stack, count: number, maxBatchOps: number) {
+export async function prepareDrain(stack: Stack, count: number, maxBatchOps: number) {
   const { store } = stack;
   const { outbox } = stack.app;
   const [template] = await store.list<Incident>(SNAPSHOTS_COLLECTION);
@@ -100,7 +100,11 @@ export async function timeDrain(stack: Stack, count: number, maxBatchOps: number
     }
     await store.batch([...ops, ...(await outbox.appendOps(events))]);
   }
-  const pending = (await outbox.pending()).length;
+  return (await outbox.pending()).length;
+}
+
+/** Plans and delivers every event in the outbox (prepareDrain's); ms per event. */
+export async function timeDrain(stack: Stack, pending: number) {
   const service = stack.app.features.notifications.service;
   const t0 = performance.now();
   while ((await service.processPending()) > 0) {
