@@ -12,7 +12,19 @@ const benches: [string, string[]][] = [
   ['bench/fanout.ts', ['--contacts', '500']],
   ['bench/poll-delay.ts', ['--interval-ms', '1000', '--samples', '8']],
   ['bench/invoke-latency.ts', []],
-  ['bench/click-scale.ts', ['--sizes', '100,1000,10000', '--clicks', '300']],
+  [
+    'bench/click-scale.ts',
+    [
+      '--sizes',
+      '100,1000,10000',
+      '--clicks',
+      '300',
+      '--events',
+      '3000',
+      '--stores',
+      'lowdb,tables',
+    ],
+  ],
 ];
 let failed = 0;
 for (const [file, args] of benches) {

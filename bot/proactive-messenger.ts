@@ -32,6 +32,7 @@ import {
 } from '../src/delivery/messenger.ts';
 import { TeamsRateGate, type RateScope } from '../src/delivery/teams-rate-gate.ts';
 import { parseRetryAfterMs } from '../src/platform/retry.ts';
+import { noTelemetry, type Telemetry } from '../src/platform/telemetry.ts';
 import type { ConversationRegistry } from '../src/shared/conversation-registry.ts';
 
 export interface ProactiveMessengerOptions {
@@ -43,6 +44,8 @@ export interface ProactiveMessengerOptions {
   /** Share one gate per process: Teams counts every call of the app in a tenant. */
   rateGate?: TeamsRateGate;
   now?: Clock;
+  /** Counts the waits Teams' pacing imposes (GET /metrics). */
+  telemetry?: Telemetry;
 }
 
 const referenceSchema = z.looseObject({
@@ -64,6 +67,7 @@ export class ProactiveMessenger implements Messenger {
   private readonly logger: Logger;
   private readonly gate: TeamsRateGate;
   private readonly now: Clock;
+  private readonly telemetry: Telemetry;
   private warnedRetryPolicy = false;
 
   constructor(options: ProactiveMessengerOptions) {
@@ -73,6 +77,13 @@ export class ProactiveMessenger implements Messenger {
     this.logger = options.logger;
     this.gate = options.rateGate ?? new TeamsRateGate();
     this.now = options.now ?? systemClock;
+    this.telemetry = options.telemetry ?? noTelemetry;
+  }
+
+  /** Waits for Teams' pacing (TeamsRateGate) right before a call goes out. */
+  private async pass(scope: RateScope, signal: AbortSignal | undefined): Promise<void> {
+    const waitedMs = await this.gate.acquire(scope, signal);
+    if (waitedMs > 0) this.telemetry.rateLimited('botConnector', waitedMs, false);
   }
 
   async send(
@@ -114,7 +125,7 @@ export class ProactiveMessenger implements Messenger {
         withConversation(route.reference, conversationId),
         async (context) => {
           this.disableSdkRetries(context);
-          await this.gate.acquire(scope, options.signal);
+          await this.pass(scope, options.signal);
           await context.updateActivity({ ...toActivity(activity), id: activityId });
         },
       );
@@ -193,10 +204,7 @@ export class ProactiveMessenger implements Messenger {
       channelData: { tenant: { id: target.tenantId } },
     } as ConversationParameters;
     // Teams counts creating a conversation apart from sending in it (its own row in the limits).
-    await this.gate.acquire(
-      { ...scope, conversationKey: `create:${scope.conversationKey}` },
-      signal,
-    );
+    await this.pass({ ...scope, conversationKey: `create:${scope.conversationKey}` }, signal);
     let location: MessageLocation | undefined;
     await this.adapter.createConversationAsync(
       this.appId,
@@ -236,7 +244,7 @@ export class ProactiveMessenger implements Messenger {
     signal: AbortSignal | undefined,
   ): Promise<MessageLocation> {
     this.disableSdkRetries(context);
-    await this.gate.acquire(scope, signal);
+    await this.pass(scope, signal);
     const response = await context.sendActivity(toActivity(activity));
     const activityId = response?.id ?? '';
     if (!activityId) {

@@ -3,18 +3,40 @@
 import type { AdaptiveCard } from './adaptive-card.ts';
 import { CardRenderError } from './card-render-error.ts';
 
+// Each try is a full template expansion, and a response with many actions failed the first
+// four or five steps on every click. So the search starts at the step that fitted last time for
+// these steps and walks to larger ones while they fit: the answer is still the first step that
+// fits (each step's limits are within the previous one's, so sizes only shrink along the list),
+// found in two renders when the card's size is about what it was.
+const lastFit = new WeakMap<readonly unknown[], number>();
+
 export function shrinkToFit<L>(
   steps: readonly L[],
   render: (limits: L) => AdaptiveCard,
 ): AdaptiveCard {
-  let last: unknown;
-  for (const limits of steps) {
+  let tooLarge: unknown = new Error('shrinkToFit needs at least one step');
+  const attempt = (index: number): AdaptiveCard | undefined => {
     try {
-      return render(limits);
+      return render(steps[index]!);
     } catch (error) {
       if (!(error instanceof CardRenderError) || error.code !== 'CARD_TOO_LARGE') throw error;
-      last = error;
+      tooLarge = error;
+      return undefined;
     }
+  };
+  if (steps.length === 0) throw tooLarge;
+  let index = Math.min(lastFit.get(steps) ?? 0, steps.length - 1);
+  let card = attempt(index);
+  if (card) {
+    for (let larger = index - 1; larger >= 0; larger -= 1) {
+      const bigger = attempt(larger);
+      if (!bigger) break;
+      [card, index] = [bigger, larger];
+    }
+  } else {
+    while (!card && index < steps.length - 1) card = attempt(++index);
+    if (!card) throw tooLarge;
   }
-  throw last;
+  lastFit.set(steps, index);
+  return card;
 }

@@ -6,6 +6,7 @@
 // first: the copy is a snapshot, and nothing may write either store while it runs.
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { appendOnlyCollections } from '../src/app/retention.ts';
 import { openJournalStore } from '../src/store/journal-store.ts';
 import type { DumpableStore } from '../src/store/partitioned-store.ts';
 import { DEFAULT_TABLE_NAME, openTablesStore } from '../src/store/tables-store.ts';
@@ -57,9 +58,11 @@ export function formatCounts(counts: ReadonlyMap<string, number>): string {
   ].join('\n');
 }
 
-/** The embedded store to copy from: the journaled lowdb engine. */
+/** The embedded store to copy from: the journaled lowdb engine, its audit trails by day. */
 function openSourceStore(dataDir: string): Promise<DumpableStore> {
-  return openJournalStore({ dataDir });
+  const auditRetentionDays = Number(process.env.AUDIT_RETENTION_DAYS ?? 400);
+  const appendOnly = appendOnlyCollections({ retentionDays: 30, auditRetentionDays });
+  return openJournalStore({ dataDir, appendOnly });
 }
 
 async function main(): Promise<void> {

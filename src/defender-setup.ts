@@ -26,7 +26,7 @@ export interface DefenderSetup {
 /** How the Defender clients retry and wait (buildApp configures them once for the whole app). */
 export type DefenderClientTuning = Pick<
   DefenderClientFactoryOptions,
-  'retry' | 'sleep' | 'random' | 'now'
+  'retry' | 'sleep' | 'random' | 'now' | 'telemetry'
 >;
 
 export async function setUpDefender(

@@ -56,6 +56,7 @@ import type { Feature } from './feature.ts';
 import { featureEvents, type FeatureEvents } from './feature-events.ts';
 import { helpFeature } from './help-feature.ts';
 import { AppMetrics } from './metrics.ts';
+import type { Telemetry } from '../platform/telemetry.ts';
 import { readinessCheck } from './readiness.ts';
 import type { Retries } from './retries.ts';
 import { seedDemoManagedResponses } from './seed-demo-managed-responses.ts';
@@ -144,11 +145,18 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
   const { logger } = deps;
   const now = deps.clock ?? systemClock;
   const sleep = deps.sleep ?? systemSleep;
+  // Read at scrape time, once the platform exists; the clients built below report to it.
+  const metrics: AppMetrics = new AppMetrics({
+    health: () => platform.watcher.health(),
+    listJobs: () => platform.delivery.listJobs(),
+    now,
+  });
   const setup = deps.defender
     ? undefined
     : await setUpDefender(config, deps.env ?? {}, logger, {
         now,
         sleep,
+        telemetry: metrics.telemetry,
         ...(deps.random ? { random: deps.random } : {}),
         ...(deps.retries?.defender ? { retry: deps.retries.defender } : {}),
       });
@@ -183,14 +191,9 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     delivered: () => undefined,
     parked: () => undefined,
     failed: () => undefined,
+    telemetry: metrics.telemetry,
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
-  // Read at scrape time, once the platform exists.
-  const metrics: AppMetrics = new AppMetrics({
-    health: () => platform.watcher.health(),
-    listJobs: () => platform.delivery.listJobs(),
-    now,
-  });
   const platform = buildPlatform(shared, metrics);
   const features = buildFeatures(shared, platform.delivery, demo);
   shared.events.setFeatures(features.all);
@@ -271,6 +274,8 @@ interface Shared {
   delivered: NonNullable<DeliveryEngineOptions['onDelivered']>;
   parked: NonNullable<DeliveryEngineOptions['onParked']>;
   failed: NonNullable<DeliveryEngineOptions['onFailed']>;
+  /** GET /metrics' counters (429s, retries, delivery latency, machine actions). */
+  telemetry: Telemetry;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -292,6 +297,7 @@ function buildPlatform(
           registry: app.conversations,
           logger: logger.child({ component: 'messenger' }),
           now,
+          telemetry: metrics.telemetry,
           ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
         }),
       new MailMessenger((tenantId) => clientsOf(app.defender, tenantId)?.mail),
@@ -307,6 +313,7 @@ function buildPlatform(
     ...random,
     ...(deps.retries?.delivery ? { retry: deps.retries.delivery } : {}),
     ...deps.tuning?.delivery,
+    telemetry: metrics.telemetry,
   });
   const watcher = new IncidentWatcher({
     store: app.store,
@@ -340,6 +347,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     logger: logger.child({ component: 'managed-response' }),
     now,
     sleep: app.sleep,
+    telemetry: app.telemetry,
     expertsApi: {
       tenantId: config.experts.tenantId || undefined,
       apiKey: config.experts.apiKey || undefined,

@@ -11,6 +11,7 @@ import type { JobRecord } from '../delivery/delivery-schemas.ts';
 import { jobStatuses } from '../delivery/delivery-schemas.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantHealth } from '../watcher/incident-watcher.ts';
+import { TelemetryMetrics } from './telemetry-metrics.ts';
 
 export interface MetricsSources {
   health: () => TenantHealth[];
@@ -22,6 +23,8 @@ const ACTIVITY_KINDS = new Set(['message', 'invoke', 'conversationUpdate', 'inst
 
 export class AppMetrics {
   readonly registry = new Registry();
+  /** 429s, retries, rate-limit waits, delivery latency, machine actions (telemetry-metrics.ts). */
+  readonly telemetry = new TelemetryMetrics(this.registry);
   readonly #requests = new Histogram({
     name: 'mrb_http_request_duration_seconds',
     help: 'Time to answer an HTTP request; card clicks are POST /api/messages with activity="invoke:adaptiveCard/action".',

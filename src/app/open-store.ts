@@ -1,13 +1,13 @@
 // Opens the Store the features use, on the engine the configuration names: the embedded
 // journaled lowdb store under DATA_DIR (default; migrates a one-file store.json on first start,
-// keeping it as a backup) or Azure Tables (STORE=tables). Retention is applied the same way on
-// both (src/app/retention.ts).
+// keeping it as a backup) or Azure Tables (STORE=tables). Retention is defined once
+// (src/app/retention.ts): per-record expiries on both, and on lowdb the audit trails by day.
 import type { Config } from '../config.ts';
 import { FLAT_PARTITION, FlatStore } from '../store/flat-store.ts';
 import { openJournalStore, type JournalStoreLogger } from '../store/journal-store.ts';
 import { migrateStoreJson } from '../store/migrate-store-json.ts';
 import { openTablesStore } from '../store/tables-store.ts';
-import { retentionByCollection } from './retention.ts';
+import { appendOnlyCollections, retentionByCollection } from './retention.ts';
 
 // A lowdb journal line is atomic whatever its size: a watcher commit of a first poll of a large
 // tenant stays one batch, as it was on the one-file store.
@@ -26,10 +26,14 @@ export async function openStore(
     logger?.info({ tableName, partition: FLAT_PARTITION }, 'store: Azure Tables');
     return new FlatStore(engine, { retentionDays });
   }
+  // Azure Tables keeps the audit trails as regular entities with an expiry (above); lowdb keeps
+  // them as daily logs, moving what an older store holds in its shard files there at open.
+  const appendOnly = appendOnlyCollections(config.store);
   const engine = await openJournalStore({
     dataDir: config.dataDir,
     logger,
     maxBatchOps: LOWDB_MAX_BATCH_OPS,
+    appendOnly,
   });
   try {
     await migrateStoreJson(
@@ -42,7 +46,11 @@ export async function openStore(
     await engine.close();
     throw error;
   }
-  return new FlatStore(engine, { retentionDays });
+  const byDay = new Set(appendOnly.map((c) => c.name));
+  const perRecord = Object.fromEntries(
+    Object.entries(retentionDays).filter(([collection]) => !byDay.has(collection)),
+  );
+  return new FlatStore(engine, { retentionDays: perRecord });
 }
 
 /** The embedded store under dataDir with the default settings (tests, benchmarks, scripts). */

@@ -45,3 +45,18 @@ export function retentionByCollection(settings: RetentionSettings): Record<strin
     [CONTAINMENT_REMINDERS]: auditRetentionDays,
   };
 }
+
+/**
+ * The audit trails whose keys start with their time, kept by the embedded engine as daily
+ * append-only logs (src/store/day-log.ts) for auditRetentionDays: a write appends, memory holds
+ * only the day's new entries, retention drops whole days, so the trail's history costs disk, not
+ * every checkpoint and read. The engine keeps them by day, so they get no per-record expiry.
+ */
+export function appendOnlyCollections(
+  settings: RetentionSettings,
+): { name: string; retainDays: number }[] {
+  return [AUDIT_COLLECTION, CHAT_AUDIT].map((name) => ({
+    name,
+    retainDays: settings.auditRetentionDays,
+  }));
+}

@@ -26,6 +26,7 @@ import {
   type RateWindow,
 } from './rate-limit-gate.ts';
 import type { Sleep } from '../platform/sleep.ts';
+import type { Telemetry } from '../platform/telemetry.ts';
 import type { RetrySettings } from './retry-settings.ts';
 import type { TenantDefenderConfig } from './tenant-config.ts';
 
@@ -51,6 +52,8 @@ export interface DefenderClientFactoryOptions {
   random?: () => number;
   now?: Clock;
   logger?: Logger;
+  /** Counts 429s, retries and rate-limit waits (GET /metrics). */
+  telemetry?: Telemetry;
   /**
    * Client-side quotas per tenant; defaults are Defender's documented limits. `graphUser`: the
    * part of the Graph quota that calls caused by Teams users may take (default a third).
@@ -112,6 +115,7 @@ export class DefenderClientFactory {
         ...(options.random && { random: options.random }),
         ...(options.now && { now: options.now }),
         ...(options.logger && { logger: options.logger }),
+        ...(options.telemetry && { telemetry: options.telemetry }),
       };
       const graph = new DefenderHttpClient({
         ...common,

@@ -24,6 +24,7 @@ import { sleep, type Sleep } from '../platform/sleep.ts';
 import { GateWaitTooLongError, type RateLimitGate } from './rate-limit-gate.ts';
 import { parseRetryAfterMs, retryDelayMs } from '../platform/retry.ts';
 import { defaultRetrySettings, defenderBackoff, type RetrySettings } from './retry-settings.ts';
+import { noTelemetry, type Telemetry, type Upstream } from '../platform/telemetry.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -51,6 +52,8 @@ export interface DefenderHttpClientOptions {
   random?: () => number;
   now?: Clock;
   logger?: Logger;
+  /** Counts 429s, retries and rate-limit waits (GET /metrics). */
+  telemetry?: Telemetry;
 }
 
 export interface DefenderRequest<T> {
@@ -107,6 +110,8 @@ export class DefenderHttpClient {
   private readonly random: () => number;
   private readonly now: Clock;
   private readonly baseUrl: string;
+  private readonly telemetry: Telemetry;
+  private readonly upstream: Upstream;
 
   constructor(private readonly options: DefenderHttpClientOptions) {
     this.api = options.api;
@@ -117,6 +122,8 @@ export class DefenderHttpClient {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? systemClock;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.telemetry = options.telemetry ?? noTelemetry;
+    this.upstream = options.api === 'mde' ? 'defender' : 'graph';
   }
 
   async send<T>(request: DefenderRequest<T>): Promise<T> {
@@ -156,6 +163,7 @@ export class DefenderHttpClient {
           randomize: false,
           onFailedAttempt: async (error) => {
             if (!(error instanceof RetryableFailure) || error.retriesLeft <= 0) return;
+            this.telemetry.retried(this.upstream, error.kind);
             this.options.logger?.warn(
               {
                 api: this.api,
@@ -218,9 +226,14 @@ export class DefenderHttpClient {
         ? this.settings.backgroundMaxWaitMs
         : Math.max(0, deadline - this.nowMs());
     try {
-      await this.options.gate.acquire(this.tenantId, { maxWaitMs, user: lane === 'user' });
+      const waitedMs = await this.options.gate.acquire(this.tenantId, {
+        maxWaitMs,
+        user: lane === 'user',
+      });
+      if (waitedMs > 0) this.telemetry.rateLimited(this.upstream, waitedMs, false);
     } catch (error) {
       if (!(error instanceof GateWaitTooLongError)) throw error;
+      this.telemetry.rateLimited(this.upstream, 0, true);
       throw new DefenderBusyError(this.api, Math.ceil(error.retryAfterMs / 1000));
     }
   }
@@ -290,6 +303,7 @@ export class DefenderHttpClient {
     const { status } = response;
     const { code, message } = readErrorBody(text, response.statusText);
     if (status === 429) {
+      this.telemetry.throttled(this.upstream);
       const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now());
       throw new RetryableFailure(
         'throttled',

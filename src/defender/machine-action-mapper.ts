@@ -48,6 +48,8 @@ export interface DeviceActionState {
   /** True while Defender has not picked it up yet (still counts as in progress). */
   queued: boolean;
   failureReason?: string;
+  /** Which of Defender's final statuses a failed action ended in (Failed, TimeOut, Cancelled). */
+  ending?: 'failed' | 'timedOut' | 'cancelled';
   isolationType?: IsolationType;
   sha1?: string;
   requestedBy?: string;
@@ -78,7 +80,11 @@ export function toDeviceActionState(raw: MachineAction): DeviceActionState {
     status: isRunning(status) ? 'inProgress' : status === 'succeeded' ? 'completed' : 'failed',
     queued: status === 'pending',
   };
-  if (state.status === 'failed') state.failureReason = failureReason(raw);
+  if (state.status === 'failed') {
+    state.failureReason = failureReason(raw);
+    state.ending =
+      status === 'timeout' ? 'timedOut' : status === 'cancelled' ? 'cancelled' : 'failed';
+  }
   const scope = raw.scope?.toLowerCase();
   if (scope === 'full' || scope === 'selective') state.isolationType = scope;
   const file = raw.relatedFileInfo;

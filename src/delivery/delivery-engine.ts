@@ -33,6 +33,7 @@ import type { RenderView } from './perform-operation.ts';
 import { MessengerError, type Messenger } from './messenger.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { UnreachableTargets, type OnUnreachable } from './unreachable-targets.ts';
+import type { Telemetry } from '../platform/telemetry.ts';
 
 export interface DeliveryEngineOptions {
   store: Store;
@@ -67,6 +68,8 @@ export interface DeliveryEngineOptions {
   perTenantConcurrency?: number;
   /** How often a started engine looks for jobs enqueued through enqueueOps (default 1000 ms). */
   pollIntervalMs?: number;
+  /** Counts Teams' 429s, retries and planned→sent latency (GET /metrics). */
+  telemetry?: Telemetry;
 }
 
 export interface DeliveryFilter {
@@ -136,6 +139,7 @@ export class DeliveryEngine {
       ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
       ...(options.onParked ? { onParked: options.onParked } : {}),
       ...(options.onFailed ? { onFailed: options.onFailed } : {}),
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     });
   }
 

@@ -13,6 +13,7 @@ import { MessengerError, type Messenger } from './messenger.ts';
 import { performOperation, type PerformResult, type RenderView } from './perform-operation.ts';
 import { classifyFailure, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import type { UnreachableTargets } from './unreachable-targets.ts';
+import { noTelemetry, type Telemetry } from '../platform/telemetry.ts';
 
 export interface JobRunnerDeps {
   store: DeliveryStore;
@@ -34,6 +35,8 @@ export interface JobRunnerDeps {
   onParked?: OnParked;
   /** See DeliveryEngineOptions.onFailed. */
   onFailed?: OnParked;
+  /** Counts Teams' 429s, retries and planned→sent latency (GET /metrics). */
+  telemetry?: Telemetry;
 }
 
 /** After a job's delivery is recorded; `reached`: tryReach made its target reachable just now. */
@@ -58,7 +61,11 @@ export class JobRunner {
   /** Jobs whose target tryReach just made reachable (for onDelivered). */
   readonly #reachedJobs = new Set<string>();
 
-  constructor(private readonly deps: JobRunnerDeps) {}
+  readonly #telemetry: Telemetry;
+
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.#telemetry = deps.telemetry ?? noTelemetry;
+  }
 
   async run(entry: QueueEntry, signal: AbortSignal, stopping: () => boolean): Promise<void> {
     if (this.deps.unreachable.has(entry.targetKey)) {
@@ -134,6 +141,11 @@ export class JobRunner {
     this.deps.queue.remove(job.id);
     const reached = this.#reachedJobs.delete(job.id);
     if (result.skipped === undefined) {
+      // Planned → sent; a job scheduled for later (the email fallback's wait) counts from then.
+      const planned = Math.max(Date.parse(job.createdAt), Date.parse(job.notBefore ?? '') || 0);
+      if (!Number.isNaN(planned)) {
+        this.#telemetry.delivered(Math.max(0, Date.parse(delivery.deliveredAt) - planned));
+      }
       this.deps.logger.info(
         {
           jobId: job.id,
@@ -160,6 +172,7 @@ export class JobRunner {
 
   private async onFailure(entry: QueueEntry, error: unknown): Promise<void> {
     const failure = classifyFailure(error);
+    if (failure.kind === 'throttled') this.#telemetry.throttled('botConnector');
     const record = entry.record;
     const lastError = describeFailure(error, this.deps.now());
     const details = { jobId: record.job.id, status: lastError.status, code: lastError.code };
@@ -189,6 +202,7 @@ export class JobRunner {
       return;
     }
     const delayMs = retryDelayMs(used, failure, this.deps.retry, this.deps.random);
+    this.#telemetry.retried('botConnector', failure.kind === 'throttled' ? 'throttled' : 'server');
     await this.save(entry, {
       ...record,
       status: 'pending',

@@ -26,6 +26,7 @@ import {
 } from './journal-store-options.ts';
 import { JournalWriter } from './journal-writer.ts';
 import { loadJournalStore } from './load-journal-store.ts';
+import { moveToDayLogs } from './move-to-day-logs.ts';
 import { folderName } from './name-encoding.ts';
 import { isLive } from './partition-record.ts';
 import { partitionView } from './partition-view.ts';
@@ -99,9 +100,20 @@ export class JournalStore implements DumpableStore {
       }
       const next = (journals.at(-1)?.number ?? 0) + 1;
       const bytes = journals.reduce((sum, journal) => sum + journal.bytes, 0);
-      return new JournalStore(folder, state, lock, rules, settings, next, bytes);
+      const moves = moveToDayLogs(state, rules, settings.now(), options.logger);
+      const store = new JournalStore(folder, state, lock, rules, settings, next, bytes);
+      if (moves.length === 0) return store;
+      try {
+        for (const group of moves) await store.#writer.enqueue(group);
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+      const records = moves.reduce((n, g) => n + g.filter((c) => c.kind === 'delete').length, 0);
+      options.logger?.info({ records }, 'store: audit records moved to their daily logs');
+      return store;
     } catch (error) {
-      await lock.release();
+      await lock.release().catch(() => undefined);
       throw error;
     }
   }

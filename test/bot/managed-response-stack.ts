@@ -37,6 +37,8 @@ export const READER = {
 
 export interface Stack {
   base: string;
+  /** The whole app (the watcher and notifications are built but not started). */
+  app: App;
   emulator: RunningEmulator;
   feature: ManagedResponseFeature;
   containment: ContainmentFeature;
@@ -123,6 +125,7 @@ export async function startStack(
 
   return {
     base,
+    app,
     emulator,
     feature,
     containment: app.features.containment,

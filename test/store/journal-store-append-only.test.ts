@@ -184,4 +184,46 @@ describe('JournalStore append-only collections', () => {
     const log = join(other, 'store', 'tenant-a', 'audit', '2026-12-02.jsonl');
     assert.equal((await lines(log)).length, 1);
   });
+
+  it('moves the records of a collection made append-only from its shard files to daily logs', async () => {
+    // Written while "audit" was a regular collection (lowdb shard files), then reopened with it
+    // append-only, as an existing DATA_DIR is on upgrade.
+    const before = await openJournalStore({ dataDir: dir, now: () => now, files });
+    const old = before.partition('tenant-a');
+    await old.put('audit', at(1, 'a'), { n: 1 }, 0);
+    await old.put('audit', at(0, 'b'), { n: 2 }, 0);
+    await old.put('audit', 'no-date-key', { n: 3 }, 0);
+    await old.put('incidents', 'i1', { title: 'kept as it is' }, 0);
+    await before.checkpoint();
+    await before.close();
+    assert.ok((await storeFiles(dir)).some((f) => f.startsWith('tenant-a/audit/shard-')));
+
+    const store = await open(dir);
+    const p = store.partition('tenant-a');
+    assert.deepEqual(
+      (await p.list('audit')).map((r) => [r.key.split('|')[1], r.value]),
+      [
+        ['a', { n: 1 }],
+        ['b', { n: 2 }],
+      ],
+    );
+    await p.put('audit', at(0, 'c'), { n: 4 }, 0);
+    assert.deepEqual((await p.get('incidents', 'i1'))?.value, { title: 'kept as it is' });
+    await store.checkpoint();
+    await store.close();
+    const folder = (await storeFiles(dir)).filter((f) => f.startsWith('tenant-a/audit/'));
+    assert.ok(folder.includes('tenant-a/audit/2026-12-01.jsonl'), folder.join(', '));
+    assert.ok(folder.includes('tenant-a/audit/2026-12-02.jsonl'), folder.join(', '));
+    const today = join(dir, 'store', 'tenant-a', 'audit', '2026-12-02.jsonl');
+    assert.equal((await lines(today)).length, 2, 'b and c, each once');
+
+    // Once moved, a reopen finds nothing left to move and reads the same records.
+    const again = await open(dir);
+    assert.deepEqual(
+      (await again.partition('tenant-a').list('audit')).map((r) => r.key.split('|')[1]),
+      ['a', 'b', 'c'],
+    );
+    await again.checkpoint();
+    assert.equal((await lines(today)).length, 2);
+  });
 });

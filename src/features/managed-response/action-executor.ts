@@ -19,7 +19,8 @@ import type { DefenderPort } from './ports.ts';
 import type { Sleep } from '../../platform/sleep.ts';
 import type { ResponseWriter } from './response-writer.ts';
 import { withAlreadyRunning, type AlreadyRunningNote } from '../../domain/tracked-action.ts';
-import { pollMachineAction, type PollOptions } from './poll-machine-action.ts';
+import { pollMachineAction, type PollOptions, type PollOutcome } from './poll-machine-action.ts';
+import { noTelemetry, type Telemetry } from '../../platform/telemetry.ts';
 
 export interface ExecutorOptions {
   writer: ResponseWriter;
@@ -32,13 +33,18 @@ export interface ExecutorOptions {
   poll?: Partial<PollOptions>;
   /** A machine action finished on the device (its cached facts and containment are stale). */
   onFinished?: (tenantId: string, action: OneClickAction) => void;
+  /** Counts machine actions started and how they end (GET /metrics). */
+  telemetry?: Telemetry;
 }
 
 export class ActionExecutor {
   readonly #inFlight = new Map<string, Promise<void>>();
   #abort = new AbortController();
+  readonly #telemetry: Telemetry;
 
-  constructor(private readonly options: ExecutorOptions) {}
+  constructor(private readonly options: ExecutorOptions) {
+    this.#telemetry = options.telemetry ?? noTelemetry;
+  }
 
   /** Runs the action's Defender side unless it already runs in this process. */
   launch(tenantId: string, incidentId: string, actionId: string): void {
@@ -72,6 +78,20 @@ export class ActionExecutor {
     return count;
   }
 
+  /**
+   * Launches the listed actions (the device index's, for the periodic sweep: it costs what is in
+   * progress, not every response); each is re-checked on its record before anything runs.
+   */
+  async resumeListed(
+    list: (tenantId: string) => Promise<{ incidentId: string; actionId: string }[]>,
+  ): Promise<void> {
+    for (const tenant of this.options.defender.tenants()) {
+      for (const { incidentId, actionId } of await list(tenant.tenantId)) {
+        this.launch(tenant.tenantId, incidentId, actionId);
+      }
+    }
+  }
+
   /** Resolves when nothing runs (tests, benches). */
   async settle(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
@@ -93,6 +113,7 @@ export class ActionExecutor {
     let machineActionId = action.machineActionId;
     if (!machineActionId) {
       const started = await startMachineAction(client, action, incidentId);
+      this.#telemetry.machineAction(action.kind, started.kind);
       if (started.kind === 'failed') {
         await this.#record(tenantId, incidentId, action, { type: 'fail', reason: started.reason });
         return;
@@ -124,8 +145,10 @@ export class ActionExecutor {
     tenantId: string,
     incidentId: string,
     action: OneClickAction,
-    final: { status: 'completed' | 'failed' | 'inProgress'; failureReason?: string },
+    final: Omit<PollOutcome, 'status'> & { status: PollOutcome['status'] | 'inProgress' },
   ): Promise<void> {
+    const outcome = final.status === 'completed' ? 'succeeded' : (final.ending ?? 'failed');
+    this.#telemetry.machineAction(action.kind, outcome);
     const event: OneClickEvent =
       final.status === 'completed'
         ? { type: 'succeed' }

@@ -17,6 +17,12 @@ import { assertCanRunActions, type Role } from '../../domain/roles.ts';
 import { isClosed } from '../../domain/incident.ts';
 import type { Incident } from '../../domain/incident.ts';
 
+/**
+ * The incidents' actions a check looks at: the device's actions in progress for the conflict
+ * check (device-action-index.ts), the tenant's responses when looking for a tampered id.
+ */
+type IncidentActions = Pick<ManagedResponse, 'incidentId' | 'actions'>;
+
 export type ActionVerb =
   | 'runAction'
   | 'retryAction'
@@ -67,7 +73,7 @@ export class ActionBelongsElsewhereError extends NotFoundError {
 export function findCardAction(
   response: ManagedResponse,
   actionId: string,
-  tenantResponses: readonly ManagedResponse[],
+  tenantResponses: readonly IncidentActions[],
 ): ResponseAction {
   const action = response.actions.find((a) => a.id === actionId);
   if (action) return action;
@@ -86,7 +92,7 @@ export function assertMayAct(args: {
   role: Role;
   incidentId: string;
   incident: Incident | undefined;
-  tenantResponses: readonly ManagedResponse[];
+  tenantResponses: readonly IncidentActions[];
 }): void {
   const { verb, action, role } = args;
   if (isClosed(args.incident)) throw new IncidentClosedError();
@@ -128,7 +134,7 @@ export function assertMayAct(args: {
 export function assertNoDeviceConflict(
   action: ResponseAction,
   incidentId: string,
-  tenantResponses: readonly ManagedResponse[],
+  tenantResponses: readonly IncidentActions[],
 ): void {
   // Only actions in progress can conflict (conflictsWith); a tenant holds thousands of finished
   // ones, so they are skipped before anything is copied. Action ids are unique within an

@@ -14,6 +14,7 @@ import type { AuditTrail, NewAuditEntry } from './audit-trail.ts';
 import { assertMayAct, findCardAction, refusalCode, type ActionVerb } from './card-action-guard.ts';
 import { refusalResult, type CardActionResult } from './card-action-result.ts';
 import type { CardCopies } from './card-copies.ts';
+import type { DeviceActionIndex } from './device-action-index.ts';
 import {
   callerCard,
   doneBanner,
@@ -37,6 +38,7 @@ export interface CardActionDeps extends CallerContextDeps {
   writer: ResponseWriter;
   repository: ManagedResponseRepository;
   copies: CardCopies;
+  deviceActions: Pick<DeviceActionIndex, 'inProgressBeside'>;
   delivery: Delivery;
   audit: AuditTrail;
   store: { batch(ops: WriteOp[]): Promise<void> };
@@ -66,14 +68,23 @@ export class CardActionService {
   ) {
     const { deps } = this;
     return this.#guarded(caller, ids.incidentId, verb, ids.actionId, async (ctx) => {
-      const tenantResponses = await deps.repository.listForTenant(ctx.tenant.tenantId);
-      const check = (response: ManagedResponse) => {
-        const action = findCardAction(response, ids.actionId, tenantResponses);
+      const { tenantId } = ctx.tenant;
+      // Reads what the click concerns, not the tenant: the device's actions in progress; the
+      // tenant's other responses only when the id is not in this incident (tampered card data).
+      const check = async (response: ManagedResponse) => {
+        const here = response.actions.some((a) => a.id === ids.actionId);
+        const elsewhere = here ? [] : await deps.repository.listForTenant(tenantId);
+        const action = findCardAction(response, ids.actionId, elsewhere);
+        const tenantResponses = await deps.deviceActions.inProgressBeside(
+          tenantId,
+          action,
+          response,
+        );
         const { role, incident } = ctx;
         assertMayAct({ verb, action, role, incidentId: ids.incidentId, incident, tenantResponses });
         return action;
       };
-      const action = check(ctx.response);
+      const action = await check(ctx.response);
       if (verb === 'requestComplete' || verb === 'requestSkip') {
         const intent = verb === 'requestComplete' ? 'complete' : 'skip';
         return callerCard(deps, ctx, ctx.response, { confirm: { actionId: action.id, intent } });
@@ -85,8 +96,8 @@ export class CardActionService {
       }
       const at = deps.now().toISOString();
       // Re-checked on the record being replaced: only the writer that wins the version acts.
-      const outcome = await deps.writer.change(ctx.tenant.tenantId, ids.incidentId, (current) => {
-        const fresh = clearAlreadyRunning(check(current.response));
+      const outcome = await deps.writer.change(tenantId, ids.incidentId, async (current) => {
+        const fresh = clearAlreadyRunning(await check(current.response));
         const { action: next } = applyActionEvent(fresh, event, ctx.actor, at);
         const confirmation = verb === 'confirmComplete' || verb === 'confirmSkip';
         const result = next.status === 'inProgress' ? 'started' : next.status;
@@ -101,7 +112,7 @@ export class CardActionService {
         };
       });
       if (outcome.result.status === 'inProgress') {
-        deps.launch(ctx.tenant.tenantId, ids.incidentId, ids.actionId);
+        deps.launch(tenantId, ids.incidentId, ids.actionId);
       }
       const banner = doneBanner(outcome.result.title, outcome.result.status);
       return callerCard(deps, ctx, outcome.stored.response, { banner });

@@ -35,6 +35,8 @@ import type { DefenderPort } from './ports.ts';
 import { PublishService } from './publish-service.ts';
 import { refreshCopies } from './refresh-copies.ts';
 import { ResponseWriter } from './response-writer.ts';
+import { DeviceActionIndex } from './device-action-index.ts';
+import type { Telemetry } from '../../platform/telemetry.ts';
 
 export type { DefenderPort } from './ports.ts';
 export type { ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
@@ -57,6 +59,8 @@ export interface ManagedResponseFeatureDeps {
   /** GET managed-response lists who was notified and how (the notifications feature's). */
   notified?: ExpertsRoutesDeps['notified'];
   sleep?: Sleep;
+  /** Counts machine actions started and how they end (GET /metrics). */
+  telemetry?: Telemetry;
   timings?: {
     poll?: ExecutorOptions['poll'];
     /** How often failed incident updates are retried and late SOC copies sent (30 s). */
@@ -105,9 +109,11 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   const highValueTags = deps.highValueTags ?? configuredHighValueTags(defender);
   const deviceFacts = withHighValueTags(factsCache, highValueTags);
   const highValue = new HighValueGuard({ deviceFacts: factsCache, highValueTags, audit });
+  const deviceActions = new DeviceActionIndex(store, repository);
   const writer = new ResponseWriter({
     deviceFacts,
     repository,
+    deviceActions,
     store,
     delivery,
     copies,
@@ -128,6 +134,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     logger,
     now,
     sleep,
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
     ...(timings.poll ? { poll: timings.poll } : {}),
     onFinished: (tenantId, action) => {
       if (action.target.kind !== 'none') factsCache.forget(tenantId, action.target.deviceId);
@@ -155,6 +162,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   });
   const cards = new CardActionService({
     ...shared,
+    deviceActions,
     writer,
     highValue,
     launch: (tenantId, incidentId, actionId) => executor.launch(tenantId, incidentId, actionId),
@@ -166,7 +174,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   const sweep = async () => {
     await tasks.runDue();
     // Actions left in progress by a run that failed midway (e.g. the store was briefly down).
-    await executor.resume();
+    await executor.resumeListed((tenantId) => deviceActions.listForTenant(tenantId));
     const deferred = (await copies.listAll()).filter((c) => c.state === 'deferred');
     for (const key of new Set(deferred.map((c) => `${c.tenantId}\n${c.incidentId}`))) {
       const [tenantId = '', incidentId = ''] = key.split('\n');
@@ -202,7 +210,8 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
       });
     },
     start() {
-      track(executor.resume());
+      // One full read at start-up: the index gets what a store written before it lacks.
+      track(deviceActions.repair(defender.tenants()).then(() => executor.resume()));
       timer ??= setInterval(() => {
         sweeping ??= sweep()
           .catch((err: unknown) => logger.warn({ err }, 'managed-response sweep failed'))

@@ -29,6 +29,8 @@ export const defaultPollOptions = {
 export interface PollOutcome {
   status: 'completed' | 'failed';
   failureReason?: string;
+  /** How a failed action ended (absent: failed). */
+  ending?: 'failed' | 'timedOut' | 'cancelled';
 }
 
 export async function pollMachineAction(
@@ -48,6 +50,7 @@ export async function pollMachineAction(
         return {
           status: 'failed',
           failureReason: state.failureReason ?? 'Defender reported a failure.',
+          ...(state.ending ? { ending: state.ending } : {}),
         };
       }
     } catch (err) {
@@ -63,6 +66,7 @@ export async function pollMachineAction(
       const hours = Math.round(timeoutMs / 3_600_000);
       return {
         status: 'failed',
+        ending: 'timedOut',
         failureReason: `Defender reported no outcome within ${hours > 0 ? `${hours} h` : `${timeoutMs} ms`}; check the device in the Defender portal.`,
       };
     }

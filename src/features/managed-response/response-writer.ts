@@ -16,6 +16,7 @@ import type { ManagedResponseRepository } from '../../shared/managed-response-re
 import { isHandedBack } from '../../domain/managed-response.ts';
 import type { AuditTrail, NewAuditEntry } from './audit-trail.ts';
 import type { CardCopies } from './card-copies.ts';
+import type { DeviceActionIndex } from './device-action-index.ts';
 import { updateCopyJobs, type CardsToSend } from './copy-jobs.ts';
 import { handBackComment, handBackSocText, socReplyJobs } from './incident-messages.ts';
 import type { IncidentTasks } from './incident-tasks.ts';
@@ -47,6 +48,8 @@ export interface WriterDeps {
   incidents: Pick<IncidentDirectory, 'get'>;
   defender: DefenderPort;
   tasks: IncidentTasks;
+  /** Kept in step in the same batch (device conflicts read it, not the whole tenant). */
+  deviceActions: Pick<DeviceActionIndex, 'opsFor'>;
   audit: AuditTrail;
   now: Clock;
   logger: Logger;
@@ -105,6 +108,7 @@ export class ResponseWriter {
       deps.repository.putOp(next, current?.version ?? 0),
       ...decision.audit.map((entry) => deps.audit.entryOp(entry)),
       ...extraOps,
+      ...(await deps.deviceActions.opsFor(current?.response, next)),
     ];
     const tenant = deps.defender.forTenant(next.tenantId).tenant;
     const incident = await deps.incidents.get(next.tenantId, next.incidentId);

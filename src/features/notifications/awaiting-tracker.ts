@@ -76,8 +76,12 @@ export class AwaitingTracker {
     return result;
   }
 
+  /** As many as list() returns, without reading the awaiting records or copying incidents. */
   async count(tenantId: string): Promise<number> {
-    return (await this.list(tenantId)).length;
+    return this.incidents.countForTenant(
+      tenantId,
+      (incident) => isAwaitingCustomer(incident) && isHandledByExperts(incident),
+    );
   }
 
   async update(record: AwaitingRecord, expectedVersion: number): Promise<void> {

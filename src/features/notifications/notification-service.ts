@@ -68,8 +68,17 @@ export class NotificationService {
   async #process(): Promise<number> {
     const { outbox, store, delivery, logger } = this.options;
     let consumed = 0;
+    // The awaiting count per tenant, once per run: the snapshots it counts were written by the
+    // polls that wrote these events, so it is the same for each of them (a poll committing
+    // meanwhile writes new events, planned in the next run). Per event it read every snapshot.
+    const counts = new Map<string, Promise<number>>();
+    const awaitingCount = (tenantId: string) => {
+      let count = counts.get(tenantId);
+      if (!count) counts.set(tenantId, (count = this.awaiting.count(tenantId)));
+      return count;
+    };
     for (const { event, version } of await outbox.pending(100)) {
-      const ops = await this.#plan(event);
+      const ops = await this.#plan(event, awaitingCount);
       try {
         await store.batch([...outbox.consumeOps(event, version), ...ops]);
       } catch (err) {
@@ -87,7 +96,10 @@ export class NotificationService {
     return consumed;
   }
 
-  async #plan(event: OutboxEvent): Promise<WriteOp[]> {
+  async #plan(
+    event: OutboxEvent,
+    awaitingCountOf: (tenantId: string) => Promise<number>,
+  ): Promise<WriteOp[]> {
     const { logger, delivery, incidents, responses } = this.options;
     const tenant = this.options.tenants().find((t) => t.tenantId === event.tenantId);
     if (!tenant) {
@@ -100,7 +112,7 @@ export class NotificationService {
     const current = (await incidents.get(event.tenantId, event.incidentId)) ?? event.incident;
     const response = (await responses.get(event.tenantId, event.incidentId))?.value;
     const awaitingOps = await this.awaiting.trackOps(event, current);
-    const awaitingCount = await this.awaiting.count(tenant.tenantId);
+    const awaitingCount = await awaitingCountOf(tenant.tenantId);
     const email = this.options.emailSettingsOf?.(tenant);
     const jobs = await planNotifications(event, {
       tenant,

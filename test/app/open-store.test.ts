@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openEmbeddedStore } from '../../src/app/open-store.ts';
+import { AuditTrail, AUDIT_COLLECTION } from '../../src/features/managed-response/audit-trail.ts';
+import { FLAT_PARTITION } from '../../src/store/flat-store.ts';
+import type { JournalStore } from '../../src/store/journal-store.ts';
+import { encodeName } from '../../src/store/name-encoding.ts';
+import { makeTempDir, removeDir } from '../store/test-files.ts';
+
+describe('openStore (embedded)', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await makeTempDir()));
+  afterEach(() => removeDir(dir));
+
+  it('keeps the managed-response audit trail as daily append-only logs', async () => {
+    const store = await openEmbeddedStore(dir);
+    const at = '2026-12-02T10:00:00.000Z';
+    const audit = new AuditTrail(store, () => new Date(at));
+    await audit.append({
+      kind: 'attempt',
+      actor: { userId: 'u1', name: 'Alex', via: 'teams' },
+      tenantId: 't1',
+      incidentId: '1',
+      operation: 'runAction',
+      result: 'started',
+    });
+    await (store.engine as JournalStore).checkpoint();
+    const folder = join(dir, 'store', FLAT_PARTITION, encodeName(AUDIT_COLLECTION));
+    assert.deepEqual(await readdir(folder), ['2026-12-02.jsonl']);
+    assert.equal((await audit.list({ tenantId: 't1' }))[0]?.operation, 'runAction');
+    await store.close();
+  });
+});
