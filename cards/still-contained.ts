@@ -2,7 +2,7 @@
 // contacts and SOC channels while a device a managed response contained stays so, with Release
 // from isolation (the undo path of the Actions card: requestUndo) and Keep isolated.
 import type { ContainmentReminder } from '../src/domain/containment-reminder.ts';
-import { containedForText } from '../src/domain/containment-reminder.ts';
+import { containedForText, keptThisRound } from '../src/domain/containment-reminder.ts';
 import type { Incident } from '../src/domain/incident.ts';
 import type { AdaptiveCard } from './adaptive-card.ts';
 import { toCardTimestamp, type CardTimestamp, type ZeroOrOne } from './card-parts.ts';
@@ -20,11 +20,16 @@ export interface StillContainedCardData {
   /** "Isolated by Alex Wilber since" + containedAt. */
   containedLine: string;
   containedAt: CardTimestamp;
-  keptLine: ZeroOrOne<{ text: string; at: CardTimestamp }>;
+  /** "Kept isolated by Adele Vance at" + at + "; asked again" + nextAt: kept in this round. */
+  keptLine: ZeroOrOne<{ text: string; at: CardTimestamp; nextAt: CardTimestamp }>;
+  /** "Last kept isolated by Adele Vance at" + at: kept in an earlier round (or before a release). */
+  earlierKeptLine: ZeroOrOne<{ text: string; at: CardTimestamp }>;
   banner: ZeroOrOne<{ text: string; style: MessageStyle }>;
   question: string;
+  /** When not kept in this round (the kept line says it then). */
   nextAsk: ZeroOrOne<{ at: CardTimestamp }>;
   release: ZeroOrOne<{ label: string; enabled: boolean }>;
+  /** Not offered again once kept, until the next round asks. */
   keep: ZeroOrOne<{ label: string; enabled: boolean }>;
   deviceUrl: string;
 }
@@ -49,6 +54,11 @@ export function stillContainedCardData(input: StillContainedInput): StillContain
   const by = reminder.containedBy ? ` by ${truncate(reminder.containedBy, 80)}` : '';
   const live = !input.released && !reminder.stopped;
   const enabled = input.enabled;
+  const keptNow = live && keptThisRound(reminder);
+  const kept = reminder.keptBy && {
+    what: `${isolation ? 'isolated' : 'restricted'} by ${truncate(reminder.keptBy.name, 80)} at`,
+    at: toCardTimestamp(reminder.keptBy.at),
+  };
   return {
     incidentId: reminder.incidentId,
     actionId: reminder.actionId,
@@ -61,23 +71,24 @@ export function stillContainedCardData(input: StillContainedInput): StillContain
     ),
     containedLine: `${isolation ? 'Isolated' : 'App execution restricted'}${by} since`,
     containedAt: toCardTimestamp(reminder.containedSince),
-    keptLine: reminder.keptBy
-      ? [
-          {
-            text: `Kept ${isolation ? 'isolated' : 'restricted'} by ${truncate(reminder.keptBy.name, 80)} on`,
-            at: toCardTimestamp(reminder.keptBy.at),
-          },
-        ]
-      : [],
+    keptLine:
+      kept && keptNow
+        ? [{ text: `Kept ${kept.what}`, at: kept.at, nextAt: toCardTimestamp(reminder.dueAt) }]
+        : [],
+    earlierKeptLine:
+      kept && !keptNow
+        ? [{ text: `${live ? 'Last kept' : 'Kept'} ${kept.what}`, at: kept.at }]
+        : [],
     banner: input.banner ? [input.banner] : [],
     question: isolation
       ? `Is the isolation still needed? ${device} stays cut off from the network until someone releases it.`
       : `Is the restriction still needed? Only Microsoft-signed apps run on ${device} until someone removes it.`,
-    nextAsk: live ? [{ at: toCardTimestamp(reminder.dueAt) }] : [],
+    nextAsk: live && !keptNow ? [{ at: toCardTimestamp(reminder.dueAt) }] : [],
     release: live
       ? [{ label: isolation ? 'Release from isolation' : 'Remove app restriction', enabled }]
       : [],
-    keep: live ? [{ label: isolation ? 'Keep isolated' : 'Keep restricted', enabled }] : [],
+    keep:
+      live && !keptNow ? [{ label: isolation ? 'Keep isolated' : 'Keep restricted', enabled }] : [],
     deviceUrl: `https://security.microsoft.com/machines/v2/${encodeURIComponent(reminder.deviceId)}?tid=${reminder.tenantId}`,
   };
 }

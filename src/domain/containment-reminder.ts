@@ -119,6 +119,16 @@ export function kept(
   return { ...reminder, keptBy: { ...by, at }, dueAt: new Date(nowMs + periodMs).toISOString() };
 }
 
+/**
+ * Whether someone chose Keep isolated since the latest round was asked: Keep is then not offered
+ * again (nor accepted) until the next round; a Keep from an earlier round does not count.
+ */
+export function keptThisRound(reminder: ContainmentReminder): boolean {
+  if (!reminder.keptBy) return false;
+  if (!reminder.lastAskedAt) return true;
+  return Date.parse(reminder.keptBy.at) >= Date.parse(reminder.lastAskedAt);
+}
+
 export function stopped(
   reminder: ContainmentReminder,
   reason: NonNullable<ContainmentReminder['stopped']>['reason'],

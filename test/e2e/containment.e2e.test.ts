@@ -73,9 +73,11 @@ describe('e2e: containment in the Agents Playground (undo, still-isolated remind
     await screenshot(page, 'containment-reminder');
     await button(card, 'Keep isolated').click();
     await reminderCard()
-      .getByText(/Kept isolated by Alex Wilber/)
+      .getByText(/Kept isolated by Alex Wilber at .*; asked again/)
       .first()
       .waitFor({ timeout: 10_000 });
+    assert.equal(await button(reminderCard(), 'Keep isolated').count(), 0, 'once per round');
+    await button(reminderCard(), 'Release from isolation').waitFor();
     await screenshot(page, 'containment-kept');
   });
 
