@@ -69,6 +69,28 @@ export function isReleasedByUs(response: ManagedResponse, actionId: string): boo
   return undo !== undefined && undo.status !== 'failed';
 }
 
+/** The release the customer asked for through us (the undo), as the still-contained card says it. */
+export interface ReleaseProgress {
+  by?: string;
+  at?: string;
+  status: 'pending' | 'inProgress' | 'completed' | 'failed';
+  failureReason?: string;
+}
+
+export function releaseOf(
+  response: ManagedResponse,
+  actionId: string,
+): ReleaseProgress | undefined {
+  const undo = undoOf(response, actionId);
+  if (!undo) return undefined;
+  return {
+    status: undo.status,
+    ...(undo.requestedBy ? { by: undo.requestedBy.name } : {}),
+    ...(undo.requestedAt ? { at: undo.requestedAt } : {}),
+    ...(undo.failureReason ? { failureReason: undo.failureReason } : {}),
+  };
+}
+
 export function newReminder(
   response: ManagedResponse,
   contained: ContainedAction,

@@ -10,6 +10,7 @@ import {
   containedActions,
   isDue,
   newReminder,
+  releaseOf,
   releasedActions,
   stopped,
   type ContainedAction,
@@ -140,7 +141,14 @@ export class ContainmentReminders {
     }
     const next = asked(reminder, nowMs, periodMs);
     const incident = await this.deps.incidents.get(tenantId, incidentId);
-    const jobs = roundJobs({ tenant, reminder: next, incident, nowMs });
+    const release = releaseOf(response, reminder.actionId);
+    const jobs = roundJobs({
+      tenant,
+      reminder: next,
+      incident,
+      nowMs,
+      ...(release && { release }),
+    });
     const written = await this.#write([
       this.records.putOp(next, version),
       ...this.deps.delivery.enqueueOps(jobs),

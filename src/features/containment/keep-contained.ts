@@ -25,7 +25,7 @@ export interface ContainmentAuditEntry {
   tenantId: string;
   incidentId: string;
   actionId: string;
-  operation: 'keepContained';
+  operation: 'keepContained' | 'requestRelease';
   result: string;
   code?: string;
   detail?: string;

@@ -49,8 +49,17 @@ async function tick(h: Harness) {
 }
 
 function keep(h: Harness, from: Partial<CardActionContext['from']> = {}, data: unknown = ids) {
+  return click(h, 'keepContained', from, data);
+}
+
+function click(
+  h: Harness,
+  verb: 'keepContained' | 'requestRelease' | 'confirmRelease' | 'cancelRelease',
+  from: Partial<CardActionContext['from']> = {},
+  data: unknown = ids,
+) {
   const ctx: CardActionContext = {
-    verb: 'keepContained',
+    verb,
     data,
     from: {
       tenantId: TENANT,
@@ -65,7 +74,7 @@ function keep(h: Harness, from: Partial<CardActionContext['from']> = {}, data: u
     lookupMember: async () => undefined,
     logger: silentLogger,
   };
-  return h.app.features.containment.cardActions.keepContained(ctx);
+  return h.app.features.containment.cardActions[verb](ctx);
 }
 
 async function record(h: Harness): Promise<ContainmentReminder | undefined> {
@@ -99,7 +108,7 @@ describe('still contained: the reminder that a device is still isolated', () => 
     assert.match(text, /Isolated by Alex Wilber since/);
     assert.match(text, /Incident 2972403 · Ransomware on prod-server-01/);
     const verbs = executeButtons(sent[0]!.card).map((b) => b['verb']);
-    assert.deepEqual(verbs, ['requestUndo', 'keepContained']);
+    assert.deepEqual(verbs, ['requestRelease', 'keepContained']);
 
     assert.deepEqual(await tick(h), { sent: 0, stopped: 0 }, 'not again within the period');
     h.advance(24 * HOUR);
@@ -168,7 +177,7 @@ describe('still contained: the reminder that a device is still isolated', () => 
       assert.doesNotMatch(text, /unless it is released/, 'the time is said once');
       assert.deepEqual(
         executeButtons(card).map((b) => b['verb']),
-        ['requestUndo'],
+        ['requestRelease'],
         'Release stays, Keep is not offered again this round',
       );
     }
@@ -186,7 +195,7 @@ describe('still contained: the reminder that a device is still isolated', () => 
     assert.match(visibleTexts(again).join('\n'), /Already kept isolated by Alex Wilber/);
     assert.deepEqual(
       executeButtons(again).map((b) => b['verb']),
-      ['requestUndo'],
+      ['requestRelease'],
     );
     assert.equal((await record(h))?.dueAt, due, 'the next round is not pushed out');
     assert.equal((await record(h))?.keptBy?.name, 'Alex Wilber');
@@ -213,7 +222,7 @@ describe('still contained: the reminder that a device is still isolated', () => 
     assert.match(text, /Asked again .* unless it is released/);
     assert.deepEqual(
       executeButtons(latest).map((b) => b['verb']),
-      ['requestUndo', 'keepContained'],
+      ['requestRelease', 'keepContained'],
     );
     const second = cardOf(await keep(h));
     assert.match(visibleTexts(second).join('\n'), /Kept isolated\. You can still release it/);
