@@ -26,6 +26,8 @@ export interface ContainmentReminder {
   asked: number;
   lastAskedAt?: string;
   keptBy?: { userId: string; name: string; at: string };
+  /** The state of our release (the undo) the cards last showed, so each change edits them once. */
+  releaseShown?: 'pending' | 'inProgress' | 'failed';
   /** Set when the device was released (by us, or in the portal): nothing more is sent. */
   stopped?: { at: string; reason: 'released' | 'releasedInDefender' };
 }

@@ -5,7 +5,12 @@
 // who asked for the release and how it goes. The scheduler edits them again when it finishes.
 import { renderStillContainedCard } from '../../../cards/still-contained.ts';
 import type { Caller, CardActionResult } from '../../app/feature.ts';
-import { releaseOf, type ReleaseProgress } from '../../domain/containment-reminder.ts';
+import {
+  releaseOf,
+  type ContainmentReminder,
+  type ReleaseProgress,
+} from '../../domain/containment-reminder.ts';
+import { StoreConflictError } from '../../store/store.ts';
 import { resolveRole } from '../../domain/roles.ts';
 import type { MessageStyle } from '../../../cards/message.ts';
 import { editJobs } from './reminder-jobs.ts';
@@ -106,17 +111,26 @@ export async function releaseContained(
   if (outcome.kind === 'refused') {
     return card(after, { banner: { text: outcome.text, style: after ? 'warning' : 'attention' } });
   }
+  // Every copy says it now; the record notes it, so the scheduler edits them once per change.
+  const shown: ContainmentReminder =
+    after && after.status !== 'completed' ? { ...reminder, releaseShown: after.status } : reminder;
   const jobs = editJobs({
     tenant,
-    reminder,
+    reminder: shown,
     incident,
     nowMs,
     stamp: `release-${nowMs}`,
     ...(after ? { release: after } : {}),
   });
-  if (jobs.length > 0) {
-    await deps.store.batch(deps.delivery.enqueueOps(jobs));
+  try {
+    await deps.store.batch([
+      deps.records.putOp(shown, record.version),
+      ...deps.delivery.enqueueOps(jobs),
+    ]);
     deps.delivery.wake();
+  } catch (err) {
+    // A round or a Keep wrote the record meanwhile: the scheduler's next pass edits the copies.
+    if (!(err instanceof StoreConflictError)) throw err;
   }
   const text =
     reminder.kind === 'isolateDevice'

@@ -164,4 +164,34 @@ describe('still contained: Release from isolation inside the card', () => {
     assert.match(text(latest), /Retry it on the managed response's task card/);
     assert.deepEqual(verbs(latest), ['keepContained']);
   });
+
+  it('edits every copy when the release fails, without waiting for the next round', async () => {
+    h.defender.machineActions.autoFinish = { status: 'failed', failureReason: 'Device offline.' };
+    await click(h, 'confirmRelease');
+    await h.settle();
+    assert.deepEqual(await h.app.features.containment.tick(), { sent: 0, stopped: 0 });
+    await h.delivery.drain();
+    for (const { card, versions } of reminders(h)) {
+      assert.match(text(card), /: failed \(Device offline\.\)/);
+      assert.deepEqual(verbs(card), ['keepContained']);
+      assert.equal(versions, 3, 'the release, then its failure');
+    }
+    await h.app.features.containment.tick();
+    await h.delivery.drain();
+    assert.ok(
+      reminders(h).every((r) => r.versions === 3),
+      'edited once per change',
+    );
+  });
+
+  it('shows a release started from the task card on the reminder copies too', async () => {
+    h.defender.machineActions.autoFinish = undefined;
+    await h.feature.cards.undo('confirmUndo', caller(), ids);
+    await h.app.features.containment.tick();
+    await h.delivery.drain();
+    for (const { card } of reminders(h)) {
+      assert.match(text(card), /Release requested by Alex Wilber at .*: in progress/);
+      assert.deepEqual(verbs(card), []);
+    }
+  });
 });
