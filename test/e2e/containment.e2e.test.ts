@@ -81,6 +81,18 @@ describe('e2e: containment in the Agents Playground (undo, still-isolated remind
     await screenshot(page, 'containment-kept');
   });
 
+  it('asks "Release … from isolation?" inside the reminder card, and Cancel changes nothing', async () => {
+    await button(reminderCard(), 'Release from isolation').click();
+    await reminderCard()
+      .getByText(/Release prod-server-01 from isolation\? It gets its network connections back/)
+      .waitFor({ timeout: 10_000 });
+    await button(reminderCard(), 'Yes, release').waitFor();
+    await screenshot(page, 'containment-release-confirm');
+    await button(reminderCard(), 'Cancel').click();
+    await button(reminderCard(), 'Release from isolation').waitFor({ timeout: 10_000 });
+    assert.equal(await button(reminderCard(), 'Yes, release').count(), 0);
+  });
+
   it('undoes the isolation from the task card after confirmation', async () => {
     await button(actionsCard(), 'Release from isolation').click();
     const yes = button(actionsCard(), 'Yes, release it');
