@@ -1,7 +1,7 @@
 // chat-header.json: the header that opens an incident's thread in the experts' channel.
 import type { Incident } from '../src/domain/incident.ts';
 import type { ManagedResponse } from '../src/domain/managed-response.ts';
-import { isFinished } from '../src/domain/response-action.ts';
+import { pendingActionsCount } from '../src/domain/actions-summary.ts';
 import type { AdaptiveCard } from './adaptive-card.ts';
 import type { Badge, ZeroOrOne } from './card-parts.ts';
 import { truncate } from './card-text.ts';
@@ -26,7 +26,7 @@ export function chatHeaderData(
   organizationName: string,
   response: ManagedResponse | undefined,
 ): ChatHeaderCardData {
-  const open = response ? response.actions.filter((a) => !isFinished(a)).length : 0;
+  const { open, total } = pendingActionsCount(response?.actions ?? []);
   return {
     organizationName,
     tenantId: incident.tenantId,
@@ -34,10 +34,7 @@ export function chatHeaderData(
     title: truncate(incident.title, 200),
     severity: severityBadge(incident.severity),
     status: statusBadge(incident),
-    pendingActions:
-      response && response.actions.length > 0
-        ? [{ label: `${open} of ${response.actions.length}` }]
-        : [],
+    pendingActions: total > 0 ? [{ label: `${open} of ${total}` }] : [],
     webUrl: incident.webUrl,
   };
 }

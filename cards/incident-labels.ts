@@ -1,5 +1,5 @@
 // How incidents read in cards: Defender's words for status, severity, classification.
-import { actionsSummary } from '../src/domain/actions-summary.ts';
+import { pendingActionsCount } from '../src/domain/actions-summary.ts';
 import type { ManagedResponse } from '../src/domain/managed-response.ts';
 import type { Badge } from './card-parts.ts';
 import { plural } from './card-text.ts';
@@ -65,8 +65,7 @@ export function assignedToLabel(assignedTo: string | null): string {
 
 export function pendingActionsLabel(response: ManagedResponse | undefined): string {
   if (!response) return 'Pending actions';
-  const s = actionsSummary(response.actions);
-  const open = s.pending + s.inProgress + s.failed;
+  const { open } = pendingActionsCount(response.actions);
   return open === 0 ? 'No pending actions' : plural(open, 'pending action');
 }
 

@@ -431,6 +431,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     tenantOf: app.tenantOf,
     defender: app.defender,
     reminderHours: config.containment.reminderHours,
+    release: (caller, ids) => managedResponse.startUndo(caller, ids),
     audit: (entry) => managedResponse.audit.append(entry),
     now,
     logger: logger.child({ component: 'containment' }),

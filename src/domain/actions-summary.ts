@@ -22,6 +22,23 @@ export function actionsSummary(actions: readonly ResponseAction[]): ActionsSumma
  * True when nothing is left for the customer: no pending, in-progress or failed action. An undo
  * the customer started (undo-action.ts) is theirs, not a recommendation: it does not count.
  */
+/**
+ * How many of the experts' actions are still open for the customer (pending, in progress or
+ * failed), out of how many: the "2 pending actions" / "2 of 3" on the cards. An undo (Release
+ * from isolation, Remove app restriction) is the customer's own action, not one the experts
+ * asked for, so it is in neither count, whatever its status; the task card still lists it.
+ */
+export function pendingActionsCount(actions: readonly ResponseAction[]): {
+  open: number;
+  total: number;
+} {
+  const recommended = actions.filter((a) => !isUndo(a));
+  return {
+    open: recommended.filter((a) => !isFinished(a)).length,
+    total: recommended.length,
+  };
+}
+
 export function allCustomerActionsDone(actions: readonly ResponseAction[]): boolean {
   return actions.every((a) => isFinished(a) || isUndo(a));
 }

@@ -26,6 +26,8 @@ export interface ContainmentReminder {
   asked: number;
   lastAskedAt?: string;
   keptBy?: { userId: string; name: string; at: string };
+  /** The state of our release (the undo) the cards last showed, so each change edits them once. */
+  releaseShown?: 'pending' | 'inProgress' | 'failed';
   /** Set when the device was released (by us, or in the portal): nothing more is sent. */
   stopped?: { at: string; reason: 'released' | 'releasedInDefender' };
 }
@@ -67,6 +69,28 @@ export function releasedActions(
 export function isReleasedByUs(response: ManagedResponse, actionId: string): boolean {
   const undo = undoOf(response, actionId);
   return undo !== undefined && undo.status !== 'failed';
+}
+
+/** The release the customer asked for through us (the undo), as the still-contained card says it. */
+export interface ReleaseProgress {
+  by?: string;
+  at?: string;
+  status: 'pending' | 'inProgress' | 'completed' | 'failed';
+  failureReason?: string;
+}
+
+export function releaseOf(
+  response: ManagedResponse,
+  actionId: string,
+): ReleaseProgress | undefined {
+  const undo = undoOf(response, actionId);
+  if (!undo) return undefined;
+  return {
+    status: undo.status,
+    ...(undo.requestedBy ? { by: undo.requestedBy.name } : {}),
+    ...(undo.requestedAt ? { at: undo.requestedAt } : {}),
+    ...(undo.failureReason ? { failureReason: undo.failureReason } : {}),
+  };
 }
 
 export function newReminder(
@@ -117,6 +141,16 @@ export function kept(
 ): ContainmentReminder {
   const at = new Date(nowMs).toISOString();
   return { ...reminder, keptBy: { ...by, at }, dueAt: new Date(nowMs + periodMs).toISOString() };
+}
+
+/**
+ * Whether someone chose Keep isolated since the latest round was asked: Keep is then not offered
+ * again (nor accepted) until the next round; a Keep from an earlier round does not count.
+ */
+export function keptThisRound(reminder: ContainmentReminder): boolean {
+  if (!reminder.keptBy) return false;
+  if (!reminder.lastAskedAt) return true;
+  return Date.parse(reminder.keptBy.at) >= Date.parse(reminder.lastAskedAt);
 }
 
 export function stopped(

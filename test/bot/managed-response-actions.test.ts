@@ -73,8 +73,11 @@ describe('managed-response card-action handlers', () => {
           // The notifications feature's: the Awaiting Customer Action card's claim.
           'claimIncident',
           'releaseClaim',
-          // The containment feature's: Keep isolated on the still-contained card.
+          // The containment feature's: Keep isolated and Release on the still-contained card.
           'keepContained',
+          'requestRelease',
+          'confirmRelease',
+          'cancelRelease',
         ].includes(verb),
     );
     assert.deepEqual(Object.keys(handlers).sort(), expected.sort());

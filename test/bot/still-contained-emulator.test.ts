@@ -102,16 +102,26 @@ describe('still-contained reminders against the Defender XDR emulator', function
     assert.equal(reminders().length, 0);
   });
 
-  it("releases through the card's Release from isolation (the undo path), then stops", async () => {
+  it("releases through the card's Release from isolation, confirmed in the card, then stops", async () => {
     await pastPeriod();
     await tick();
-    const release = buttonData(reminders()[0]!.card, 'requestUndo');
-    const confirm = await stack.invoke('requestUndo', release);
+    const release = buttonData(reminders()[0]!.card, 'requestRelease');
+    const confirm = await stack.invoke('requestRelease', release);
     assert.match(
       visibleTexts(confirm.body.value).join('\n'),
       /Release fin-laptop-07 from isolation\?/,
     );
-    await stack.invoke('confirmUndo', release);
+    assert.match(
+      JSON.stringify(confirm.body.value),
+      /Still contained/,
+      'in the reminder card itself',
+    );
+    const yes = buttonData(confirm.body.value as AdaptiveCard, 'confirmRelease');
+    const started = await stack.invoke('confirmRelease', yes);
+    assert.match(
+      visibleTexts(started.body.value).join('\n'),
+      /Release requested by Alex Wilber at .*: in progress/,
+    );
     await stack.feature.settle();
     const unisolate = stack.emulator.control
       .listMachineActions(DEMO_TENANT_ID)

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { actionsSummary, allCustomerActionsDone } from '../../src/domain/action-state-machine.ts';
-import { manual, onDevice } from './builders.ts';
+import { pendingActionsCount } from '../../src/domain/actions-summary.ts';
+import { newUndoAction } from '../../src/domain/undo-action.ts';
+import { manual, oneClick, onDevice, T1 } from './builders.ts';
 
 describe('actions summary', () => {
   it('counts actions by status', () => {
@@ -34,5 +36,16 @@ describe('actions summary', () => {
 
   it('treats a response without actions as done (nothing is left for the customer)', () => {
     assert.equal(allCustomerActionsDone([]), true);
+  });
+
+  it('counts the experts’ open actions out of theirs, never an undo whatever its status', () => {
+    const isolated = oneClick({ status: 'completed' });
+    const experts = [isolated, manual({ id: 'm', status: 'pending' })];
+    assert.deepEqual(pendingActionsCount(experts), { open: 1, total: 2 });
+    for (const status of ['pending', 'inProgress', 'completed', 'failed'] as const) {
+      const undo = { ...newUndoAction(isolated, T1), status };
+      assert.deepEqual(pendingActionsCount([...experts, undo]), { open: 1, total: 2 }, status);
+    }
+    assert.deepEqual(pendingActionsCount([]), { open: 0, total: 0 });
   });
 });

@@ -7,6 +7,7 @@ import {
   containedForText,
   isDue,
   kept,
+  keptThisRound,
   newReminder,
   stopped,
 } from '../../src/domain/containment-reminder.ts';
@@ -84,6 +85,18 @@ describe('still-contained reminder (domain)', () => {
     assert.equal(keep.keptBy?.name, 'Alice');
     const done = stopped(keep, 'releasedInDefender', t1 + 31 * HOUR);
     assert.equal(isDue(done, t1 + 1000 * HOUR), false, 'never after a release');
+  });
+
+  it('counts a Keep for the round it was given in only', () => {
+    const [contained] = containedActions(response([completed('a')]));
+    const t1 = Date.parse(T1);
+    const round1 = asked(newReminder(response([completed('a')]), contained!, HOUR), t1, HOUR);
+    assert.equal(keptThisRound(round1), false, 'nobody kept it yet');
+    const keep = kept(round1, alice, t1 + 10 * 60_000, HOUR);
+    assert.equal(keptThisRound(keep), true);
+    const round2 = asked(keep, t1 + 70 * 60_000, HOUR);
+    assert.equal(keptThisRound(round2), false, 'the next round asks again');
+    assert.equal(round2.keptBy?.name, 'Alice', 'who kept it last is remembered');
   });
 
   it('says how long: minutes, hours, then days', () => {

@@ -43,10 +43,24 @@ describe('e2e: containment in the Agents Playground (undo, still-isolated remind
     await screenshot(journey.page, 'containment-reminder');
     await button(card, 'Keep isolated').click();
     await reminderCard()
-      .getByText(/Kept isolated by Alex Wilber/)
+      .getByText(/Kept isolated by Alex Wilber at .*; asked again/)
       .first()
       .waitFor({ timeout: 10_000 });
+    assert.equal(await button(reminderCard(), 'Keep isolated').count(), 0, 'once per round');
+    await button(reminderCard(), 'Release from isolation').waitFor();
     await screenshot(journey.page, 'containment-kept');
+  });
+
+  it('asks "Release … from isolation?" inside the reminder card, and Cancel changes nothing', async () => {
+    await button(reminderCard(), 'Release from isolation').click();
+    await reminderCard()
+      .getByText(/Release prod-server-01 from isolation\? It gets its network connections back/)
+      .waitFor({ timeout: 10_000 });
+    await button(reminderCard(), 'Yes, release').waitFor();
+    await screenshot(journey.page, 'containment-release-confirm');
+    await button(reminderCard(), 'Cancel').click();
+    await button(reminderCard(), 'Release from isolation').waitFor({ timeout: 10_000 });
+    assert.equal(await button(reminderCard(), 'Yes, release').count(), 0);
   });
 
   it('undoes the isolation from the task card after confirmation', async () => {

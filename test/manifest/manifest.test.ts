@@ -40,6 +40,7 @@ describe('Teams app manifest', () => {
       'awaiting',
       'report',
       'contacts',
+      'highvalue',
       'history',
       'chat',
     ]);
@@ -49,6 +50,7 @@ describe('Teams app manifest', () => {
       'awaiting',
       'report',
       'contacts',
+      'highvalue',
       'history',
       'chat',
       'soc',

@@ -10,12 +10,14 @@ import {
   containedActions,
   isDue,
   newReminder,
+  releaseOf,
   releasedActions,
   stopped,
   type ContainedAction,
   type ContainmentReminder,
 } from '../../domain/containment-reminder.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
+import { isUndo } from '../../domain/undo-action.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -78,6 +80,7 @@ export class ContainmentReminders {
             const result = await this.#check(tenant, response, contained, record);
             if (result) outcome[result] += 1;
           }
+          await this.#showReleases(tenant, response);
           for (const released of releasedActions(response)) {
             const record = recordOf(response, released.actionId);
             if (record && !record.value.stopped) {
@@ -140,7 +143,14 @@ export class ContainmentReminders {
     }
     const next = asked(reminder, nowMs, periodMs);
     const incident = await this.deps.incidents.get(tenantId, incidentId);
-    const jobs = roundJobs({ tenant, reminder: next, incident, nowMs });
+    const release = releaseOf(response, reminder.actionId);
+    const jobs = roundJobs({
+      tenant,
+      reminder: next,
+      incident,
+      nowMs,
+      ...(release && { release }),
+    });
     const written = await this.#write([
       this.records.putOp(next, version),
       ...this.deps.delivery.enqueueOps(jobs),
@@ -185,6 +195,36 @@ export class ContainmentReminders {
       ])
     ) {
       this.deps.delivery.wake();
+    }
+  }
+
+  /**
+   * A release asked for (on the reminder or the task card) that is running or failed: every copy
+   * of the reminder says so, once per change (a completed one is #closeReleased's).
+   */
+  async #showReleases(tenant: CustomerTenant, response: ManagedResponse): Promise<void> {
+    const { tenantId, incidentId } = response;
+    for (const undo of response.actions.filter(isUndo)) {
+      if (undo.status === 'completed') continue;
+      const record = await this.records.get(tenantId, incidentId, undo.reverses);
+      if (!record || record.value.stopped || record.value.releaseShown === undo.status) continue;
+      const nowMs = this.deps.now().getTime();
+      const reminder: ContainmentReminder = { ...record.value, releaseShown: undo.status };
+      const release = releaseOf(response, undo.reverses);
+      const incident = await this.deps.incidents.get(tenantId, incidentId);
+      const edits = editJobs({
+        tenant,
+        reminder,
+        incident,
+        nowMs,
+        stamp: `release-${undo.status}-${nowMs}`,
+        ...(release && { release }),
+      });
+      const ops = [
+        this.records.putOp(reminder, record.version),
+        ...this.deps.delivery.enqueueOps(edits),
+      ];
+      if (await this.#write(ops)) this.deps.delivery.wake();
     }
   }
 

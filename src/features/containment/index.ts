@@ -1,11 +1,13 @@
 // Still contained, as one feature: the reminder that a device a managed response isolated (or
 // app-restricted) is still cut off, sent to the incident's primary contacts and SOC channels once
 // per period (CONTAINMENT_REMINDER_HOURS, or the tenant's containmentReminderHours), with Release
-// from isolation (the managed response's undo path: its requestUndo verb) and Keep isolated
-// (here). It stops when the device is released, by our undo or in the Defender portal.
+// from isolation (confirmed in the card, then the managed response's undo path through the
+// `release` port) and Keep isolated (here). It stops when the device is released, by our undo
+// or in the Defender portal.
 //
 // containment-reminders.ts (the scheduler) → reminder-store.ts (durable record, CAS) →
-// reminder-jobs.ts (cards/still-contained.json through the delivery engine); keep-contained.ts.
+// reminder-jobs.ts (cards/still-contained.json through the delivery engine); keep-contained.ts;
+// release-contained.ts (Release with its confirmation inside the card, through the undo port).
 import { z } from 'zod';
 import { withData, type CardActionHandler, type Feature } from '../../app/feature.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
@@ -21,9 +23,11 @@ import {
   type TickOutcome,
 } from './containment-reminders.ts';
 import { keepContained, type ContainmentAuditEntry } from './keep-contained.ts';
+import { releaseContained, type ReleasePort, type ReleaseVerb } from './release-contained.ts';
 
 export { CONTAINMENT_REMINDERS } from './reminder-store.ts';
 export type { ContainmentAuditEntry } from './keep-contained.ts';
+export type { ReleaseOutcome, ReleasePort } from './release-contained.ts';
 
 export interface ContainmentFeatureDeps {
   store: Store;
@@ -37,6 +41,8 @@ export interface ContainmentFeatureDeps {
   reminderHours: number;
   /** Tests: the period in ms, whatever the hours say. */
   periodMs?: number;
+  /** The managed response's undo (Release from isolation confirmed on the reminder card). */
+  release?: ReleasePort;
   /** The managed response's audit trail (Keep isolated and its refusals). */
   audit?: (entry: ContainmentAuditEntry) => Promise<void>;
   now: Clock;
@@ -47,7 +53,7 @@ export interface ContainmentFeatureDeps {
 
 export interface ContainmentFeature extends Feature {
   readonly name: 'containment';
-  cardActions: { keepContained: CardActionHandler };
+  cardActions: Record<'keepContained' | ReleaseVerb, CardActionHandler>;
   reminders: ContainmentReminders;
   /** One pass of the scheduler (tests). */
   tick(): Promise<TickOutcome>;
@@ -57,6 +63,10 @@ export interface ContainmentFeature extends Feature {
 
 const id = z.string().trim().min(1).max(128);
 const keepData = z.object({ incidentId: id, actionId: id });
+const outOfDate = {
+  title: 'This card is out of date',
+  text: 'The button did not say which device it is for. Open the managed response again.',
+};
 
 export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFeature {
   const periodMs = (tenant: CustomerTenant) =>
@@ -65,19 +75,20 @@ export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFea
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const tick = () => reminders.tick();
+  const release = (verb: ReleaseVerb): CardActionHandler =>
+    withData(keepData, outOfDate, async (ctx, ids) =>
+      releaseContained({ ...deps, records: reminders.records }, verb, ctx.from, ids),
+    );
   return {
     name: 'containment',
     reminders,
     cardActions: {
-      keepContained: withData(
-        keepData,
-        {
-          title: 'This card is out of date',
-          text: 'The button did not say which device it is for. Open the managed response again.',
-        },
-        async (ctx, ids) =>
-          keepContained({ ...deps, records: reminders.records, periodMs }, ctx.from, ids),
+      keepContained: withData(keepData, outOfDate, async (ctx, ids) =>
+        keepContained({ ...deps, records: reminders.records, periodMs }, ctx.from, ids),
       ),
+      requestRelease: release('requestRelease'),
+      confirmRelease: release('confirmRelease'),
+      cancelRelease: release('cancelRelease'),
     },
     tick,
     start() {

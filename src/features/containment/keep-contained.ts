@@ -1,10 +1,12 @@
 // Keep isolated (Keep restricted) on a still-contained card: a Security Operator of the tenant
 // says the containment is still needed; the next reminder comes one period after the click, and
-// every recipient's card says who kept it. Decided from stored state only: the tenant from the
-// Teams origin, the reminder by its ids in that tenant, the role from the tenant's mapping.
+// every recipient's card says who kept it and when it asks again, without the Keep button until
+// that next round (once per round: a second Keep is refused, so it cannot push the round out).
+// Decided from stored state only: the tenant from the Teams origin, the reminder by its ids in
+// that tenant, the role from the tenant's mapping.
 import { renderStillContainedCard } from '../../../cards/still-contained.ts';
 import type { Caller, CardActionResult } from '../../app/feature.ts';
-import { isReleasedByUs, kept, stopped } from '../../domain/containment-reminder.ts';
+import { isReleasedByUs, kept, keptThisRound, stopped } from '../../domain/containment-reminder.ts';
 import type { ContainmentReminder } from '../../domain/containment-reminder.ts';
 import { resolveRole } from '../../domain/roles.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
@@ -23,7 +25,7 @@ export interface ContainmentAuditEntry {
   tenantId: string;
   incidentId: string;
   actionId: string;
-  operation: 'keepContained';
+  operation: 'keepContained' | 'requestRelease';
   result: string;
   code?: string;
   detail?: string;
@@ -105,6 +107,14 @@ export async function keepContained(
       if (!reminder.stopped) await deps.store.batch([deps.records.putOp(done, record.version)]);
       return card(done, { text: `${reminder.deviceName} is no longer contained.`, style: 'good' });
     }
+    const what = reminder.kind === 'isolateDevice' ? 'isolated' : 'restricted';
+    if (keptThisRound(reminder) && reminder.keptBy) {
+      // A second operator, or a copy not yet edited: one Keep per round, so clicks do not push
+      // the next question further out.
+      await audit({ kind: 'refusal', result: 'refused', code: 'ALREADY_KEPT' });
+      const text = `Already kept ${what} by ${reminder.keptBy.name}: asked again at the time shown.`;
+      return card(reminder, { text, style: 'good' });
+    }
     const next = kept(reminder, actor, nowMs, deps.periodMs(tenant));
     const jobs = editJobs({ tenant, reminder: next, incident, nowMs, stamp: `kept-${nowMs}` });
     try {
@@ -118,8 +128,11 @@ export async function keepContained(
     }
     deps.delivery.wake();
     await audit({ kind: 'confirmation', result: 'kept' });
-    const what = reminder.kind === 'isolateDevice' ? 'isolated' : 'restricted';
-    return card(next, { text: `Kept ${what}: asked again at the time below.`, style: 'good' });
+    const still =
+      reminder.kind === 'isolateDevice'
+        ? 'You can still release it from isolation.'
+        : 'You can still remove the app restriction.';
+    return card(next, { text: `Kept ${what}. ${still}`, style: 'good' });
   }
   throw new Error('keepContained: the reminder kept changing');
 }

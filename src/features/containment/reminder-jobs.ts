@@ -8,7 +8,7 @@ import {
   type StillContainedInput,
 } from '../../../cards/still-contained.ts';
 import type { DeliveryJob, DeliveryTarget } from '../../delivery/delivery-job.ts';
-import type { ContainmentReminder } from '../../domain/containment-reminder.ts';
+import type { ContainmentReminder, ReleaseProgress } from '../../domain/containment-reminder.ts';
 import type { Incident } from '../../domain/incident.ts';
 import { resolveRole } from '../../domain/roles.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
@@ -59,6 +59,8 @@ export function roundJobs(args: {
   reminder: ContainmentReminder;
   incident: Incident | undefined;
   nowMs: number;
+  /** A release that failed (the device is still contained): the card says so. */
+  release?: ReleaseProgress;
 }): DeliveryJob[] {
   const { tenant, reminder } = args;
   const createdAt = new Date(args.nowMs).toISOString();
@@ -85,6 +87,8 @@ export function editJobs(args: {
   banner?: { text: string; style: MessageStyle };
   /** The device was released: the cards lose their buttons. */
   released?: boolean;
+  /** The release the customer asked for, and how it goes. */
+  release?: ReleaseProgress;
 }): DeliveryJob[] {
   const { tenant, reminder } = args;
   const createdAt = new Date(args.nowMs).toISOString();

@@ -29,9 +29,13 @@ import { refreshAudience } from './refresh-audience.ts';
 import type { HighValueGuard } from './high-value-guard.ts';
 import type { ResponseWriter } from './response-writer.ts';
 import { clearAlreadyRunning } from '../../domain/tracked-action.ts';
+import type { UndoAction } from '../../domain/undo-action.ts';
 import { undoClick, type UndoVerb } from './undo-click.ts';
 
 export type { CardActionResult } from './card-action-result.ts';
+
+/** How an undo confirmed on another card went: started, or why not (already audited). */
+export type UndoOutcome = { kind: 'started'; undo: UndoAction } | { kind: 'refused'; text: string };
 export type { CardCaller } from './caller-context.ts';
 
 export interface CardActionDeps extends CallerContextDeps {
@@ -124,6 +128,32 @@ export class CardActionService {
     return this.#guarded(caller, ids.incidentId, verb, ids.actionId, (ctx) =>
       undoClick(this.deps, ctx, verb, ids),
     );
+  }
+
+  /**
+   * The same undo, confirmed on another card (the still-contained reminder): every check, audit
+   * and refusal of confirmUndo, answered as an outcome for that card to show.
+   */
+  async startUndo(
+    caller: CardCaller,
+    ids: { incidentId: string; actionId: string },
+  ): Promise<UndoOutcome> {
+    // Set by the callbacks below (a plain `let` would be narrowed to undefined after them).
+    const seen: { refused?: DomainError; started?: UndoAction } = {};
+    const answer = await this.#guarded(caller, ids.incidentId, 'confirmUndo', ids.actionId, (ctx) =>
+      undoClick(this.deps, ctx, 'confirmUndo', ids, (undo) => {
+        seen.started = undo;
+        return { kind: 'message', text: '' };
+      }).catch((error: unknown) => {
+        if (error instanceof DomainError) seen.refused = error;
+        throw error;
+      }),
+    );
+    if (seen.started) return { kind: 'started', undo: seen.started };
+    const { refused } = seen;
+    const notice = answer.kind === 'notice' ? answer.text : '';
+    const text = refused ? refusalBanner(refused).text : notice;
+    return { kind: 'refused', text: text || 'Refused: the release could not start.' };
   }
 
   /** The caller's own view (refresh.userIds and the refreshManagedResponse verb). */

@@ -8,11 +8,12 @@ import type { CustomerTenant } from '../../domain/tenant.ts';
 import { socMessageKey } from '../../shared/message-keys.ts';
 import { plural, truncate } from '../../../cards/card-text.ts';
 import { EXPERTS_ACTOR } from '../../domain/actors.ts';
+import { recommendedActions } from '../../domain/undo-action.ts';
 
 const PREFIX = 'Managed response';
 
 export function publishComment(response: ManagedResponse, added = false): string {
-  const pending = response.actions.filter((a) => !isFinished(a));
+  const pending = recommendedActions(response.actions).filter((a) => !isFinished(a));
   const done = response.actions.filter((a) => a.updatedBy?.userId === EXPERTS_ACTOR.userId);
   const parts = [
     `${PREFIX}: Defender Experts ${added ? 'added response actions' : 'published the investigation summary'} - ${truncate(response.summary.headline, 300)}`,

@@ -11,7 +11,7 @@
 // Release from isolation / Remove app restriction (undo-click.ts, checked by undo-guard.ts) adds
 // the undo as an action of its own, linked to the one it reverses, and launches it the same way.
 import type { Server } from 'restify';
-import type { CardActionHandler, Feature } from '../../app/feature.ts';
+import type { Caller, CardActionHandler, Feature } from '../../app/feature.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { sleep as defaultSleep, type Sleep } from '../../platform/sleep.ts';
@@ -23,8 +23,8 @@ import type { Store } from '../../store/store.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
 import { ActionExecutor, type ExecutorOptions } from './action-executor.ts';
 import { AuditTrail } from './audit-trail.ts';
-import { managedResponseCardActions, type ManagedResponseVerb } from './card-actions.ts';
-import { CardActionService } from './card-action-service.ts';
+import { callerOf, managedResponseCardActions, type ManagedResponseVerb } from './card-actions.ts';
+import { CardActionService, type UndoOutcome } from './card-action-service.ts';
 import { CardCopies } from './card-copies.ts';
 import { ExpertAuthenticator, type ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
 import { registerExpertsApi, type ExpertsRoutesDeps } from './experts-api/experts-routes.ts';
@@ -80,6 +80,8 @@ export interface ManagedResponseFeature extends Feature {
   onIncidentEvent(event: OutboxEvent): Promise<void>;
   publishing: PublishService;
   cards: CardActionService;
+  /** The undo confirmed on another card (the still-contained reminder's Yes, release). */
+  startUndo(caller: Caller, ids: { incidentId: string; actionId: string }): Promise<UndoOutcome>;
   audit: AuditTrail;
   executor: ActionExecutor;
   tasks: IncidentTasks;
@@ -197,6 +199,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
       }),
     publishing,
     cards,
+    startUndo: (caller, ids) => cards.startUndo(callerOf(caller), ids),
     audit,
     executor,
     tasks,

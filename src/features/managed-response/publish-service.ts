@@ -6,7 +6,7 @@ import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
-import { isFinished } from '../../domain/response-action.ts';
+import { pendingActionsCount } from '../../domain/actions-summary.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
@@ -188,7 +188,8 @@ export class PublishService {
       }
       const at = deps.now().toISOString();
       const next = build(tenant, current, at);
-      const pending = next.response.actions.some((a) => !isFinished(a));
+      // The customer's own undo is not an action the experts hand over (actions-summary.ts).
+      const pending = pendingActionsCount(next.response.actions).open > 0;
       const { task, op } = deps.tasks.create({
         tenantId: tenant.tenantId,
         incidentId,

@@ -2,7 +2,8 @@
 // still-contained reminder). requestUndo asks for confirmation and changes nothing; confirmUndo
 // adds the undo as its own one-click action, linked to the one it reverses, already In
 // progress, in one compare-and-set (so one click wins, and every copy and the audit follow), and
-// starts it in Defender like any other machine action.
+// starts it in Defender like any other machine action. The still-contained card's Yes, release
+// comes here too (CardActionService.startUndo) and answers with its own card.
 import { applyActionEvent } from '../../domain/action-state-machine.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import { newUndoAction, type UndoAction } from '../../domain/undo-action.ts';
@@ -19,6 +20,8 @@ export async function undoClick(
   ctx: CallerContext,
   verb: UndoVerb,
   ids: { incidentId: string; actionId: string },
+  /** The answer once the undo started (the still-contained card has its own); else the card. */
+  answer?: (undo: UndoAction) => CardActionResult,
 ): Promise<CardActionResult> {
   const tenantId = ctx.tenant.tenantId;
   const tenantResponses = await deps.repository.listForTenant(tenantId);
@@ -75,6 +78,7 @@ export async function undoClick(
     };
   });
   deps.launch(tenantId, ids.incidentId, outcome.result.id);
+  if (answer) return answer(outcome.result);
   const banner = doneBanner(outcome.result.title, outcome.result.status);
   return callerCard(deps, ctx, outcome.stored.response, { banner });
 }

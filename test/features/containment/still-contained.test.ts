@@ -49,8 +49,17 @@ async function tick(h: Harness) {
 }
 
 function keep(h: Harness, from: Partial<CardActionContext['from']> = {}, data: unknown = ids) {
+  return click(h, 'keepContained', from, data);
+}
+
+function click(
+  h: Harness,
+  verb: 'keepContained' | 'requestRelease' | 'confirmRelease' | 'cancelRelease',
+  from: Partial<CardActionContext['from']> = {},
+  data: unknown = ids,
+) {
   const ctx: CardActionContext = {
-    verb: 'keepContained',
+    verb,
     data,
     from: {
       tenantId: TENANT,
@@ -65,7 +74,7 @@ function keep(h: Harness, from: Partial<CardActionContext['from']> = {}, data: u
     lookupMember: async () => undefined,
     logger: silentLogger,
   };
-  return h.app.features.containment.cardActions.keepContained(ctx);
+  return h.app.features.containment.cardActions[verb](ctx);
 }
 
 async function record(h: Harness): Promise<ContainmentReminder | undefined> {
@@ -99,7 +108,7 @@ describe('still contained: the reminder that a device is still isolated', () => 
     assert.match(text, /Isolated by Alex Wilber since/);
     assert.match(text, /Incident 2972403 · Ransomware on prod-server-01/);
     const verbs = executeButtons(sent[0]!.card).map((b) => b['verb']);
-    assert.deepEqual(verbs, ['requestUndo', 'keepContained']);
+    assert.deepEqual(verbs, ['requestRelease', 'keepContained']);
 
     assert.deepEqual(await tick(h), { sent: 0, stopped: 0 }, 'not again within the period');
     h.advance(24 * HOUR);
@@ -134,8 +143,7 @@ describe('still contained: the reminder that a device is still isolated', () => 
     await tick(h);
     h.advance(2 * HOUR);
     const answer = cardOf(await keep(h));
-    assert.match(visibleTexts(answer).join('\n'), /Kept isolated: asked again/);
-    assert.match(visibleTexts(answer).join('\n'), /Kept isolated by Alex Wilber on/);
+    assert.match(visibleTexts(answer).join('\n'), /Kept isolated\. You can still release it/);
     await h.delivery.drain();
     for (const copy of reminders(h)) {
       assert.equal(copy.versions, 2, `${copy.to} was edited`);
@@ -147,6 +155,77 @@ describe('still contained: the reminder that a device is still isolated', () => 
     assert.deepEqual(await tick(h), { sent: 1, stopped: 0 });
     const audit = await h.feature.audit.list({ incidentId: INCIDENT });
     assert.ok(audit.some((e) => e.operation === 'keepContained' && e.result === 'kept'));
+  });
+
+  it('after a Keep, every copy says who kept it, when, and when it asks again, without Keep', async () => {
+    await isolated(h);
+    h.advance(24 * HOUR);
+    await tick(h);
+    h.advance(2 * HOUR);
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const [keptAt, next] = [stamp(h.now().getTime()), stamp(h.now().getTime() + 24 * HOUR)];
+    const line =
+      `Kept isolated by Alex Wilber at {{DATE(${keptAt}, SHORT)}} {{TIME(${keptAt})}}; ` +
+      `asked again {{DATE(${next}, SHORT)}} {{TIME(${next})}}.`;
+    const answer = cardOf(await keep(h));
+    await h.delivery.drain();
+    const cards = [answer, ...reminders(h).map((r) => r.card)];
+    assert.equal(cards.length, 3, 'the answer, the contact and the SOC channel');
+    for (const card of cards) {
+      const text = visibleTexts(card).join('\n');
+      assert.ok(text.includes(line), text);
+      assert.doesNotMatch(text, /unless it is released/, 'the time is said once');
+      assert.deepEqual(
+        executeButtons(card).map((b) => b['verb']),
+        ['requestRelease'],
+        'Release stays, Keep is not offered again this round',
+      );
+    }
+  });
+
+  it('refuses a second Keep in the same round (a stale copy) and keeps the time of the first', async () => {
+    await isolated(h);
+    h.advance(24 * HOUR);
+    await tick(h);
+    h.advance(HOUR);
+    await keep(h);
+    const due = (await record(h))?.dueAt;
+    h.advance(HOUR);
+    const again = cardOf(await keep(h, { userName: 'Adele Vance' }));
+    assert.match(visibleTexts(again).join('\n'), /Already kept isolated by Alex Wilber/);
+    assert.deepEqual(
+      executeButtons(again).map((b) => b['verb']),
+      ['requestRelease'],
+    );
+    assert.equal((await record(h))?.dueAt, due, 'the next round is not pushed out');
+    assert.equal((await record(h))?.keptBy?.name, 'Alex Wilber');
+    const audit = (await h.feature.audit.list({ incidentId: INCIDENT })).filter(
+      (e) => e.operation === 'keepContained',
+    );
+    assert.deepEqual(
+      audit.map((e) => e.code ?? e.result),
+      ['kept', 'ALREADY_KEPT'],
+    );
+  });
+
+  it('offers Keep again in the next round, saying who kept it last', async () => {
+    await isolated(h);
+    h.advance(24 * HOUR);
+    await tick(h);
+    await keep(h);
+    h.advance(24 * HOUR);
+    assert.deepEqual(await tick(h), { sent: 1, stopped: 0 });
+    const latest = reminders(h).at(-1)!.card;
+    const text = visibleTexts(latest).join('\n');
+    assert.match(text, /isolated for 48 h/);
+    assert.match(text, /Last kept isolated by Alex Wilber at/);
+    assert.match(text, /Asked again .* unless it is released/);
+    assert.deepEqual(
+      executeButtons(latest).map((b) => b['verb']),
+      ['requestRelease', 'keepContained'],
+    );
+    const second = cardOf(await keep(h));
+    assert.match(visibleTexts(second).join('\n'), /Kept isolated\. You can still release it/);
   });
 
   it('stops when the device is released in the Defender portal (checked before sending)', async () => {

@@ -249,4 +249,28 @@ describe('managed response: undo (Release from isolation)', () => {
     );
     assert.equal(handBacks.length, 1);
   });
+
+  it('does not hand the incident to the customer for their own undo when the experts republish', async () => {
+    await isolated();
+    await h.feature.cards.act('requestComplete', caller(), ids('act-reset'));
+    await h.feature.cards.act('confirmComplete', caller(), ids('act-reset'));
+    await h.settle();
+    h.defender.machineActions.autoFinish = undefined; // the release is still running
+    await h.feature.cards.undo('confirmUndo', caller(), ids('act-isolate'));
+    const updates = h.defender.incidents.updates.length;
+    await h.feature.publishing.publish(
+      TENANT,
+      INCIDENT,
+      publication([isolate, resetPassword]),
+      expert,
+    );
+    assert.equal((await action(h, 'undo-act-isolate')).status, 'inProgress');
+    assert.deepEqual(
+      h.defender.incidents.updates.slice(updates).map((u) => u.update.assignedTo),
+      [],
+      'nothing the experts asked for is open',
+    );
+    const comment = h.defender.incidents.comments.at(-1)!.comment;
+    assert.doesNotMatch(comment, /await the customer/);
+  });
 });
