@@ -16,6 +16,7 @@ import {
 import { renderCard } from './render-card.ts';
 import { reachWords, type ContactReach } from '../src/domain/contact-reach.ts';
 import { isAwaitingCustomer } from '../src/domain/incident.ts';
+import { pendingActionsCount } from '../src/domain/actions-summary.ts';
 import type { ContactRef } from '../src/domain/tenant.ts';
 
 /** At most this many contacts are listed (the card stays far below Teams' 28 KB). */
@@ -105,9 +106,8 @@ export function socIncidentCardData(
     incident.status === 'resolved' &&
     (incident.classification === 'falsePositive' ||
       incident.classification === 'informationalExpectedActivity');
-  const open = response
-    ? response.actions.filter((a) => a.status !== 'completed' && a.status !== 'skipped').length
-    : 0;
+  // The experts' actions only: the customer's own undos are not pending work.
+  const counts = response ? pendingActionsCount(response.actions) : { open: 0, total: 0 };
   return {
     tenantId: incident.tenantId,
     incidentId: incident.id,
@@ -128,10 +128,7 @@ export function socIncidentCardData(
             },
           ]
         : [],
-    pendingActions:
-      response && response.actions.length > 0
-        ? [{ label: `${open} of ${response.actions.length}` }]
-        : [],
+    pendingActions: counts.total > 0 ? [{ label: `${counts.open} of ${counts.total}` }] : [],
     lastUpdatedAt: toCardTimestamp(incident.lastUpdatedAt),
     contacts: contacts.length > 0 ? [{ facts: contacts }] : [],
     viewButton: response ? [{}] : [],
