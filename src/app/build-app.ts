@@ -5,6 +5,7 @@
 // nowhere else; src/main.ts listens, and tests build the same app with fakes in `deps`.
 // With src/main.ts, the one place under src/ that may import bot/ and botbuilder.
 import type { CloudAdapter } from 'botbuilder';
+import type { Ownership } from '../cluster/ownership.ts';
 import type { Request, Response, Server } from 'restify';
 import { createAdapter } from '../../bot/adapter.ts';
 import { createBot } from '../../bot/create-bot.ts';
@@ -54,6 +55,7 @@ import { helpFeature } from './help-feature.ts';
 import { AppMetrics } from './metrics.ts';
 import { readinessCheck } from './readiness.ts';
 import type { Retries } from './retries.ts';
+import { tenantWork } from './tenant-work.ts';
 import { seedDemoManagedResponses } from './seed-demo-managed-responses.ts';
 
 /** What the app needs of each customer tenant's Defender (DefenderClientFactory provides it). */
@@ -97,6 +99,8 @@ export interface AppDeps {
   tenantAdmin?: Pick<ContactsCommandDeps, 'lookupMember' | 'installApp'>;
   /** Added after the app's own features (tests: a command that fails on purpose). */
   extraFeatures?: readonly Feature[];
+  /** Who owns which tenant's background work (tenant-work.ts); default from config.cluster. */
+  ownership?: Ownership;
 }
 
 export interface App {
@@ -126,6 +130,8 @@ export interface App {
   readiness(): Promise<ReadinessReport>;
   /** Served on GET /metrics. */
   metrics: AppMetrics;
+  /** The tenants this instance owns (their watcher, delivery, reminders run here). */
+  ownership: Ownership;
   /** Starts the background work: delivery, every feature, then the watcher. */
   start(): void;
   /** Stops the background work and what buildApp started (the emulator); not the store. */
@@ -152,6 +158,11 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     now,
     logger: logger.child({ component: 'tenants' }),
   });
+  const work = await tenantWork(config, {
+    ...(deps.ownership ? { ownership: deps.ownership } : {}),
+    tenants: directory.list(),
+    logger: logger.child({ component: 'cluster' }),
+  });
   const shared: Shared = {
     config,
     store,
@@ -163,10 +174,12 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     directory,
     tenants: () => [...directory.list()],
     tenantOf: (tenantId) => directory.get(tenantId),
+    owns: work.owns,
+    ownedTenants: () => directory.list().filter((t) => work.owns(t.tenantId)),
     conversations: new ConversationRegistry(store),
     incidents: new IncidentDirectory(store),
     responses: new ManagedResponseRepository(store),
-    outbox: new Outbox(store),
+    outbox: new Outbox(store, { owns: work.owns }),
     events: featureEvents(logger),
     // Per instance: N instances allow N times these figures.
     budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
@@ -180,6 +193,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     now,
   });
   const platform = buildPlatform(shared, metrics);
+  work.attach(platform);
   const features = buildFeatures(shared, platform.delivery, demo);
   shared.events.setFeatures(features.all);
   const bot = createBot({
@@ -218,12 +232,19 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     features,
     readiness,
     metrics,
+    ownership: work.ownership,
     start() {
       delivery.start();
       for (const feature of features.all) feature.start?.();
       watcher.start();
+      work
+        .start()
+        .catch((err: unknown) =>
+          logger.error({ err }, 'tenant ownership did not start: this instance owns no tenant'),
+        );
     },
     async stop() {
+      await work.stop();
       await watcher.stop();
       for (const feature of [...features.all].reverse()) await feature.stop?.();
       await delivery.stop();
@@ -244,6 +265,9 @@ interface Shared {
   directory: TenantDirectory;
   tenants: () => CustomerTenant[];
   tenantOf: (tenantId: string) => CustomerTenant | undefined;
+  /** Whether this instance does the tenant's background work (tenant-work.ts). */
+  owns: (tenantId: string) => boolean;
+  ownedTenants: () => CustomerTenant[];
   conversations: ConversationRegistry;
   incidents: IncidentDirectory;
   responses: ManagedResponseRepository;
@@ -283,6 +307,7 @@ function buildPlatform(
     ...random,
     ...(deps.retries?.delivery ? { retry: deps.retries.delivery } : {}),
     ...deps.tuning?.delivery,
+    owns: app.owns,
   });
   const watcher = new IncidentWatcher({
     store: app.store,
@@ -290,6 +315,7 @@ function buildPlatform(
     logger: logger.child({ component: 'watcher' }),
     tenants: app.tenants,
     incidentsFor: (tenantId) => app.defender.forTenant(tenantId).incidents,
+    owns: app.owns,
     onPoll: (tenantId, poll) =>
       metrics.observePoll(tenantId, poll.ok, poll.durationMs, poll.events),
     intervalMs: config.pollIntervalSeconds * 1000,
@@ -352,13 +378,14 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       botAppId: config.bot.appId,
       teamsServiceUrl: config.teamsServiceUrl,
     },
+    ownedTenants: app.ownedTenants,
   });
   app.reach = (target) => notifications.tryReach(target);
   const tenants = tenantsFeature({ directory: app.directory, conversations, ...deps.tenantAdmin });
   const reports = reportsFeature({
     store,
     delivery,
-    tenants: app.tenants,
+    tenants: app.ownedTenants,
     logger,
     sources: {
       incidents,

@@ -96,6 +96,14 @@ export class DeliveryStore {
     });
   }
 
+  /** One job record as stored now (undefined: delivered, or never created). */
+  async getJob(jobId: string): Promise<Versioned<JobRecord> | undefined> {
+    const record = await this.store.get<unknown>(JOBS, encodeKey(jobId));
+    if (!record) return undefined;
+    const parsed = jobRecordSchema.safeParse(record.value);
+    return parsed.success ? { value: parsed.data, version: record.version } : undefined;
+  }
+
   /** Compare-and-set on the job's version; resolves with the new version. */
   async saveJob(
     record: JobRecord,

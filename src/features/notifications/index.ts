@@ -46,6 +46,8 @@ export interface NotificationsFeatureDeps {
   pollIntervalMs?: number;
   /** Proactive install through Graph for opted-in tenants (absent: contacts are only parked). */
   proactiveInstall?: Pick<ProactiveInstallDeps, 'installerFor' | 'botAppId' | 'teamsServiceUrl'>;
+  /** Tenants whose reminders this instance runs (their owner, src/cluster/); default all. */
+  ownedTenants?: () => readonly CustomerTenant[];
 }
 
 export interface NotificationsFeature extends Feature {
@@ -99,7 +101,7 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
   const reminders = new ReminderScheduler({
     store,
     delivery,
-    tenants,
+    tenants: deps.ownedTenants ?? tenants,
     awaiting: service.awaiting,
     responses,
     logger: deps.logger.child({ component: 'reminders' }),
