@@ -53,6 +53,7 @@ import type { Feature } from './feature.ts';
 import { featureEvents, type FeatureEvents } from './feature-events.ts';
 import { helpFeature } from './help-feature.ts';
 import { AppMetrics } from './metrics.ts';
+import { registerOwnershipMetrics } from './ownership-metrics.ts';
 import { readinessCheck } from './readiness.ts';
 import type { Retries } from './retries.ts';
 import { tenantWork } from './tenant-work.ts';
@@ -205,7 +206,11 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     onInstalled: (record) => shared.events.dispatch('onInstalled', record),
     budget: shared.budgets,
   });
-  const readiness = readinessCheck(store, platform.watcher);
+  const tenantIds = directory.list().map((t) => t.tenantId);
+  registerOwnershipMetrics(metrics.registry, work.ownership, tenantIds, work.owns);
+  const storeKind = config.store.engine === 'tables' ? `tables ${config.store.tableName}` : 'lowdb';
+  const owner = { instanceId: work.ownership.instanceId, owns: work.owns };
+  const readiness = readinessCheck(store, platform.watcher, owner, storeKind);
   const server = createServer({
     logger,
     processActivity: (req: Request, res: Response) =>
