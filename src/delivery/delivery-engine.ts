@@ -217,8 +217,14 @@ export class DeliveryEngine {
 
   /** The target can be reached again (app reinstalled, bot re-added): re-queues its parked jobs. */
   async markReachable(target: DeliveryTarget): Promise<number> {
-    await this.#ensureLoaded();
     const key = deliveryTargetKey(target);
+    if (!this.#owns(target.tenantId)) {
+      // Another instance delivers this tenant: it takes the notice in with its inbox.
+      await this.#store.putReachable(key, target, this.#now().toISOString());
+      this.#logger.info({ target }, 'target reachable again; its owner re-queues the jobs');
+      return 0;
+    }
+    await this.#ensureLoaded();
     const updatedAt = this.#now().toISOString();
     const requeued = this.#queue
       .entries()
@@ -301,6 +307,7 @@ export class DeliveryEngine {
           this.#inboxDue = false;
           this.#lastInboxMs = nowMs;
           await this.#intake.takeInbox();
+          await this.#takeReachable();
         }
         this.#launch(this.#now().getTime());
         if (this.#running.size === 0 && this.#queue.settled()) {
@@ -315,6 +322,17 @@ export class DeliveryEngine {
       this.#forever = false;
       this.#resolveIdle(true);
     }
+  }
+
+  /** markReachable notices other instances left for tenants owned here. */
+  async #takeReachable(): Promise<void> {
+    const bad: BadRecord[] = [];
+    for (const { key, target } of await this.#store.listReachable(bad)) {
+      if (!this.#owns(target.tenantId)) continue;
+      await this.markReachable(target);
+      await this.#store.deleteReachable(key);
+    }
+    reportBad(this.#logger, bad);
   }
 
   #launch(nowMs: number): void {

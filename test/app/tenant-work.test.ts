@@ -18,9 +18,9 @@ import { FakeOwnership } from '../cluster/fake-ownership.ts';
 const config = loadConfig({});
 const TENANTS = [tenant(TENANT_A, 'Contoso'), tenant(TENANT_B, 'Fabrikam')];
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const until = async (what: string, check: () => boolean, timeoutMs = 10_000) => {
+const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
     await pause(5);
   }
@@ -92,6 +92,10 @@ describe('tenant work follows ownership', function () {
 
   const sentTexts = () => messenger.calls.filter((c) => !c.error).map((c) => c.text);
   const polls = (tenantId: string) => sources[tenantId]!.calls.length;
+  const jobStatus = async (id: string) =>
+    (await store.list<{ status: string }>('deliveryJobs')).find(
+      (r) => decodeURIComponent(r.key) === id,
+    )?.value.status;
 
   it('polls and delivers a tenant only while owned; its jobs wait in the store meanwhile', async () => {
     const ownership = new FakeOwnership();
@@ -142,6 +146,24 @@ describe('tenant work follows ownership', function () {
     await until('a2, a3 delivered', () => sentTexts().length === 3);
     await pause(100);
     assert.deepEqual(sentTexts(), ['a1', 'a2', 'a3']);
+  });
+
+  it('re-queues parked jobs on the owner when another instance learns the target is reachable', async () => {
+    const owner = new FakeOwnership('owner');
+    const other = new FakeOwnership('other');
+    const one = await instance(owner);
+    const two = await instance(other);
+    await owner.gain(TENANT_A);
+    const parked = job('a1', TENANT_A);
+    messenger.fail({ status: 403 }, { target: parked.target });
+    await one.delivery.enqueue([parked]);
+    await until('a1 parked', () => messenger.calls.length === 1);
+    await until('a1 stored as parked', async () => (await jobStatus('a1')) === 'parked');
+    // The app is reinstalled: the installation activity reaches the instance that does not own A.
+    assert.equal(await two.delivery.markReachable(parked.target), 0);
+    await until('a1 delivered by the owner', () => sentTexts().includes('a1'));
+    assert.deepEqual(sentTexts(), ['a1']);
+    assert.deepEqual(await store.list('deliveryReachable'), [], 'the notice is taken in');
   });
 
   it('sends jobs of a tenant outside the customer list from the owner of the first tenant', async () => {
