@@ -242,11 +242,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
       delivery.start();
       for (const feature of features.all) feature.start?.();
       watcher.start();
-      work
-        .start()
-        .catch((err: unknown) =>
-          logger.error({ err }, 'tenant ownership did not start: this instance owns no tenant'),
-        );
+      void work.start(); // until storage answers, logging each failure (tenant-work.ts)
     },
     async stop() {
       await work.stop();

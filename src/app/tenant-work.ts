@@ -17,6 +17,7 @@ import type { Config } from '../config.ts';
 import type { DeliveryEngine } from '../delivery/delivery-engine.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import type { Logger } from '../platform/logger.ts';
+import { sleep as systemSleep, type Sleep } from '../platform/sleep.ts';
 import type { IncidentWatcher } from '../watcher/incident-watcher.ts';
 
 export interface TenantWork {
@@ -27,7 +28,10 @@ export interface TenantWork {
   readonly ownedTenants: () => CustomerTenant[];
   /** Follows ownership changes: the tenant's watcher loop and delivery start and stop. */
   attach(parts: { watcher: IncidentWatcher; delivery: DeliveryEngine }): void;
-  /** Takes this instance's share of the tenants (the work starts on each `gained`). */
+  /**
+   * Takes this instance's share of the tenants (the work starts on each `gained`). If storage
+   * cannot be reached it tries again (1 s, doubling to 30 s) until it can, or until stop().
+   */
   start(): Promise<void>;
   /** Stops every owned tenant's work, then gives the tenants up. */
   stop(): Promise<void>;
@@ -38,6 +42,7 @@ export interface TenantWorkOptions {
   ownership?: Ownership;
   tenants: readonly CustomerTenant[];
   logger: Logger;
+  sleep?: Sleep;
 }
 
 export async function tenantWork(config: Config, options: TenantWorkOptions): Promise<TenantWork> {
@@ -76,6 +81,24 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
     return id !== undefined && ownership.owns(id);
   };
   const of = (tenant: string) => (tenantId: string) => keyOf(tenantId) === tenant.toLowerCase();
+  const sleep = options.sleep ?? systemSleep;
+  let stopping = new AbortController();
+  let starting: Promise<void> = Promise.resolve();
+  const startUntilStarted = async (signal: AbortSignal) => {
+    for (let attempt = 1; !signal.aborted; attempt += 1) {
+      try {
+        await ownership.start();
+        return;
+      } catch (err) {
+        const retryInMs = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+        logger.error(
+          { err, attempt, retryInMs },
+          'tenant ownership did not start (storage unreachable?); this instance owns no tenant until it does',
+        );
+        await sleep(retryInMs, signal).catch(() => undefined);
+      }
+    }
+  };
   return {
     ownership,
     owns,
@@ -98,7 +121,15 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
         },
       });
     },
-    start: () => ownership.start(),
-    stop: () => ownership.stop(),
+    start() {
+      stopping = new AbortController();
+      starting = startUntilStarted(stopping.signal);
+      return starting;
+    },
+    async stop() {
+      stopping.abort();
+      await starting;
+      await ownership.stop();
+    },
   };
 }

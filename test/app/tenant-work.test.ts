@@ -200,6 +200,49 @@ describe('tenant work follows ownership', function () {
   });
 });
 
+describe('tenant ownership start', () => {
+  it('tries again until storage answers, and gives up on stop', async () => {
+    const ownership = new FakeOwnership();
+    let failures = 2;
+    const started = ownership.start.bind(ownership);
+    ownership.start = () =>
+      failures-- > 0 ? Promise.reject(new Error('storage unreachable')) : started();
+    const waits: number[] = [];
+    const logger = new RecordingLogger();
+    const work = await tenantWork(config, {
+      ownership,
+      tenants: TENANTS,
+      logger,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    await work.start();
+    assert.equal(ownership.started, true);
+    assert.deepEqual(waits, [1_000, 2_000]);
+    assert.equal(logger.matching('error', 'did not start').length, 2);
+
+    const never = new FakeOwnership();
+    never.start = () => Promise.reject(new Error('storage unreachable'));
+    const stuck = await tenantWork(config, {
+      ownership: never,
+      tenants: TENANTS,
+      logger,
+      sleep: (ms, signal) =>
+        new Promise((resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+          setTimeout(resolve, ms);
+        }),
+    });
+    const trying = stuck.start();
+    await pause(20);
+    await stuck.stop();
+    await trying; // ended by stop, not by a success
+    assert.equal(never.started, false);
+  });
+});
+
 describe('delivery across instances', () => {
   it('drops a job another instance delivered instead of sending it again', async () => {
     const store = new MemoryStore();
