@@ -6,10 +6,11 @@
 // survivor must take the dead one's tenants over within the lease time plus 5 s. Then 100
 // concurrent clicks spread over two instances must start exactly one Defender machine action.
 //
-// The default run makes 20 changes per tenant (60) to stay near a minute: Teams' per-channel
-// limits (60 writes in 30 s) set the pace. MRB_CLUSTER_FULL=1 runs the issue's 300 (100 per tenant).
+// The default run makes 20 changes per tenant (60) to stay near a minute and a half: each channel
+// is sent to one call at a time within Teams' limits (60 writes in 30 s), and each call costs two
+// Tables writes. MRB_CLUSTER_FULL=1 runs the issue's 300 (100 per tenant): over five minutes.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/app/open-store.ts';
@@ -45,6 +46,7 @@ const ALEX = { id: '29:alex', aadObjectId: '4b8f0c1e-6a2d-4e3f-8b9c-0d1e2f3a4b5c
 const ALEX_CHAT = 'a:alex-chat';
 const INCIDENT = DEMO_INCIDENT_IDS.expertsInvestigating;
 const DEVICE = DEMO_DEVICE_IDS.financeLaptop07;
+const LOG_DIR = path.resolve('artifacts/cluster');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number) {
@@ -117,7 +119,7 @@ function click(bot: ClusterBot, serviceUrl: string, n: number) {
 }
 
 describe('two instances on one Azurite (STORE=tables, CLUSTER=lease)', function () {
-  this.timeout(FULL ? 400_000 : 180_000);
+  this.timeout(FULL ? 1_200_000 : 180_000);
   const azurite = useAzurite();
   let emulator: RunningEmulator;
   let connector: FakeBotConnector;
@@ -125,6 +127,8 @@ describe('two instances on one Azurite (STORE=tables, CLUSTER=lease)', function 
   let store: FlatStore;
   let env: Record<string, string>;
   const bots: ClusterBot[] = [];
+  /** What was not delivered yet at the last look (for a failure's diagnosis). */
+  let leftOver: Record<string, unknown> = {};
 
   before(async () => {
     emulator = await startEmulator({
@@ -208,9 +212,11 @@ describe('two instances on one Azurite (STORE=tables, CLUSTER=lease)', function 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  afterEach(function () {
+  afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
-    for (const bot of bots) console.log(`--- ${bot.name}\n${bot.output().slice(-20_000)}`);
+    await mkdir(LOG_DIR, { recursive: true });
+    for (const bot of bots) await writeFile(path.join(LOG_DIR, `${bot.name}.log`), bot.output());
+    console.log(`      the instances' logs: ${LOG_DIR}; left over: ${JSON.stringify(leftOver)}`);
   });
 
   const start = async (name: string) => {
@@ -290,8 +296,13 @@ describe('two instances on one Azurite (STORE=tables, CLUSTER=lease)', function 
           list('deliveryInbox'),
           list('deliveryJobs'),
         ]);
-        if (outbox.length + inbox.length + jobs.length > 0) return undefined;
         const records = await list<DeliveryRecord>('deliveries');
+        leftOver = {
+          outbox: outbox.length,
+          inbox: inbox.length,
+          jobs: (jobs as { status: string }[]).map((j) => j.status),
+        };
+        if (outbox.length + inbox.length + jobs.length > 0) return undefined;
         const missing = TENANTS.flatMap((tenantId, t) =>
           ids(t).flatMap((id) => {
             const mine = records.filter((r) => r.jobId.startsWith(`${tenantId}:${id}:`));
@@ -300,9 +311,10 @@ describe('two instances on one Azurite (STORE=tables, CLUSTER=lease)', function 
             return card && comment ? [] : [id];
           }),
         );
+        leftOver.missing = missing;
         return missing.length === 0 ? records : undefined;
       },
-      FULL ? 300_000 : 120_000,
+      FULL ? 900_000 : 120_000,
     );
     const recorded = new Set(delivered.map((r) => r.activityId));
     const posted = TENANTS.flatMap((t) => connector.messages(channelOf(t)));
