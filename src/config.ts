@@ -23,6 +23,17 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, '3–63 letters and digits, starting with a letter')
     .default('mrbstore'),
+  // Many instances: each customer tenant's background work is owned by one instance at a time
+  // through an Azure Blob lease (src/cluster/), on the storage account of STORE=tables.
+  CLUSTER: z.enum(['single', 'lease']).default('single'),
+  CLUSTER_LEASE_SECONDS: z.coerce.number().int().min(15).max(60).default(30),
+  CLUSTER_POLL_SECONDS: z.coerce.number().min(0.1).max(60).default(5),
+  CLUSTER_INSTANCE_ID: z.string().default(''),
+  CLUSTER_LEASE_CONTAINER: z
+    .string()
+    .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, '3–63 lower-case letters, digits, dashes')
+    .default('mrb-leases'),
+  CLUSTER_BLOB_URL: url('CLUSTER_BLOB_URL').optional(),
   METRICS_TOKEN: z.string().default(''),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
@@ -114,6 +125,17 @@ export interface Config {
     readonly retentionDays: number;
     /** Audit trails and chat transcripts. */
     readonly auditRetentionDays: number;
+  };
+  /** One instance (single), or many sharing the tenants through Blob leases (lease). */
+  readonly cluster: {
+    readonly mode: 'single' | 'lease';
+    readonly leaseSeconds: number;
+    readonly pollMs: number;
+    /** Empty: host-pid-random. */
+    readonly instanceId: string;
+    readonly container: string;
+    /** Blob endpoint for a managed identity (no connection string). */
+    readonly blobUrl: string | undefined;
   };
   readonly logLevel: string;
   /** Bearer token GET /metrics requires; empty: open (protect it at the ingress). */
@@ -224,6 +246,17 @@ export function loadConfig(env: EnvInput): Config {
       'STORE=tables needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL (with a managed identity)',
     );
   }
+  if (e.CLUSTER === 'lease' && e.STORE !== 'tables') {
+    problems.push(
+      'CLUSTER=lease needs STORE=tables: the embedded lowdb store belongs to one process',
+    );
+  }
+  const blobUrl = e.CLUSTER_BLOB_URL ?? e.AZURE_STORAGE_ACCOUNT_URL?.replace('.table.', '.blob.');
+  if (e.CLUSTER === 'lease' && !e.AZURE_STORAGE_CONNECTION_STRING && blobUrl === undefined) {
+    problems.push(
+      'CLUSTER=lease needs AZURE_STORAGE_CONNECTION_STRING or the blob endpoint (CLUSTER_BLOB_URL)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const emulatorEnabled =
@@ -241,6 +274,14 @@ export function loadConfig(env: EnvInput): Config {
       tableName: e.AZURE_STORAGE_TABLE,
       retentionDays: e.RETENTION_DAYS,
       auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    },
+    cluster: {
+      mode: e.CLUSTER,
+      leaseSeconds: e.CLUSTER_LEASE_SECONDS,
+      pollMs: Math.round(e.CLUSTER_POLL_SECONDS * 1000),
+      instanceId: e.CLUSTER_INSTANCE_ID,
+      container: e.CLUSTER_LEASE_CONTAINER,
+      blobUrl,
     },
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,

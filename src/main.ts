@@ -36,6 +36,8 @@ export async function startApp(
       tenants: app.directory.list().map((t) => t.name),
       tenantsFile: app.tenantsFile || undefined,
       emulator: app.emulator?.url,
+      instance: app.ownership.instanceId,
+      cluster: config.cluster.mode,
     },
     'bot listening',
   );

@@ -7,6 +7,8 @@ import type { Logger } from './platform/logger.ts';
 export interface ReadinessReport {
   ready: boolean;
   checks: Record<string, { ok: boolean; detail?: string }>;
+  /** This instance and the customer tenants it owns (src/app/tenant-work.ts). */
+  instance?: { id: string; owned: { tenantId: string; name: string }[] };
 }
 
 export interface ServerDeps {

@@ -5,6 +5,7 @@
 // nowhere else; src/main.ts listens, and tests build the same app with fakes in `deps`.
 // With src/main.ts, the one place under src/ that may import bot/ and botbuilder.
 import type { CloudAdapter } from 'botbuilder';
+import type { Ownership } from '../cluster/ownership.ts';
 import type { Request, Response, Server } from 'restify';
 import { createAdapter } from '../../bot/adapter.ts';
 import { createBot } from '../../bot/create-bot.ts';
@@ -57,8 +58,10 @@ import { featureEvents, type FeatureEvents } from './feature-events.ts';
 import { helpFeature } from './help-feature.ts';
 import { AppMetrics } from './metrics.ts';
 import type { Telemetry } from '../platform/telemetry.ts';
+import { registerOwnershipMetrics } from './ownership-metrics.ts';
 import { readinessCheck } from './readiness.ts';
 import type { Retries } from './retries.ts';
+import { tenantWork } from './tenant-work.ts';
 import { seedDemoManagedResponses } from './seed-demo-managed-responses.ts';
 
 /** What the app needs of each customer tenant's Defender (DefenderClientFactory provides it). */
@@ -105,6 +108,8 @@ export interface AppDeps {
   tenantAdmin?: Pick<ContactsCommandDeps, 'lookupMember' | 'installApp'>;
   /** Added after the app's own features (tests: a command that fails on purpose). */
   extraFeatures?: readonly Feature[];
+  /** Who owns which tenant's background work (tenant-work.ts); default from config.cluster. */
+  ownership?: Ownership;
 }
 
 export interface App {
@@ -135,6 +140,8 @@ export interface App {
   readiness(): Promise<ReadinessReport>;
   /** Served on GET /metrics. */
   metrics: AppMetrics;
+  /** The tenants this instance owns (their watcher, delivery, reminders run here). */
+  ownership: Ownership;
   /** Starts the background work: delivery, every feature, then the watcher. */
   start(): void;
   /** Stops the background work and what buildApp started (the emulator); not the store. */
@@ -168,6 +175,11 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     now,
     logger: logger.child({ component: 'tenants' }),
   });
+  const work = await tenantWork(config, {
+    ...(deps.ownership ? { ownership: deps.ownership } : {}),
+    tenants: directory.list(),
+    logger: logger.child({ component: 'cluster' }),
+  });
   const shared: Shared = {
     config,
     store,
@@ -179,10 +191,12 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     directory,
     tenants: () => [...directory.list()],
     tenantOf: (tenantId) => directory.get(tenantId),
+    owns: work.owns,
+    ownedTenants: () => directory.list().filter((t) => work.owns(t.tenantId)),
     conversations: new ConversationRegistry(store),
     incidents: new IncidentDirectory(store),
     responses: new ManagedResponseRepository(store),
-    outbox: new Outbox(store),
+    outbox: new Outbox(store, { owns: work.owns }),
     events: featureEvents(logger),
     // Per instance: N instances allow N times these figures.
     budgets: new Budgets(config.budgets, { logger: logger.child({ component: 'budgets' }) }),
@@ -195,6 +209,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   const platform = buildPlatform(shared, metrics);
+  work.attach(platform);
   const features = buildFeatures(shared, platform.delivery, demo);
   shared.events.setFeatures(features.all);
   const bot = createBot({
@@ -206,7 +221,11 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     onInstalled: (record) => shared.events.dispatch('onInstalled', record),
     budget: shared.budgets,
   });
-  const readiness = readinessCheck(store, platform.watcher);
+  const tenantIds = directory.list().map((t) => t.tenantId);
+  registerOwnershipMetrics(metrics.registry, work.ownership, tenantIds, work.owns);
+  const storeKind = config.store.engine === 'tables' ? `tables ${config.store.tableName}` : 'lowdb';
+  const owner = { instanceId: work.ownership.instanceId, owns: work.owns };
+  const readiness = readinessCheck(store, platform.watcher, owner, storeKind);
   const server = createServer({
     logger,
     processActivity: (req: Request, res: Response) =>
@@ -233,12 +252,15 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     features,
     readiness,
     metrics,
+    ownership: work.ownership,
     start() {
       delivery.start();
       for (const feature of features.all) feature.start?.();
       watcher.start();
+      void work.start(); // until storage answers, logging each failure (tenant-work.ts)
     },
     async stop() {
+      await work.stop();
       await watcher.stop();
       for (const feature of [...features.all].reverse()) await feature.stop?.();
       await delivery.stop();
@@ -259,6 +281,9 @@ interface Shared {
   directory: TenantDirectory;
   tenants: () => CustomerTenant[];
   tenantOf: (tenantId: string) => CustomerTenant | undefined;
+  /** Whether this instance does the tenant's background work (tenant-work.ts). */
+  owns: (tenantId: string) => boolean;
+  ownedTenants: () => CustomerTenant[];
   conversations: ConversationRegistry;
   incidents: IncidentDirectory;
   responses: ManagedResponseRepository;
@@ -314,6 +339,7 @@ function buildPlatform(
     ...(deps.retries?.delivery ? { retry: deps.retries.delivery } : {}),
     ...deps.tuning?.delivery,
     telemetry: metrics.telemetry,
+    owns: app.owns,
   });
   const watcher = new IncidentWatcher({
     store: app.store,
@@ -321,6 +347,7 @@ function buildPlatform(
     logger: logger.child({ component: 'watcher' }),
     tenants: app.tenants,
     incidentsFor: (tenantId) => app.defender.forTenant(tenantId).incidents,
+    owns: app.owns,
     onPoll: (tenantId, poll) =>
       metrics.observePoll(tenantId, poll.ok, poll.durationMs, poll.events),
     intervalMs: config.pollIntervalSeconds * 1000,
@@ -396,6 +423,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       defaults: config.email,
       directoryFor: (tenantId) => clientsOf(app.defender, tenantId)?.mail,
     },
+    ownedTenants: app.ownedTenants,
   });
   app.reach = (target) => notifications.tryReach(target);
   app.render = (job) => notifications.render(job);
@@ -406,7 +434,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
   const reports = reportsFeature({
     store,
     delivery,
-    tenants: app.tenants,
+    tenants: app.ownedTenants,
     logger,
     sources: {
       incidents,

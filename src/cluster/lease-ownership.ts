@@ -93,8 +93,8 @@ export class LeaseOwnership implements Ownership {
     this.#running = true;
     const me = instanceBlob(this.instanceId);
     try {
-      await this.#blobs.ensure([me, ...this.#tenants.map(tenantBlob)]);
-      await this.#blobs.acquire(me, this.#leaseSeconds);
+      await this.#blobs.ensure(this.#tenants.map(tenantBlob));
+      await this.#register(me);
     } catch (error) {
       this.#running = false;
       throw error;
@@ -195,10 +195,25 @@ export class LeaseOwnership implements Ownership {
     }
   }
 
+  /**
+   * Creates and leases the heartbeat blob. Between the two another instance's poll may delete
+   * it as a dead instance's (it is not leased yet): then it is created again.
+   */
+  async #register(me: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.#blobs.ensure([me]);
+      try {
+        await this.#blobs.acquire(me, this.#leaseSeconds);
+        return;
+      } catch (error) {
+        if (!isLeaseLost(error) || attempt >= 5) throw error;
+      }
+    }
+  }
+
   async #reRegister(me: string): Promise<void> {
     try {
-      await this.#blobs.ensure([me]);
-      await this.#blobs.acquire(me, this.#leaseSeconds);
+      await this.#register(me);
     } catch (error) {
       this.#report(error, 'heartbeat registration');
     }

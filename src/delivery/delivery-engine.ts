@@ -16,7 +16,7 @@
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { setMaxListeners } from 'node:events';
-import type { Store, WriteOp } from '../store/store.ts';
+import { StoreConflictError, type Store, type WriteOp } from '../store/store.ts';
 import { sleep, type Sleep } from '../platform/sleep.ts';
 import {
   deliveryTargetKey,
@@ -70,6 +70,12 @@ export interface DeliveryEngineOptions {
   pollIntervalMs?: number;
   /** Counts Teams' 429s, retries and planned→sent latency (GET /metrics). */
   telemetry?: Telemetry;
+  /**
+   * Whether this instance delivers the tenant's jobs (the tenant's owner, src/cluster/); default
+   * every tenant. Only owned jobs are loaded, taken from the inbox and started; enqueue() puts the
+   * others in the inbox for their owner. adoptTenant/releaseTenant follow ownership changes.
+   */
+  owns?: (tenantId: string) => boolean;
 }
 
 export interface DeliveryFilter {
@@ -92,6 +98,7 @@ export class DeliveryEngine {
   readonly #unreachable: UnreachableTargets;
   readonly #intake: JobIntake;
   readonly #runner: JobRunner;
+  readonly #owns: (tenantId: string) => boolean;
 
   readonly #running = new Map<string, Promise<void>>();
   readonly #runningPerTenant = new Map<string, number>();
@@ -116,6 +123,7 @@ export class DeliveryEngine {
     this.#concurrency = options.concurrency ?? 16;
     this.#perTenantConcurrency = options.perTenantConcurrency ?? 8;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#owns = options.owns ?? (() => true);
     this.#unreachable = new UnreachableTargets(this.#store, this.#logger, options.onUnreachable);
     this.#intake = new JobIntake(
       this.#store,
@@ -123,6 +131,7 @@ export class DeliveryEngine {
       this.#unreachable,
       this.#logger,
       this.#now,
+      this.#owns,
     );
     this.#runner = new JobRunner({
       store: this.#store,
@@ -229,8 +238,14 @@ export class DeliveryEngine {
 
   /** The target can be reached again (app reinstalled, bot re-added): re-queues its parked jobs. */
   async markReachable(target: DeliveryTarget): Promise<number> {
-    await this.#ensureLoaded();
     const key = deliveryTargetKey(target);
+    if (!this.#owns(target.tenantId)) {
+      // Another instance delivers this tenant: it takes the notice in with its inbox.
+      await this.#store.putReachable(key, target, this.#now().toISOString());
+      this.#logger.info({ target }, 'target reachable again; its owner re-queues the jobs');
+      return 0;
+    }
+    await this.#ensureLoaded();
     const updatedAt = this.#now().toISOString();
     const requeued = this.#queue
       .entries()
@@ -263,6 +278,37 @@ export class DeliveryEngine {
     return requeued.length;
   }
 
+  /**
+   * This instance took the tenants `matches` picks over: queues their stored jobs (those the last
+   * owner left in flight go again: the at-least-once window) and their inbox.
+   */
+  async adoptTenant(matches: (tenantId: string) => boolean): Promise<number> {
+    await this.#ensureLoaded();
+    const adopted = await this.#intake.adopt(matches);
+    if (adopted > 0) this.#logger.info({ adopted }, 'jobs of a tenant taken over');
+    this.wake();
+    return adopted;
+  }
+
+  /**
+   * The tenants `matches` picks are owned elsewhere now: drops their queued jobs (the store
+   * keeps them for the next owner) and waits for their calls in flight to finish.
+   */
+  async releaseTenant(matches: (tenantId: string) => boolean): Promise<void> {
+    const mine = (e: QueueEntry) => matches(e.record.job.target.tenantId);
+    const running: Promise<void>[] = [];
+    for (const entry of this.#queue.entries().filter(mine)) {
+      const run = this.#running.get(entry.record.job.id);
+      if (run) running.push(run);
+      else this.#queue.remove(entry.record.job.id);
+    }
+    await Promise.allSettled(running);
+    for (const entry of this.#queue.entries().filter(mine)) {
+      if (!entry.running) this.#queue.remove(entry.record.job.id);
+    }
+    this.#wakeUp();
+  }
+
   // The worker: take in new jobs, start the due heads, wait for a wake (a job finished, a job
   // arrived, stop) or for the next due time.
   async #runLoop(): Promise<void> {
@@ -282,6 +328,7 @@ export class DeliveryEngine {
           this.#inboxDue = false;
           this.#lastInboxMs = nowMs;
           await this.#intake.takeInbox();
+          await this.#takeReachable();
         }
         this.#launch(this.#now().getTime());
         if (this.#running.size === 0 && this.#queue.settled(this.#now().getTime())) {
@@ -298,9 +345,22 @@ export class DeliveryEngine {
     }
   }
 
+  /** markReachable notices other instances left for tenants owned here. */
+  async #takeReachable(): Promise<void> {
+    const bad: BadRecord[] = [];
+    for (const { key, target } of await this.#store.listReachable(bad)) {
+      if (!this.#owns(target.tenantId)) continue;
+      await this.markReachable(target);
+      await this.#store.deleteReachable(key);
+    }
+    reportBad(this.#logger, bad);
+  }
+
   #launch(nowMs: number): void {
     for (const entry of this.#queue.due(nowMs)) {
       if (this.#running.size >= this.#concurrency) return;
+      // The check before each step: a tenant owned elsewhere now is not ours to send.
+      if (!this.#owns(entry.record.job.target.tenantId)) continue;
       const tenant = entry.record.job.target.tenantId.toLowerCase();
       const tenantRunning = this.#runningPerTenant.get(tenant) ?? 0;
       if (
@@ -328,9 +388,26 @@ export class DeliveryEngine {
   }
 
   /** A store write around the call failed: nothing was lost, try the job again a bit later. */
-  #stepFailed(entry: QueueEntry, err: unknown): void {
+  async #stepFailed(entry: QueueEntry, err: unknown): Promise<void> {
     entry.notBeforeMs = this.#now().getTime() + 1_000;
+    if (err instanceof StoreConflictError) {
+      await this.#reread(entry).catch(() => undefined);
+      return;
+    }
     this.#logger.error({ err, jobId: entry.record.job.id }, 'delivery step failed; will try again');
+  }
+
+  /** The job changed elsewhere (another instance ran it): follow the store, or let it go. */
+  async #reread(entry: QueueEntry): Promise<void> {
+    const id = entry.record.job.id;
+    const stored = await this.#store.getJob(id);
+    if (!stored || stored.value.status === 'failed') {
+      this.#queue.remove(id);
+      this.#logger.warn({ jobId: id }, 'job finished elsewhere; dropped from this queue');
+      return;
+    }
+    entry.record = stored.value;
+    entry.version = stored.version;
   }
 
   /** ms until something is due; Infinity = only a wake (a job finishing, enqueue, stop) helps. */

@@ -78,6 +78,9 @@ export type JobRecord = z.infer<typeof jobRecordSchema>;
 export const inboxEntrySchema = z.object({ job: deliveryJobSchema, seq: z.number().int() });
 export type InboxEntry = z.infer<typeof inboxEntrySchema>;
 
+/** A target made reachable on an instance that does not deliver its tenant, for the owner. */
+export const reachableNoticeSchema = z.object({ target: targetSchema, at: z.string() });
+
 export const deliveryRecordSchema = z.object({
   jobId: z.string(),
   target: targetSchema,

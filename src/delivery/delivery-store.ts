@@ -4,14 +4,17 @@
 //   deliveries           one DeliveryRecord per delivered job id; its presence means "never again"
 //   deliveryMessages     the latest DeliveryRecord per messageKey: where that card lives now
 //   deliveryUnreachable  targets found unreachable (403), until markReachable
+//   deliveryReachable    markReachable on an instance that does not own the target's tenant,
+//                        until the owner takes it in (with the inbox)
 // Keys are URI-encoded ids: every store accepts them (Azure Tables forbids / \ # ? in keys).
 import type { z } from 'zod';
 import type { Store, WriteOp } from '../store/store.ts';
-import type { DeliveryJob, DeliveryRecord } from './delivery-job.ts';
+import type { DeliveryJob, DeliveryRecord, DeliveryTarget } from './delivery-job.ts';
 import {
   deliveryRecordSchema,
   inboxEntrySchema,
   jobRecordSchema,
+  reachableNoticeSchema,
   unreachableSchema,
   type JobRecord,
   type UnreachableRecord,
@@ -22,6 +25,7 @@ export const JOBS = 'deliveryJobs';
 export const DELIVERIES = 'deliveries';
 export const MESSAGES = 'deliveryMessages';
 export const UNREACHABLE = 'deliveryUnreachable';
+export const REACHABLE = 'deliveryReachable';
 
 export interface Versioned<T> {
   value: T;
@@ -94,6 +98,14 @@ export class DeliveryStore {
       bad.push({ collection: JOBS, key: r.key, reason: parsed.error.message });
       return [];
     });
+  }
+
+  /** One job record as stored now (undefined: delivered, or never created). */
+  async getJob(jobId: string): Promise<Versioned<JobRecord> | undefined> {
+    const record = await this.store.get<unknown>(JOBS, encodeKey(jobId));
+    if (!record) return undefined;
+    const parsed = jobRecordSchema.safeParse(record.value);
+    return parsed.success ? { value: parsed.data, version: record.version } : undefined;
   }
 
   /** Compare-and-set on the job's version; resolves with the new version. */
@@ -172,6 +184,26 @@ export class DeliveryStore {
 
   clearUnreachableOp(targetKey: string): WriteOp {
     return { kind: 'delete', collection: UNREACHABLE, key: encodeKey(targetKey) };
+  }
+
+  async putReachable(targetKey: string, target: DeliveryTarget, at: string): Promise<void> {
+    await this.store.batch([
+      { kind: 'put', collection: REACHABLE, key: encodeKey(targetKey), value: { target, at } },
+    ]);
+  }
+
+  async listReachable(bad: BadRecord[]): Promise<{ key: string; target: DeliveryTarget }[]> {
+    const records = await this.store.list<unknown>(REACHABLE);
+    return records.flatMap((r) => {
+      const parsed = reachableNoticeSchema.safeParse(r.value);
+      if (parsed.success) return [{ key: r.key, target: parsed.data.target }];
+      bad.push({ collection: REACHABLE, key: r.key, reason: parsed.error.message });
+      return [];
+    });
+  }
+
+  deleteReachable(key: string): Promise<boolean> {
+    return this.store.delete(REACHABLE, key);
   }
 
   jobOp(record: JobRecord, expectedVersion: number): WriteOp {

@@ -23,29 +23,43 @@ export class JobIntake {
     private readonly unreachable: UnreachableTargets,
     private readonly logger: Logger,
     private readonly now: Clock,
+    /** Whether this instance delivers the tenant's jobs (see DeliveryEngineOptions.owns). */
+    private readonly owns: (tenantId: string) => boolean = () => true,
   ) {}
 
   /** Fills the queue from the store (jobs left by an earlier run, unreachable targets). */
   async load(): Promise<void> {
     const bad: BadRecord[] = [];
-    let resumed = 0;
-    for (const { value, version } of await this.store.listJobs(bad)) {
-      this.#lastSeq = Math.max(this.#lastSeq, value.seq);
-      if (value.status === 'failed') continue;
-      if (value.status === 'inFlight') resumed += 1;
-      this.queue.add(queueEntry(value, version));
-    }
+    await this.adopt(this.owns, bad);
     for (const { value } of await this.store.listUnreachable(bad)) {
       this.unreachable.remember(deliveryTargetKey(value.target), value);
     }
     reportBad(this.logger, bad);
+    await this.unreachable.notifyPending();
+  }
+
+  /**
+   * Queues the stored jobs of the tenants `matches` picks that are not queued yet: at start, or
+   * when this instance takes a tenant over (its jobs left in flight by the last owner go again).
+   */
+  async adopt(matches: (tenantId: string) => boolean, bad: BadRecord[] = []): Promise<number> {
+    let resumed = 0;
+    let adopted = 0;
+    for (const { value, version } of await this.store.listJobs(bad)) {
+      this.#lastSeq = Math.max(this.#lastSeq, value.seq);
+      if (value.status === 'failed' || !matches(value.job.target.tenantId)) continue;
+      if (this.queue.has(value.job.id)) continue;
+      if (value.status === 'inFlight') resumed += 1;
+      this.queue.add(queueEntry(value, version));
+      adopted += 1;
+    }
     if (resumed > 0) {
       this.logger.warn(
         { resumed },
         'jobs were in flight when the process stopped; they will be sent again',
       );
     }
-    await this.unreachable.notifyPending();
+    return adopted;
   }
 
   inboxOps(jobs: readonly DeliveryJob[]): WriteOp[] {
@@ -59,17 +73,28 @@ export class JobIntake {
     );
   }
 
+  /** Jobs of tenants owned elsewhere go through the inbox, where their owner takes them in. */
   async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
-    const fresh = await this.#unknownJobs(jobs.map((job) => deliveryJobSchema.parse(job)));
+    const parsed = jobs.map((job) => deliveryJobSchema.parse(job));
+    const elsewhere = parsed.filter((job) => !this.owns(job.target.tenantId));
+    if (elsewhere.length > 0) {
+      await this.store.batch(
+        this.store.inboxOps(elsewhere.map((job) => ({ job, seq: this.#nextSeq() }))),
+      );
+    }
+    const fresh = await this.#unknownJobs(parsed.filter((job) => !elsewhere.includes(job)));
     await this.#create(
       fresh.map((job) => this.#newRecord(job, this.#nextSeq())),
       [],
     );
   }
 
+  /** Takes in the inbox entries of owned tenants; the others wait for their owner. */
   async takeInbox(): Promise<void> {
     const bad: BadRecord[] = [];
-    const inbox = await this.store.listInbox(bad);
+    const inbox = (await this.store.listInbox(bad)).filter((i) =>
+      this.owns(i.entry.job.target.tenantId),
+    );
     reportBad(this.logger, bad);
     if (inbox.length === 0) return;
     for (const { entry } of inbox) {

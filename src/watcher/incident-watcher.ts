@@ -52,6 +52,11 @@ export interface IncidentWatcherOptions {
   logger?: Logger;
   /** Defaults to an Outbox over `store`. */
   outbox?: Outbox;
+  /**
+   * Whether this instance owns the tenant's background work (see src/cluster/ownership.ts);
+   * default every tenant. Loops run for owned tenants only; watch() and unwatch() follow changes.
+   */
+  owns?: (tenantId: string) => boolean;
   /** After each poll (metrics). */
   onPoll?: (tenantId: string, poll: { ok: boolean; durationMs: number; events: number }) => void;
 }
@@ -88,7 +93,7 @@ export class IncidentWatcher {
   readonly #now: Clock;
   readonly #sleep: Sleep;
   readonly #states = new Map<string, TenantState>();
-  readonly #loops = new Map<string, Promise<void>>();
+  readonly #loops = new Map<string, { done: Promise<void>; stop: AbortController }>();
   #controller = new AbortController();
   #running = false;
 
@@ -131,11 +136,31 @@ export class IncidentWatcher {
   async stop(): Promise<void> {
     this.#running = false;
     this.#controller.abort();
-    await Promise.allSettled([...this.#loops.values()]);
+    await Promise.allSettled([...this.#loops.values()].map((l) => l.done));
+  }
+
+  /** Starts the loops of tenants owned now and not yet watched (ownership gained). */
+  watch(): void {
+    this.#syncLoops();
+  }
+
+  /**
+   * Ends one tenant's loop (ownership lost) and waits for it; a poll in flight commits nothing.
+   * The loop comes back with the next watch() once the tenant is owned again.
+   */
+  async unwatch(tenantId: string): Promise<void> {
+    const loop = this.#loops.get(tenantId.toLowerCase());
+    if (!loop) return;
+    loop.stop.abort();
+    await loop.done.catch(() => undefined);
   }
 
   /** One poll of one tenant; resolves with the events written, rejects if the poll failed. */
-  async pollOnce(tenantId: string): Promise<OutboxEvent[]> {
+  pollOnce(tenantId: string): Promise<OutboxEvent[]> {
+    return this.#pollOnce(tenantId, this.#controller.signal);
+  }
+
+  async #pollOnce(tenantId: string, signal: AbortSignal): Promise<OutboxEvent[]> {
     const tenant = this.#tenants().find((t) => sameId(t.tenantId, tenantId));
     if (!tenant) throw new Error(`Tenant ${tenantId} is not in the watcher's tenant list.`);
     const state = this.#stateOf(tenant.tenantId);
@@ -143,7 +168,6 @@ export class IncidentWatcher {
     state.lastPollAt = started.toISOString();
     const { store, logger } = this.#options;
     try {
-      const signal = this.#controller.signal;
       const source = this.#options.incidentsFor(tenant.tenantId);
       const context = { store, outbox: this.outbox, now: this.#now, settings: this.#poll, signal };
       const result = await pollTenant(context, tenant.tenantId, source);
@@ -161,7 +185,7 @@ export class IncidentWatcher {
       });
       return result.events;
     } catch (error) {
-      if (this.#controller.signal.aborted) throw error;
+      if (signal.aborted) throw error;
       const failure = describePollFailure(error);
       state.consecutiveFailures += 1;
       state.lastError = failure.message;
@@ -177,15 +201,17 @@ export class IncidentWatcher {
     }
   }
 
-  /** One poll of every tenant, concurrently; a failure is reported, never thrown. */
+  /** One poll of every owned tenant, concurrently; a failure is reported, never thrown. */
   async pollAll(): Promise<PollAllResult[]> {
     return Promise.all(
-      this.#tenants().map(({ tenantId }) =>
-        this.pollOnce(tenantId).then(
-          (events): PollAllResult => ({ tenantId, ok: true, events }),
-          (error: unknown): PollAllResult => ({ tenantId, ok: false, error }),
+      this.#tenants()
+        .filter(({ tenantId }) => this.#owns(tenantId))
+        .map(({ tenantId }) =>
+          this.pollOnce(tenantId).then(
+            (events): PollAllResult => ({ tenantId, ok: true, events }),
+            (error: unknown): PollAllResult => ({ tenantId, ok: false, error }),
+          ),
         ),
-      ),
     );
   }
 
@@ -203,6 +229,10 @@ export class IncidentWatcher {
       if (state?.lastError) health.lastError = state.lastError;
       return health;
     });
+  }
+
+  #owns(tenantId: string): boolean {
+    return this.#options.owns?.(tenantId) ?? true;
   }
 
   #tenants(): CustomerTenant[] {
@@ -224,25 +254,32 @@ export class IncidentWatcher {
     if (!this.#running) return;
     for (const { tenantId } of this.#tenants()) {
       const key = tenantId.toLowerCase();
-      if (this.#loops.has(key)) continue;
-      const loop = this.#runLoop(tenantId).finally(() => this.#loops.delete(key));
+      if (this.#loops.has(key) || !this.#owns(tenantId)) continue;
+      const stop = new AbortController();
+      const signal = AbortSignal.any([this.#controller.signal, stop.signal]);
+      const loop = {
+        stop,
+        done: this.#runLoop(tenantId, signal).finally(() => {
+          if (this.#loops.get(key) === loop) this.#loops.delete(key);
+        }),
+      };
       this.#loops.set(key, loop);
     }
   }
 
-  async #runLoop(tenantId: string): Promise<void> {
-    const signal = this.#controller.signal;
+  async #runLoop(tenantId: string, signal: AbortSignal): Promise<void> {
     let delayMs = initialDelayMs(this.#schedule);
     for (;;) {
       // Stopping cuts the wait short (the sleep rejects); the signal says so.
       await this.#sleep(delayMs, signal).catch(() => undefined);
       if (signal.aborted) return;
-      // A tenant removed from the configuration ends its loop.
+      // A tenant removed from the configuration, or owned elsewhere now, ends its loop.
       if (!this.#tenants().some((t) => sameId(t.tenantId, tenantId))) return;
+      if (!this.#owns(tenantId)) return;
       // pollOnce already logged and recorded a failure; the loop only needs the next delay.
       // On stop the loop does not wait for a slow Graph call: that poll then commits nothing.
       await untilAborted(
-        this.pollOnce(tenantId).catch(() => undefined),
+        this.#pollOnce(tenantId, signal).catch(() => undefined),
         signal,
       );
       if (signal.aborted) return;

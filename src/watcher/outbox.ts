@@ -63,17 +63,31 @@ export class OutboxRecordError extends Error {
   }
 }
 
-export class Outbox {
-  constructor(private readonly store: Store) {}
+export interface OutboxOptions {
+  /**
+   * Whether this instance owns the tenant's background work (src/cluster/ownership.ts): pending()
+   * then lists only owned tenants' events, so each event is planned by its tenant's owner.
+   * Default every tenant.
+   */
+  owns?: (tenantId: string) => boolean;
+}
 
-  /** Events not yet consumed, in seq order. */
+export class Outbox {
+  constructor(
+    private readonly store: Store,
+    private readonly options: OutboxOptions = {},
+  ) {}
+
+  /** Events not yet consumed, of the tenants owned here, in seq order. */
   async pending(limit?: number): Promise<{ event: OutboxEvent; version: number }[]> {
     const records = await this.store.list<unknown>(OUTBOX_COLLECTION);
-    return records.slice(0, limit).map((record) => {
+    const owns = this.options.owns;
+    const events = (owns ? records : records.slice(0, limit)).map((record) => {
       const parsed = eventSchema.safeParse(record.value);
       if (!parsed.success) throw new OutboxRecordError(record.key, parsed.error.message);
       return { event: parsed.data as unknown as OutboxEvent, version: record.version };
     });
+    return owns ? events.filter((e) => owns(e.event.tenantId)).slice(0, limit) : events;
   }
 
   /** Op(s) that mark an event consumed, for the consumer's own store.batch (CAS on its version). */

@@ -77,6 +77,8 @@ export interface NotificationsFeatureDeps {
     defaults: EmailDefaults;
     directoryFor: (tenantId: string) => MailDirectory | undefined;
   };
+  /** Tenants whose reminders this instance runs (their owner, src/cluster/); default all. */
+  ownedTenants?: () => readonly CustomerTenant[];
 }
 
 export interface NotificationsFeature extends Feature {
@@ -177,7 +179,7 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
   const reminders = new ReminderScheduler({
     store,
     delivery,
-    tenants,
+    tenants: deps.ownedTenants ?? tenants,
     awaiting: service.awaiting,
     responses,
     logger: deps.logger.child({ component: 'reminders' }),

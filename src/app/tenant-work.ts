@@ -1,0 +1,135 @@
+// Each customer tenant's background work runs on the one instance that owns the tenant
+// (src/cluster/ownership.ts): its watcher loop, the planning of its outbox events, the delivery of
+// its jobs, its reminders and weekly reports. This is the glue between the Ownership port and
+// those components: the `owns` check each of them makes before a step that must not run twice,
+// and the listener that starts a tenant's work on `gained` and stops it on `lost`.
+//
+// Activities and invokes are served by every instance; what they enqueue for a tenant owned
+// elsewhere goes through the delivery inbox to the owner, so one instance sends each tenant's
+// messages (Teams' per-conversation order and per-tenant pacing hold across instances).
+//
+// Jobs for a tenant outside the customer list (the experts' channel) belong to the owner of the
+// first customer tenant in id order, so exactly one instance sends them too.
+import { LocalOwnership } from '../cluster/local-ownership.ts';
+import { openLeaseOwnership } from '../cluster/open-lease-ownership.ts';
+import type { Ownership } from '../cluster/ownership.ts';
+import type { Config } from '../config.ts';
+import type { DeliveryEngine } from '../delivery/delivery-engine.ts';
+import type { CustomerTenant } from '../domain/tenant.ts';
+import type { Logger } from '../platform/logger.ts';
+import { sleep as systemSleep, type Sleep } from '../platform/sleep.ts';
+import type { IncidentWatcher } from '../watcher/incident-watcher.ts';
+
+export interface TenantWork {
+  readonly ownership: Ownership;
+  /** Whether this instance does the background work of the tenant a job or event names. */
+  readonly owns: (tenantId: string) => boolean;
+  /** The customer tenants owned here now. */
+  readonly ownedTenants: () => CustomerTenant[];
+  /** Follows ownership changes: the tenant's watcher loop and delivery start and stop. */
+  attach(parts: { watcher: IncidentWatcher; delivery: DeliveryEngine }): void;
+  /**
+   * Takes this instance's share of the tenants (the work starts on each `gained`). If storage
+   * cannot be reached it tries again (1 s, doubling to 30 s) until it can, or until stop().
+   */
+  start(): Promise<void>;
+  /** Stops every owned tenant's work, then gives the tenants up. */
+  stop(): Promise<void>;
+}
+
+export interface TenantWorkOptions {
+  /** Injected (tests); default from config.cluster. */
+  ownership?: Ownership;
+  tenants: readonly CustomerTenant[];
+  logger: Logger;
+  sleep?: Sleep;
+}
+
+export async function tenantWork(config: Config, options: TenantWorkOptions): Promise<TenantWork> {
+  const { tenants, logger } = options;
+  const ids = tenants.map((t) => t.tenantId);
+  const onError = (err: unknown, context: string) =>
+    logger.warn({ err, context }, 'tenant ownership trouble');
+  const ownership =
+    options.ownership ??
+    (config.cluster.mode === 'lease'
+      ? await openLeaseOwnership({
+          ...(config.store.connectionString
+            ? { connectionString: config.store.connectionString }
+            : { blobUrl: config.cluster.blobUrl }),
+          containerName: config.cluster.container,
+          tenants: ids,
+          leaseSeconds: config.cluster.leaseSeconds,
+          pollEveryMs: config.cluster.pollMs,
+          ...(config.cluster.instanceId ? { instanceId: config.cluster.instanceId } : {}),
+          onError,
+        })
+      : new LocalOwnership(ids, onError));
+  // The embedded default (no ownership given, CLUSTER=single): one process owns everything from
+  // the start, so nothing is gated and no listener runs; pieces driven by hand work as before.
+  const shared = options.ownership !== undefined || config.cluster.mode === 'lease';
+  const byKey = new Map(ids.map((id) => [id.toLowerCase(), id]));
+  const fallback = [...byKey.keys()].sort()[0];
+  const keyOf = (tenantId: string) => {
+    const key = tenantId.toLowerCase();
+    return byKey.has(key) ? key : fallback;
+  };
+  const owns = (tenantId: string) => {
+    if (!shared) return true;
+    const key = keyOf(tenantId);
+    const id = key === undefined ? undefined : byKey.get(key);
+    return id !== undefined && ownership.owns(id);
+  };
+  const of = (tenant: string) => (tenantId: string) => keyOf(tenantId) === tenant.toLowerCase();
+  const sleep = options.sleep ?? systemSleep;
+  let stopping = new AbortController();
+  let starting: Promise<void> = Promise.resolve();
+  const startUntilStarted = async (signal: AbortSignal) => {
+    for (let attempt = 1; !signal.aborted; attempt += 1) {
+      try {
+        await ownership.start();
+        return;
+      } catch (err) {
+        const retryInMs = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+        logger.error(
+          { err, attempt, retryInMs },
+          'tenant ownership did not start (storage unreachable?); this instance owns no tenant until it does',
+        );
+        await sleep(retryInMs, signal).catch(() => undefined);
+      }
+    }
+  };
+  return {
+    ownership,
+    owns,
+    ownedTenants: () => tenants.filter((t) => owns(t.tenantId)),
+    attach({ watcher, delivery }) {
+      if (!shared) return;
+      ownership.subscribe({
+        async gained(tenantId) {
+          logger.info({ tenantId, instance: ownership.instanceId }, 'tenant owned here now');
+          await delivery.adoptTenant(of(tenantId));
+          watcher.watch();
+        },
+        async lost(tenantId, reason) {
+          logger.info(
+            { tenantId, reason, instance: ownership.instanceId },
+            'tenant no longer owned here',
+          );
+          await watcher.unwatch(tenantId);
+          await delivery.releaseTenant(of(tenantId));
+        },
+      });
+    },
+    start() {
+      stopping = new AbortController();
+      starting = startUntilStarted(stopping.signal);
+      return starting;
+    },
+    async stop() {
+      stopping.abort();
+      await starting;
+      await ownership.stop();
+    },
+  };
+}
