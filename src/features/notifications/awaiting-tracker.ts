@@ -84,6 +84,12 @@ export class AwaitingTracker {
     );
   }
 
+  /** One incident's awaiting record (its claim), read by key: not the tenant's whole list. */
+  async record(tenantId: string, incidentId: string): Promise<AwaitingRecord | undefined> {
+    return (await this.store.get<AwaitingRecord>(AWAITING, awaitingKey(tenantId, incidentId)))
+      ?.value;
+  }
+
   async update(record: AwaitingRecord, expectedVersion: number): Promise<void> {
     await this.store.put(
       AWAITING,

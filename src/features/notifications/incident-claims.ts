@@ -23,7 +23,7 @@ import { claimCard, claimCopyJobs, viewerOf, type ClaimCardState } from './claim
 export interface IncidentClaimsDeps {
   store: Pick<Store, 'batch'>;
   delivery: Pick<Delivery, 'enqueueOps' | 'wake' | 'findDelivery'>;
-  awaiting: Pick<AwaitingTracker, 'list'>;
+  awaiting: Pick<AwaitingTracker, 'list' | 'record'>;
   responses: Pick<ManagedResponseRepository, 'get'>;
   tenantOf: (tenantId: string) => CustomerTenant | undefined;
   now: Clock;
@@ -48,8 +48,7 @@ export class IncidentClaims {
 
   /** The incident's claim if it holds now (not released, not lapsed), for cards rendered now. */
   async activeClaim(tenantId: string, incidentId: string): Promise<IncidentClaim | undefined> {
-    const rows = await this.deps.awaiting.list(tenantId);
-    const stored = rows.find((r) => r.incident.id === incidentId)?.record.claim;
+    const stored = (await this.deps.awaiting.record(tenantId, incidentId))?.claim;
     if (!stored) return undefined;
     const response = (await this.deps.responses.get(tenantId, incidentId))?.value;
     return isClaimActive(stored, response, this.deps.now().getTime(), this.deps.lapseAfterMs)

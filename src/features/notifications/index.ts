@@ -187,6 +187,18 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
     ...deps.reminders,
     claimLapseAfterMs: lapseAfterMs,
   });
+  // The "N incidents await your action" of cards rendered when sent: counting reads every
+  // snapshot of the tenant, so a burst of sends shares one count per tenant for a second.
+  const counted = new Map<string, { at: number; count: Promise<number> }>();
+  const viewAwaitingCount = (tenantId: string): Promise<number> => {
+    const at = now().getTime();
+    const known = counted.get(tenantId);
+    if (known && at - known.at < 1_000) return known.count;
+    const count = service.awaiting.count(tenantId);
+    counted.set(tenantId, { at, count });
+    count.catch(() => counted.delete(tenantId));
+    return count;
+  };
   const queue = {
     tenantOf,
     queueCard: (tenant: CustomerTenant) => awaitingQueueCard(tenant, service.awaiting, responses),
@@ -224,7 +236,7 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
         incidents,
         responses,
         delivery,
-        awaitingCount: (tenantId) => service.awaiting.count(tenantId),
+        awaitingCount: viewAwaitingCount,
         directoryFor: (tenantId) => deps.email?.directoryFor(tenantId),
         teamsReason: async (tenantId, incidentId, userId) => {
           const known = await reach.get(tenantId, incidentId, userId);
@@ -236,7 +248,7 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Notificati
         tenantOf,
         incidents,
         responses,
-        awaitingCount: (tenantId) => service.awaiting.count(tenantId),
+        awaitingCount: viewAwaitingCount,
         activeClaim: (tenantId, incidentId) => claims.activeClaim(tenantId, incidentId),
       },
     }),
