@@ -33,6 +33,21 @@ export interface RunningBot {
 }
 
 /** Runs `npm start`'s entry point as a child process and waits for /healthz. */
+// Bots still running when mocha exits: a `before` hook that times out while startBot waits never
+// gets a RunningBot to stop, and its bot would outlive the test run. Each bot runs in its own
+// process group (the launcher re-runs itself as the bot), so both are killed together.
+const running = new Set<ChildProcess>();
+const killGroup = (child: ChildProcess) => {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
+process.once('exit', () => {
+  for (const child of running) killGroup(child);
+});
+
 export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'mrb-e2e-')));
@@ -42,6 +57,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
     ['--disable-warning=DEP0111', '--import', 'tsx', 'src/start.ts'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
       env: {
         ...process.env,
         NODE_ENV: 'development',
@@ -54,6 +70,8 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
       },
     },
   );
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -66,7 +84,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
     );
     if (ok) break;
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killGroup(child);
       throw new Error(`bot did not become healthy:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
