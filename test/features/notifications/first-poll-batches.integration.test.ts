@@ -139,9 +139,14 @@ describe('a first poll of 200 changed incidents, two tenants at once', function 
         });
       }
 
-      const polls = await watcher.pollAll();
-      for (const poll of polls) {
-        if (!poll.ok) assert.fail(`poll of ${poll.tenantId}: ${String(poll.error)}`);
+      // The two tenants' commits share the outbox's global sequence counter, so a poll can lose
+      // its compare-and-set retries to the other one; the watcher polls it again on its next
+      // tick, and so does the test (from the groups already committed).
+      for (let round = 1; ; round += 1) {
+        const failed = (await watcher.pollAll()).filter((poll) => !poll.ok);
+        if (failed.length === 0) break;
+        if (round >= 5)
+          assert.fail(`polls failing 5 times: ${failed.map((p) => p.tenantId).join(', ')}`);
       }
       while ((await notifications.processPending()) > 0);
       await delivery.drain();
