@@ -37,6 +37,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().default(''),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  // Tests: the embedded store refuses a batch Azure Tables would refuse (over 100 ops).
+  STORE_STRICT_BATCHES: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
@@ -125,6 +127,11 @@ export interface Config {
     readonly retentionDays: number;
     /** Audit trails and chat transcripts. */
     readonly auditRetentionDays: number;
+    /**
+     * lowdb refuses a batch over Azure Tables' 100 ops, as Tables does (STORE_STRICT_BATCHES=1,
+     * for tests: lowdb otherwise lifts the limit, which hides oversize batches). Absent: off.
+     */
+    readonly strictBatches?: boolean;
   };
   /** One instance (single), or many sharing the tenants through Blob leases (lease). */
   readonly cluster: {
@@ -274,6 +281,7 @@ export function loadConfig(env: EnvInput): Config {
       tableName: e.AZURE_STORAGE_TABLE,
       retentionDays: e.RETENTION_DAYS,
       auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+      strictBatches: e.STORE_STRICT_BATCHES,
     },
     cluster: {
       mode: e.CLUSTER,
@@ -364,4 +372,14 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * STORE_STRICT_BATCHES alone, for stores opened without a Config (tests, benchmarks, scripts):
+ * true when it is set to a true value.
+ */
+export function strictBatchesFrom(env: EnvInput): boolean {
+  return (
+    envSchema.shape.STORE_STRICT_BATCHES.safeParse(env.STORE_STRICT_BATCHES ?? '').data ?? false
+  );
 }

@@ -2,15 +2,17 @@
 // journaled lowdb store under DATA_DIR (default; migrates a one-file store.json on first start,
 // keeping it as a backup) or Azure Tables (STORE=tables). Retention is defined once
 // (src/app/retention.ts): per-record expiries on both, and on lowdb the audit trails by day.
-import type { Config } from '../config.ts';
+import { strictBatchesFrom, type Config } from '../config.ts';
+import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { FLAT_PARTITION, FlatStore } from '../store/flat-store.ts';
 import { openJournalStore, type JournalStoreLogger } from '../store/journal-store.ts';
 import { migrateStoreJson } from '../store/migrate-store-json.ts';
 import { openTablesStore } from '../store/tables-store.ts';
 import { appendOnlyCollections, retentionByCollection } from './retention.ts';
 
-// A lowdb journal line is atomic whatever its size: a watcher commit of a first poll of a large
-// tenant stays one batch, as it was on the one-file store.
+// A lowdb journal line is atomic whatever its size, so lowdb lifts Azure Tables' 100-op limit;
+// with strictBatches (STORE_STRICT_BATCHES=1, for tests) it keeps it, so a batch that Tables
+// would refuse fails on lowdb too instead of passing unnoticed.
 const LOWDB_MAX_BATCH_OPS = 1_000_000;
 
 export async function openStore(
@@ -32,7 +34,7 @@ export async function openStore(
   const engine = await openJournalStore({
     dataDir: config.dataDir,
     logger,
-    maxBatchOps: LOWDB_MAX_BATCH_OPS,
+    maxBatchOps: config.store.strictBatches ? MAX_BATCH_OPS : LOWDB_MAX_BATCH_OPS,
     appendOnly,
   });
   try {
@@ -53,12 +55,16 @@ export async function openStore(
   return new FlatStore(engine, { retentionDays: perRecord });
 }
 
-/** The embedded store under dataDir with the default settings (tests, benchmarks, scripts). */
+/**
+ * The embedded store under dataDir with the default settings (tests, benchmarks, scripts);
+ * STORE_STRICT_BATCHES=1 in the environment keeps Azure Tables' batch limit.
+ */
 export function openEmbeddedStore(
   dataDir: string,
   logger?: JournalStoreLogger,
+  strictBatches = strictBatchesFrom(process.env),
 ): Promise<FlatStore> {
-  return openStore({ dataDir, store: EMBEDDED_DEFAULTS }, logger);
+  return openStore({ dataDir, store: { ...EMBEDDED_DEFAULTS, strictBatches } }, logger);
 }
 
 const EMBEDDED_DEFAULTS: Config['store'] = {

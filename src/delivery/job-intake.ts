@@ -1,9 +1,13 @@
 // How jobs get into the engine's queue: enqueue() writes them itself; enqueueOps() hands the
 // caller ops for its own batch, which land in an inbox taken in on the next poll; a start loads
 // what the store holds. Every route drops ids already known (queued or delivered), and gives
-// each job its place in enqueue order.
+// each job its place in enqueue order. Every write stays within Azure Tables' batch limit: many
+// jobs are written in steps of at most MAX_BATCH_OPS ops, each step complete in itself (a job
+// created with its inbox entry deleted), so a crash between steps loses and doubles nothing.
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
+import { chunks } from '../store/chunks.ts';
+import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { StoreConflictError, type WriteOp } from '../store/store.ts';
 import type { DeliveryJob } from './delivery-job.ts';
 import { deliveryJobSchema, type JobRecord } from './delivery-schemas.ts';
@@ -77,16 +81,14 @@ export class JobIntake {
   async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
     const parsed = jobs.map((job) => deliveryJobSchema.parse(job));
     const elsewhere = parsed.filter((job) => !this.owns(job.target.tenantId));
-    if (elsewhere.length > 0) {
+    for (const step of chunks(elsewhere, MAX_BATCH_OPS)) {
       await this.store.batch(
-        this.store.inboxOps(elsewhere.map((job) => ({ job, seq: this.#nextSeq() }))),
+        this.store.inboxOps(step.map((job) => ({ job, seq: this.#nextSeq() }))),
       );
     }
     const fresh = await this.#unknownJobs(parsed.filter((job) => !elsewhere.includes(job)));
-    await this.#create(
-      fresh.map((job) => this.#newRecord(job, this.#nextSeq())),
-      [],
-    );
+    const records = fresh.map((job) => this.#newRecord(job, this.#nextSeq()));
+    for (const step of chunks(records, MAX_BATCH_OPS)) await this.#create(step, []);
   }
 
   /** Takes in the inbox entries of owned tenants; the others wait for their owner. */
@@ -102,12 +104,16 @@ export class JobIntake {
       this.#lastSeq = Math.max(this.#lastSeq, entry.seq);
     }
     const fresh = new Set(await this.#unknownJobs(inbox.map((i) => i.entry.job)));
-    await this.#create(
-      inbox
-        .filter((i) => fresh.has(i.entry.job))
-        .map((i) => this.#newRecord(i.entry.job, i.entry.seq)),
-      inbox.map((i): WriteOp => ({ kind: 'delete', collection: INBOX, key: i.key })),
-    );
+    // Two ops per entry (its job created, the entry deleted) in one step: an entry left by a
+    // crash is taken in by the next call, and one already taken in is gone with its step.
+    for (const step of chunks(inbox, MAX_BATCH_OPS / 2)) {
+      await this.#create(
+        step
+          .filter((i) => fresh.has(i.entry.job))
+          .map((i) => this.#newRecord(i.entry.job, i.entry.seq)),
+        step.map((i): WriteOp => ({ kind: 'delete', collection: INBOX, key: i.key })),
+      );
+    }
   }
 
   /** Jobs whose id is neither queued nor known to the store (the first of each id). */

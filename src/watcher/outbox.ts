@@ -78,16 +78,27 @@ export class Outbox {
     private readonly options: OutboxOptions = {},
   ) {}
 
-  /** Events not yet consumed, of the tenants owned here, in seq order. */
-  async pending(limit?: number): Promise<{ event: OutboxEvent; version: number }[]> {
-    const records = await this.store.list<unknown>(OUTBOX_COLLECTION);
+  /**
+   * Events not yet consumed, of the tenants owned here, in seq order. Reads the outbox without
+   * copying it (listShared) and parses and copies only the events it returns: a consumer takes
+   * 100 at a time from an outbox a first poll of a large tenant fills with hundreds.
+   */
+  async pending(limit = Infinity): Promise<{ event: OutboxEvent; version: number }[]> {
+    const records = this.store.listShared
+      ? await this.store.listShared<unknown>(OUTBOX_COLLECTION)
+      : await this.store.list<unknown>(OUTBOX_COLLECTION);
     const owns = this.options.owns;
-    const events = (owns ? records : records.slice(0, limit)).map((record) => {
-      const parsed = eventSchema.safeParse(record.value);
+    const events: { event: OutboxEvent; version: number }[] = [];
+    for (const record of records) {
+      if (events.length >= limit) break;
+      const tenantId = (record.value as { tenantId?: unknown } | null)?.tenantId;
+      // A record without a tenant is reported below (the parse), whoever owns what.
+      if (owns && typeof tenantId === 'string' && !owns(tenantId)) continue;
+      const parsed = eventSchema.safeParse(structuredClone(record.value));
       if (!parsed.success) throw new OutboxRecordError(record.key, parsed.error.message);
-      return { event: parsed.data as unknown as OutboxEvent, version: record.version };
-    });
-    return owns ? events.filter((e) => owns(e.event.tenantId)).slice(0, limit) : events;
+      events.push({ event: parsed.data as unknown as OutboxEvent, version: record.version });
+    }
+    return events;
   }
 
   /** Op(s) that mark an event consumed, for the consumer's own store.batch (CAS on its version). */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { openEmbeddedStore } from '../../src/app/open-store.ts';
 import { AuditTrail, AUDIT_COLLECTION } from '../../src/features/managed-response/audit-trail.ts';
 import { FLAT_PARTITION } from '../../src/store/flat-store.ts';
+import { MAX_BATCH_OPS } from '../../src/store/partitioned-store.ts';
+import type { WriteOp } from '../../src/store/store.ts';
 import type { JournalStore } from '../../src/store/journal-store.ts';
 import { encodeName } from '../../src/store/name-encoding.ts';
 import { makeTempDir, removeDir } from '../store/test-files.ts';
@@ -29,6 +31,30 @@ describe('openStore (embedded)', () => {
     const folder = join(dir, 'store', FLAT_PARTITION, encodeName(AUDIT_COLLECTION));
     assert.deepEqual(await readdir(folder), ['2026-12-02.jsonl']);
     assert.equal((await audit.list({ tenantId: 't1' }))[0]?.operation, 'runAction');
+    await store.close();
+  });
+
+  const puts = (count: number): WriteOp[] =>
+    Array.from({ length: count }, (_, i) => ({
+      kind: 'put',
+      collection: 'things',
+      key: `k${i}`,
+      value: i,
+    }));
+
+  it('refuses a batch over 100 ops, writing nothing, when strict (as Azure Tables does)', async () => {
+    const store = await openEmbeddedStore(dir, undefined, true);
+    await assert.rejects(store.batch(puts(MAX_BATCH_OPS + 1)), /at most 100 ops, got 101/);
+    assert.deepEqual(await store.list('things'), []);
+    await store.batch(puts(MAX_BATCH_OPS));
+    assert.equal((await store.list('things')).length, MAX_BATCH_OPS);
+    await store.close();
+  });
+
+  it('takes a batch of any size when not strict (a journal line is atomic)', async () => {
+    const store = await openEmbeddedStore(dir, undefined, false);
+    await store.batch(puts(MAX_BATCH_OPS + 1));
+    assert.equal((await store.list('things')).length, MAX_BATCH_OPS + 1);
     await store.close();
   });
 });

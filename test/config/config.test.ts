@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, loadConfig, strictBatchesFrom } from '../../src/config.ts';
 import { defaultBudgets } from '../../src/platform/budgets.ts';
 
 describe('loadConfig', () => {
@@ -12,6 +12,15 @@ describe('loadConfig', () => {
     assert.equal(config.defender.graphBaseUrl, 'https://graph.microsoft.com');
     assert.equal(config.defender.mdeBaseUrl, 'https://api.securitycenter.microsoft.com');
     assert.equal(config.bot.appId, '');
+  });
+
+  it('keeps Azure Tables’ batch limit on lowdb only with STORE_STRICT_BATCHES', () => {
+    assert.equal(loadConfig({}).store.strictBatches, false);
+    assert.equal(loadConfig({ STORE_STRICT_BATCHES: '1' }).store.strictBatches, true);
+    assert.equal(strictBatchesFrom({}), false);
+    assert.equal(strictBatchesFrom({ STORE_STRICT_BATCHES: 'true' }), true);
+    assert.equal(strictBatchesFrom({ STORE_STRICT_BATCHES: 'no' }), false);
+    assert.throws(() => loadConfig({ STORE_STRICT_BATCHES: 'maybe' }), /STORE_STRICT_BATCHES/);
   });
 
   it('is frozen, deeply', () => {

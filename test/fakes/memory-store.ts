@@ -1,11 +1,15 @@
 // In-memory Store for unit tests of other modules. Same compare-and-set rules as LowdbStore
 // (shared planWrites), checked by the same contract suite in test/store/.
+import { strictBatchesFrom } from '../../src/config.ts';
+import { MAX_BATCH_OPS } from '../../src/store/partitioned-store.ts';
 import { planWrites, toVersionedRecord, type StoredRecord } from '../../src/store/plan-writes.ts';
 import type { Store, VersionedRecord, WriteOp } from '../../src/store/store.ts';
 import { StoreClosedError } from '../../src/store/store-errors.ts';
 
 export class MemoryStore implements Store {
   readonly #collections = new Map<string, Map<string, StoredRecord>>();
+  // STORE_STRICT_BATCHES=1: refuse what Azure Tables refuses, as the embedded store then does.
+  readonly #maxBatchOps = strictBatchesFrom(process.env) ? MAX_BATCH_OPS : Infinity;
   #closed = false;
 
   async get<T>(collection: string, key: string): Promise<VersionedRecord<T> | undefined> {
@@ -40,6 +44,9 @@ export class MemoryStore implements Store {
   }
 
   async batch(ops: WriteOp[]): Promise<void> {
+    if (ops.length > this.#maxBatchOps) {
+      throw new TypeError(`A batch holds at most ${this.#maxBatchOps} ops, got ${ops.length}`);
+    }
     this.#apply(ops);
     return Promise.resolve();
   }

@@ -3,13 +3,15 @@
 import assert from 'node:assert/strict';
 import { StoreConflictError } from '../../src/store/store.ts';
 import { Outbox, type OutboxEvent } from '../../src/watcher/outbox.ts';
+import { FlatStore } from '../../src/store/flat-store.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
-import { at, incident, TENANT_A } from './fakes.ts';
+import { PartitionedMemoryStore } from '../fakes/partitioned-memory-store.ts';
+import { at, incident, TENANT_A, TENANT_B } from './fakes.ts';
 
-function event(id: string, incidentId = '1'): Omit<OutboxEvent, 'seq'> {
+function event(id: string, incidentId = '1', tenantId = TENANT_A): Omit<OutboxEvent, 'seq'> {
   return {
     id,
-    tenantId: TENANT_A,
+    tenantId,
     incidentId,
     change: { type: 'awaitingCustomer' },
     incident: incident(incidentId),
@@ -97,5 +99,45 @@ describe('watcher: outbox', () => {
     const store = new MemoryStore();
     await store.put('outbox', '0000000000000001', { nonsense: true });
     await assert.rejects(new Outbox(store).pending(), /outbox record 0000000000000001/);
+  });
+
+  it('takes the first owned events up to the limit, as copies the consumer may change', async () => {
+    // FlatStore: the outbox is read without copying it (listShared), the events returned are.
+    const store = new FlatStore(new PartitionedMemoryStore());
+    const outbox = new Outbox(store, { owns: (tenantId) => tenantId === TENANT_B });
+    for (let i = 1; i <= 6; i += 1) {
+      const tenantId = i % 2 === 0 ? TENANT_B : TENANT_A;
+      await store.batch(await outbox.appendOps([event(`e${i}`, String(i), tenantId)]));
+    }
+    // A broken record of a tenant owned elsewhere is its owner's to report.
+    await store.put('outbox', '0000000000000000', { tenantId: TENANT_A, nonsense: true });
+    await store.batch(await outbox.appendOps([event('e8', '8', TENANT_B)]));
+
+    const pending = await outbox.pending(2);
+    assert.deepEqual(
+      pending.map((p) => p.event.id),
+      ['e2', 'e4'],
+    );
+    const first = pending[0];
+    assert.ok(first);
+    first.event.incident.title = 'changed by the consumer';
+    const again = await outbox.pending();
+    assert.deepEqual(
+      again.map((p) => p.event.id),
+      ['e2', 'e4', 'e6', 'e8'],
+    );
+    assert.notEqual(again[0]?.event.incident.title, 'changed by the consumer');
+  });
+
+  it('reports a broken record of an owned tenant when it reaches it, not before', async () => {
+    const store = new MemoryStore();
+    const outbox = new Outbox(store);
+    await store.batch(await outbox.appendOps([event('e1')]));
+    await store.put('outbox', '0000000000000002', { tenantId: TENANT_A, nonsense: true });
+    assert.deepEqual(
+      (await outbox.pending(1)).map((p) => p.event.id),
+      ['e1'],
+    );
+    await assert.rejects(outbox.pending(2), /outbox record 0000000000000002/);
   });
 });
