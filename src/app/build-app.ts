@@ -209,8 +209,14 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   const platform = buildPlatform(shared, metrics);
-  work.attach(platform);
   const features = buildFeatures(shared, platform.delivery, demo);
+  work.attach({
+    ...platform,
+    followers: [
+      { gained: (tenantId) => features.managedResponse.onTenantGained(tenantId) },
+      { gained: () => features.containment.wake() },
+    ],
+  });
   shared.events.setFeatures(features.all);
   const bot = createBot({
     logger,
@@ -375,6 +381,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     now,
     sleep: app.sleep,
     telemetry: app.telemetry,
+    owns: app.owns,
     expertsApi: {
       tenantId: config.experts.tenantId || undefined,
       apiKey: config.experts.apiKey || undefined,
@@ -455,7 +462,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     delivery,
     responses,
     incidents,
-    tenants: app.tenants,
+    tenants: app.ownedTenants,
     tenantOf: app.tenantOf,
     defender: app.defender,
     reminderHours: config.containment.reminderHours,
@@ -483,6 +490,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       budgets: app.budgets,
       logger,
       now,
+      owns: app.owns,
       ...tuning.chat,
     });
   const all: Feature[] = [];
