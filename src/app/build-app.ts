@@ -157,6 +157,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     health: () => platform.watcher.health(),
     listJobs: () => platform.delivery.listJobs(),
     now,
+    owns: (tenantId) => work.owns(tenantId),
   });
   const setup = deps.defender
     ? undefined
@@ -215,6 +216,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     followers: [
       { gained: (tenantId) => features.managedResponse.onTenantGained(tenantId) },
       { gained: () => features.containment.wake() },
+      { lost: (tenantId) => metrics.forgetTenant(tenantId) },
     ],
   });
   shared.events.setFeatures(features.all);

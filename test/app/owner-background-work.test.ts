@@ -175,6 +175,41 @@ describe('background work of a tenant runs on its owner only (two instances)', f
     assert.equal(a.defender.calls['listDeviceActions'], undefined, 'a read nothing for it');
     assert.ok((b.defender.calls['listDeviceActions'] ?? 0) >= 1);
   });
+
+  it('metrics report the owned tenants only, and drop a tenant lost', async () => {
+    const scrape = async (i: Instance) => i.h.app.metrics.registry.metrics();
+    const series = (text: string, name: string) =>
+      text.split('\n').filter((line) => line.startsWith(`${name}{`) && line.includes(TENANT));
+    const pending = (text: string) =>
+      Number(/mrb_delivery_jobs\{status="pending"\} ([0-9]+)/.exec(text)?.[1] ?? NaN);
+    await a.h.delivery.enqueue([
+      {
+        id: 'metrics-job',
+        orderingKey: `${TENANT}:metrics`,
+        target: { kind: 'personal', tenantId: TENANT, userId: 'someone' },
+        operation: { kind: 'send', activity: { text: 'waiting' } },
+        createdAt: a.h.now().toISOString(),
+      },
+    ]);
+    a.h.app.metrics.observePoll(TENANT, true, 120, 1);
+
+    let [onA, onB] = [await scrape(a), await scrape(b)];
+    assert.equal(series(onA, 'mrb_watcher_poll_lag_seconds').length, 1);
+    assert.equal(series(onB, 'mrb_watcher_poll_lag_seconds').length, 0, 'not owned by b');
+    assert.equal(series(onB, 'mrb_watcher_consecutive_failures').length, 0);
+    assert.equal(pending(onA), 1);
+    assert.equal(pending(onB), 0, "b does not count a's tenant's jobs");
+
+    await a.ownership.lose(TENANT);
+    await b.ownership.gain(TENANT);
+    [onA, onB] = [await scrape(a), await scrape(b)];
+    assert.equal(series(onA, 'mrb_watcher_poll_lag_seconds').length, 0, 'dropped on lost');
+    assert.equal(series(onA, 'mrb_watcher_poll_duration_seconds_count').length, 0);
+    assert.equal(series(onA, 'mrb_watcher_events_total').length, 0);
+    assert.equal(pending(onA), 0);
+    assert.equal(series(onB, 'mrb_watcher_poll_lag_seconds').length, 1);
+    assert.equal(pending(onB), 1, 'the new owner counts the job');
+  });
 });
 
 function stillContained(h: Harness): number {
