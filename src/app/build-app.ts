@@ -157,6 +157,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     health: () => platform.watcher.health(),
     listJobs: () => platform.delivery.listJobs(),
     now,
+    owns: (tenantId) => work.owns(tenantId),
   });
   const setup = deps.defender
     ? undefined
@@ -209,8 +210,15 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   const platform = buildPlatform(shared, metrics);
-  work.attach(platform);
   const features = buildFeatures(shared, platform.delivery, demo);
+  work.attach({
+    ...platform,
+    followers: [
+      { gained: (tenantId) => features.managedResponse.onTenantGained(tenantId) },
+      { gained: () => features.containment.wake() },
+      { lost: (tenantId) => metrics.forgetTenant(tenantId) },
+    ],
+  });
   shared.events.setFeatures(features.all);
   const bot = createBot({
     logger,
@@ -375,6 +383,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     now,
     sleep: app.sleep,
     telemetry: app.telemetry,
+    owns: app.owns,
     expertsApi: {
       tenantId: config.experts.tenantId || undefined,
       apiKey: config.experts.apiKey || undefined,
@@ -455,7 +464,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     delivery,
     responses,
     incidents,
-    tenants: app.tenants,
+    tenants: app.ownedTenants,
     tenantOf: app.tenantOf,
     defender: app.defender,
     reminderHours: config.containment.reminderHours,
@@ -483,6 +492,7 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
       budgets: app.budgets,
       logger,
       now,
+      owns: app.owns,
       ...tuning.chat,
     });
   const all: Feature[] = [];

@@ -4,6 +4,10 @@
 // wait and in which state, and the process's own figures. Labels stay few: routes, methods,
 // status codes, activity kinds, and the customer tenants configured (tenant ids, not names).
 // METRICS_TOKEN, when set, is required as a bearer token.
+//
+// With several instances each reports the tenants it owns (`owns`, tenant-work.ts): the poll and
+// delivery figures of a tenant come from its owner alone, so a sum over instances counts each
+// tenant once, and a tenant lost here has its series dropped (forgetTenant).
 import { timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Request, Response, Route, Server } from 'restify';
@@ -17,6 +21,8 @@ export interface MetricsSources {
   health: () => TenantHealth[];
   listJobs: () => Promise<JobRecord[]>;
   now: Clock;
+  /** Whether this instance reports the tenant (default: every tenant). */
+  owns?: (tenantId: string) => boolean;
 }
 
 const ACTIVITY_KINDS = new Set(['message', 'invoke', 'conversationUpdate', 'installationUpdate']);
@@ -48,6 +54,10 @@ export class AppMetrics {
 
   constructor(sources: MetricsSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'mrb_' });
+    const owns = (tenantId: string) => sources.owns?.(tenantId) ?? true;
+    const health = () => sources.health().filter((t) => owns(t.tenantId));
+    const listJobs = async () =>
+      (await sources.listJobs()).filter((j) => owns(j.job.target.tenantId));
     new Gauge({
       name: 'mrb_watcher_poll_lag_seconds',
       help: "Seconds since the tenant's last successful poll (-1: none yet).",
@@ -55,7 +65,8 @@ export class AppMetrics {
       registers: [this.registry],
       collect() {
         const now = sources.now().getTime();
-        for (const t of sources.health()) {
+        this.reset(); // a tenant owned elsewhere now has no series here
+        for (const t of health()) {
           const lag = t.lastSuccessAt ? (now - Date.parse(t.lastSuccessAt)) / 1000 : -1;
           this.set({ tenant: t.tenantId }, lag);
         }
@@ -67,7 +78,8 @@ export class AppMetrics {
       labelNames: ['tenant'] as const,
       registers: [this.registry],
       collect() {
-        for (const t of sources.health()) this.set({ tenant: t.tenantId }, t.consecutiveFailures);
+        this.reset();
+        for (const t of health()) this.set({ tenant: t.tenantId }, t.consecutiveFailures);
       },
     });
     new Gauge({
@@ -76,7 +88,7 @@ export class AppMetrics {
       labelNames: ['status'] as const,
       registers: [this.registry],
       async collect() {
-        const jobs = await sources.listJobs();
+        const jobs = await listJobs();
         for (const status of jobStatuses) {
           this.set({ status }, jobs.filter((j) => j.status === status).length);
         }
@@ -87,7 +99,7 @@ export class AppMetrics {
       help: 'Age of the oldest pending delivery job (0: none): the queue latency.',
       registers: [this.registry],
       async collect() {
-        const pending = (await sources.listJobs()).filter((j) => j.status === 'pending');
+        const pending = (await listJobs()).filter((j) => j.status === 'pending');
         // A job scheduled for later (the email fallback's wait) is waiting from its due time.
         const nowMs = sources.now().getTime();
         const since = pending
@@ -101,6 +113,12 @@ export class AppMetrics {
   observePoll(tenantId: string, ok: boolean, durationMs: number, events: number): void {
     this.#polls.observe({ tenant: tenantId, outcome: ok ? 'ok' : 'failed' }, durationMs / 1000);
     if (events > 0) this.#events.inc({ tenant: tenantId }, events);
+  }
+
+  /** The tenant is no longer owned here: its poll series go (its owner reports them). */
+  forgetTenant(tenantId: string): void {
+    for (const outcome of ['ok', 'failed']) this.#polls.remove({ tenant: tenantId, outcome });
+    this.#events.remove({ tenant: tenantId });
   }
 
   /** Installs the request timer and GET /metrics on the server. */

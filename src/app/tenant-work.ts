@@ -1,6 +1,8 @@
 // Each customer tenant's background work runs on the one instance that owns the tenant
 // (src/cluster/ownership.ts): its watcher loop, the planning of its outbox events, the delivery of
-// its jobs, its reminders and weekly reports. This is the glue between the Ownership port and
+// its jobs, its reminders and weekly reports, the managed-response sweep and the polling of its
+// machine actions, the chat relay tracker, the still-contained reminders, its metrics series.
+// This is the glue between the Ownership port and
 // those components: the `owns` check each of them makes before a step that must not run twice,
 // and the listener that starts a tenant's work on `gained` and stops it on `lost`.
 //
@@ -20,14 +22,27 @@ import type { Logger } from '../platform/logger.ts';
 import { sleep as systemSleep, type Sleep } from '../platform/sleep.ts';
 import type { IncidentWatcher } from '../watcher/incident-watcher.ts';
 
+/** A component that does something as soon as a tenant is owned here or no longer is. */
+export interface TenantFollower {
+  gained?(tenantId: string): Promise<void> | void;
+  lost?(tenantId: string): Promise<void> | void;
+}
+
 export interface TenantWork {
   readonly ownership: Ownership;
   /** Whether this instance does the background work of the tenant a job or event names. */
   readonly owns: (tenantId: string) => boolean;
   /** The customer tenants owned here now. */
   readonly ownedTenants: () => CustomerTenant[];
-  /** Follows ownership changes: the tenant's watcher loop and delivery start and stop. */
-  attach(parts: { watcher: IncidentWatcher; delivery: DeliveryEngine }): void;
+  /**
+   * Follows ownership changes: the tenant's watcher loop and delivery start and stop, then each
+   * follower hears of it (in order; one that fails is logged, the others still run).
+   */
+  attach(parts: {
+    watcher: IncidentWatcher;
+    delivery: DeliveryEngine;
+    followers?: readonly TenantFollower[];
+  }): void;
   /**
    * Takes this instance's share of the tenants (the work starts on each `gained`). If storage
    * cannot be reached it tries again (1 s, doubling to 30 s) until it can, or until stop().
@@ -103,13 +118,26 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
     ownership,
     owns,
     ownedTenants: () => tenants.filter((t) => owns(t.tenantId)),
-    attach({ watcher, delivery }) {
+    attach({ watcher, delivery, followers = [] }) {
       if (!shared) return;
+      const tell = async (event: keyof TenantFollower, tenantId: string) => {
+        for (const follower of followers) {
+          try {
+            await follower[event]?.(tenantId);
+          } catch (err) {
+            logger.warn(
+              { err, tenantId, event },
+              'a component did not follow the ownership change',
+            );
+          }
+        }
+      };
       ownership.subscribe({
         async gained(tenantId) {
           logger.info({ tenantId, instance: ownership.instanceId }, 'tenant owned here now');
           await delivery.adoptTenant(of(tenantId));
           watcher.watch();
+          await tell('gained', tenantId);
         },
         async lost(tenantId, reason) {
           logger.info(
@@ -118,6 +146,7 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
           );
           await watcher.unwatch(tenantId);
           await delivery.releaseTenant(of(tenantId));
+          await tell('lost', tenantId);
         },
       });
     },

@@ -5,7 +5,8 @@
 // conversation that the bot can no longer reach (reported once; delivered later if it comes back).
 //
 // The pending records are durable and every notice's job id derives from the relay job's id, so a
-// restart neither loses a confirmation nor sends one twice.
+// restart neither loses a confirmation nor sends one twice. With several instances each relay is
+// followed by the owner of its tenant (`owns`), so the job list is read by one instance.
 import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -25,6 +26,8 @@ export interface ChatDeliveryTrackerDeps {
   now: Clock;
   /** How often start() looks (default 1000 ms). */
   intervalMs?: number;
+  /** Whether this instance follows the tenant's relays (default: every tenant). */
+  owns?: (tenantId: string) => boolean;
 }
 
 export class ChatDeliveryTracker {
@@ -61,7 +64,8 @@ export class ChatDeliveryTracker {
 
   async #tick(): Promise<number> {
     const { store, delivery } = this.deps;
-    const pending = await store.listPending();
+    const owns = this.deps.owns ?? (() => true);
+    const pending = (await store.listPending()).filter((p) => owns(p.value.tenantId));
     if (pending.length === 0) return 0;
     const all = await delivery.listJobs();
     const jobs = new Map(all.map((j) => [j.job.id, j]));

@@ -60,6 +60,8 @@ export interface ChatFeatureDeps {
   maxChars?: number;
   /** How often the delivery tracker looks (default 1000 ms). */
   trackIntervalMs?: number;
+  /** Whether this instance follows the tenant's relays to their end (default: every tenant). */
+  owns?: (tenantId: string) => boolean;
 }
 
 export interface ChatFeature extends Feature {
@@ -119,6 +121,7 @@ export function chatFeature(deps: ChatFeatureDeps): ChatFeature {
     logger,
     now: deps.now,
     ...(deps.trackIntervalMs ? { intervalMs: deps.trackIntervalMs } : {}),
+    ...(deps.owns ? { owns: deps.owns } : {}),
   });
   const relayText = async (turn: Turn): Promise<void> => {
     await replyOutcome(turn.reply, await relay.handleMessage(chatMessage(turn)));

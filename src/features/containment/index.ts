@@ -34,6 +34,7 @@ export interface ContainmentFeatureDeps {
   delivery: Pick<Delivery, 'enqueueOps' | 'wake'>;
   responses: Pick<ManagedResponseRepository, 'get' | 'listForTenant'>;
   incidents: Pick<IncidentDirectory, 'get'>;
+  /** The tenants whose rounds this instance sends (with several instances: the owned ones). */
   tenants: () => readonly CustomerTenant[];
   tenantOf: (tenantId: string) => CustomerTenant | undefined;
   defender: ContainmentDefender;
@@ -57,6 +58,11 @@ export interface ContainmentFeature extends Feature {
   reminders: ContainmentReminders;
   /** One pass of the scheduler (tests). */
   tick(): Promise<TickOutcome>;
+  /**
+   * A pass now, in the background unless one runs (a tenant just gained: its due rounds are sent
+   * without waiting for the timer).
+   */
+  wake(): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -75,6 +81,11 @@ export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFea
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const tick = () => reminders.tick();
+  const wake = () => {
+    running ??= tick()
+      .catch((err: unknown) => deps.logger.warn({ err }, 'containment reminders failed'))
+      .finally(() => (running = undefined));
+  };
   const release = (verb: ReleaseVerb): CardActionHandler =>
     withData(keepData, outOfDate, async (ctx, ids) =>
       releaseContained({ ...deps, records: reminders.records }, verb, ctx.from, ids),
@@ -91,15 +102,9 @@ export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFea
       cancelRelease: release('cancelRelease'),
     },
     tick,
+    wake,
     start() {
-      timer ??= setInterval(
-        () => {
-          running ??= tick()
-            .catch((err: unknown) => deps.logger.warn({ err }, 'containment reminders failed'))
-            .finally(() => (running = undefined));
-        },
-        deps.intervalMs ?? tickInterval(deps.reminderHours),
-      );
+      timer ??= setInterval(wake, deps.intervalMs ?? tickInterval(deps.reminderHours));
       timer.unref();
     },
     async stop() {

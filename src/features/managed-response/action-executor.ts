@@ -5,6 +5,13 @@
 // restart, resume() picks up each action still in progress: its machine action comment carries
 // the response action's id and attempt, so a start that reached Defender before the crash is
 // recognised (runAction/findPendingAction) instead of started twice.
+//
+// With several instances (`owns`), the tenant's owner polls: resume and the sweep's resumeListed
+// cover owned tenants only, and a click served by another instance starts the machine action
+// (the compare-and-set on the record is the guard) and records it, then leaves the polling to
+// the owner's sweep. A poll asks `owns` before each GET, so a tenant lost mid-wait is dropped
+// there and the new owner's resumeTenant (on `gained`) picks it up: each machine action is
+// polled by one instance, and none is lost when an instance dies.
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { applyActionEvent, type OneClickEvent } from '../../domain/action-state-machine.ts';
@@ -35,6 +42,8 @@ export interface ExecutorOptions {
   onFinished?: (tenantId: string, action: OneClickAction) => void;
   /** Counts machine actions started and how they end (GET /metrics). */
   telemetry?: Telemetry;
+  /** Whether this instance polls the tenant's machine actions (default: every tenant). */
+  owns?: (tenantId: string) => boolean;
 }
 
 export class ActionExecutor {
@@ -42,8 +51,11 @@ export class ActionExecutor {
   #abort = new AbortController();
   readonly #telemetry: Telemetry;
 
+  readonly #owns: (tenantId: string) => boolean;
+
   constructor(private readonly options: ExecutorOptions) {
     this.#telemetry = options.telemetry ?? noTelemetry;
+    this.#owns = options.owns ?? (() => true);
   }
 
   /** Runs the action's Defender side unless it already runs in this process. */
@@ -62,10 +74,10 @@ export class ActionExecutor {
     this.#inFlight.set(key, run);
   }
 
-  /** Launches every one-click action left in progress (after a restart). */
+  /** Launches every one-click action left in progress (after a restart), of owned tenants. */
   async resume(): Promise<number> {
     let count = 0;
-    for (const tenant of this.options.defender.tenants()) {
+    for (const tenant of this.#ownedTenants()) {
       for (const response of await this.options.repository.listForTenant(tenant.tenantId)) {
         for (const action of response.actions) {
           if (isOneClick(action) && action.status === 'inProgress') {
@@ -85,11 +97,22 @@ export class ActionExecutor {
   async resumeListed(
     list: (tenantId: string) => Promise<{ incidentId: string; actionId: string }[]>,
   ): Promise<void> {
-    for (const tenant of this.options.defender.tenants()) {
-      for (const { incidentId, actionId } of await list(tenant.tenantId)) {
-        this.launch(tenant.tenantId, incidentId, actionId);
-      }
+    for (const tenant of this.#ownedTenants()) await this.resumeTenant(tenant.tenantId, list);
+  }
+
+  /** Launches one tenant's listed actions (a tenant just gained: no wait for the sweep). */
+  async resumeTenant(
+    tenantId: string,
+    list: (tenantId: string) => Promise<{ incidentId: string; actionId: string }[]>,
+  ): Promise<void> {
+    if (!this.#owns(tenantId)) return;
+    for (const { incidentId, actionId } of await list(tenantId)) {
+      this.launch(tenantId, incidentId, actionId);
     }
+  }
+
+  #ownedTenants() {
+    return this.options.defender.tenants().filter((t) => this.#owns(t.tenantId));
   }
 
   /** Resolves when nothing runs (tests, benches). */
@@ -131,13 +154,17 @@ export class ActionExecutor {
         return;
       }
     }
+    const owned = () => this.#owns(tenantId);
+    if (!owned()) return; // started here for a click; the owner's sweep polls it
     const final = await pollMachineAction(client, machineActionId, {
       sleep,
       signal,
+      owned,
       now: this.options.now,
       logger: this.options.logger,
       ...this.options.poll,
     });
+    if (!final) return; // the tenant moved to another instance, which resumes it
     await this.#finish(tenantId, incidentId, { ...action, machineActionId }, final);
   }
 

@@ -79,11 +79,13 @@ export class IncidentTasks {
   }
 
   /** Runs every task that is due; resolves when they are all tried once. */
-  async runDue(): Promise<void> {
+  /** Runs the due tasks of the tenants `owns` accepts (the sweep: this instance's tenants). */
+  async runDue(owns: (tenantId: string) => boolean = () => true): Promise<void> {
     const now = this.options.now().toISOString();
     const records = await this.options.store.list<IncidentTask>(TASKS_COLLECTION);
     for (const { value } of records) {
       if (value.failed || (value.notBefore && value.notBefore > now)) continue;
+      if (!owns(value.tenantId)) continue;
       await this.run(value.id);
     }
   }

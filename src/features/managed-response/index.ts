@@ -10,6 +10,10 @@
 // every change re-renders every copy of the card (copy-jobs.ts, through the delivery engine).
 // Release from isolation / Remove app restriction (undo-click.ts, checked by undo-guard.ts) adds
 // the undo as an action of its own, linked to the one it reverses, and launches it the same way.
+//
+// With several instances (`owns`, from src/app/tenant-work.ts) the sweep and the resumption
+// cover this instance's tenants only; clicks are served everywhere (action-executor.ts says who
+// polls), and onTenantGained resumes a tenant taken over without waiting for the sweep.
 import type { Server } from 'restify';
 import type { Caller, CardActionHandler, Feature } from '../../app/feature.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -61,6 +65,8 @@ export interface ManagedResponseFeatureDeps {
   sleep?: Sleep;
   /** Counts machine actions started and how they end (GET /metrics). */
   telemetry?: Telemetry;
+  /** Whether this instance does the tenant's background work (default: every tenant). */
+  owns?: (tenantId: string) => boolean;
   timings?: {
     poll?: ExecutorOptions['poll'];
     /** How often failed incident updates are retried and late SOC copies sent (30 s). */
@@ -87,6 +93,8 @@ export interface ManagedResponseFeature extends Feature {
   tasks: IncidentTasks;
   /** Re-renders every copy of the incident's cards (call on each incident event). */
   refreshCopies(tenantId: string, incidentId: string): Promise<void>;
+  /** The tenant is owned here now: its actions in progress are polled from here on. */
+  onTenantGained(tenantId: string): Promise<void>;
   start(): void;
   stop(): Promise<void>;
   /** Resolves when no background work is left (tests and benches). */
@@ -96,6 +104,7 @@ export interface ManagedResponseFeature extends Feature {
 export function managedResponseFeature(deps: ManagedResponseFeatureDeps): ManagedResponseFeature {
   const { store, defender, delivery, conversations, incidents, logger, now } = deps;
   const timings = deps.timings ?? {};
+  const owns = deps.owns ?? (() => true);
   const sleep = deps.sleep ?? defaultSleep;
   const repository = new ManagedResponseRepository(store);
   const audit = new AuditTrail(store, now);
@@ -138,6 +147,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     sleep,
     ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
     ...(timings.poll ? { poll: timings.poll } : {}),
+    owns,
     onFinished: (tenantId, action) => {
       if (action.target.kind !== 'none') factsCache.forget(tenantId, action.target.deviceId);
     },
@@ -174,10 +184,12 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | undefined;
   const sweep = async () => {
-    await tasks.runDue();
+    await tasks.runDue(owns);
     // Actions left in progress by a run that failed midway (e.g. the store was briefly down).
     await executor.resumeListed((tenantId) => deviceActions.listForTenant(tenantId));
-    const deferred = (await copies.listAll()).filter((c) => c.state === 'deferred');
+    const deferred = (await copies.listAll()).filter(
+      (c) => c.state === 'deferred' && owns(c.tenantId),
+    );
     for (const key of new Set(deferred.map((c) => `${c.tenantId}\n${c.incidentId}`))) {
       const [tenantId = '', incidentId = ''] = key.split('\n');
       await refreshCopies(shared, tenantId, incidentId, { parentPlanned: false, graceMs });
@@ -206,6 +218,8 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     refreshCopies: async (tenantId, incidentId) => {
       await refreshCopies(shared, tenantId, incidentId, { parentPlanned: true, graceMs });
     },
+    onTenantGained: (tenantId) =>
+      executor.resumeTenant(tenantId, (t) => deviceActions.listForTenant(t)),
     onIncidentEvent: async (event) => {
       await refreshCopies(shared, event.tenantId, event.incidentId, {
         parentPlanned: true,

@@ -2,6 +2,8 @@
 // Succeeded, Failed, TimeOut or Cancelled. A poll that fails (throttling, a network fault) is
 // just tried again later; only an action Defender no longer knows ends the wait early. Devices
 // can be offline for long, so the wait is bounded by `timeoutMs` (then Failed, with the reason).
+// With several instances only the tenant's owner polls: `owned` is asked before every GET, and a
+// false ends the wait with no outcome (the owner's sweep resumes the action).
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -15,6 +17,8 @@ export interface PollOptions {
   timeoutMs: number;
   sleep: Sleep;
   signal?: AbortSignal;
+  /** Asked before each GET; false: stop without an outcome (another instance polls it). */
+  owned?: () => boolean;
   now: Clock;
   logger?: Logger;
 }
@@ -37,12 +41,13 @@ export async function pollMachineAction(
   client: Pick<MachineActionsPort, 'getAction'>,
   machineActionId: string,
   options: Partial<PollOptions> & Pick<PollOptions, 'sleep' | 'now'>,
-): Promise<PollOutcome> {
+): Promise<PollOutcome | undefined> {
   const { initialMs, factor, maxMs, timeoutMs } = { ...defaultPollOptions, ...options };
   const started = options.now().getTime();
   let delay = initialMs;
   for (;;) {
     await options.sleep(delay, options.signal);
+    if (options.owned && !options.owned()) return undefined;
     try {
       const state = await client.getAction(machineActionId);
       if (state.status === 'completed') return { status: 'completed' };

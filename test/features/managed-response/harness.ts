@@ -21,6 +21,7 @@ import type {
 import { socMessageKey } from '../../../src/shared/message-keys.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';
 import { MemoryStore } from '../../fakes/memory-store.ts';
+import type { Ownership } from '../../../src/cluster/ownership.ts';
 
 export const TENANT = '6f1c2a3e-4b5d-4e6f-8a9b-0c1d2e3f4a5b';
 export const OTHER_TENANT = '0b7e4d2c-9a81-4c3f-b6d5-7e8f9a0b1c2d';
@@ -164,10 +165,11 @@ export class FakeMachineActions implements MachineActionsPort {
 
 export class FakeDefender implements DefenderPort {
   readonly incidents: FakeIncidents;
-  readonly machineActions = new FakeMachineActions();
   constructor(
     readonly tenant: CustomerTenant,
     known: Map<string, Incident>,
+    /** Another instance's view of the same Defender: pass the same actions. */
+    readonly machineActions = new FakeMachineActions(),
   ) {
     this.incidents = new FakeIncidents(known);
   }
@@ -237,6 +239,11 @@ export async function harness(
     sweepIntervalMs?: number;
     /** A store from an earlier harness: the same records after a "restart". */
     store?: MemoryStore;
+    /** Several instances (tenant-work.ts): who owns which tenant; default: one owns all. */
+    ownership?: Ownership;
+    /** Another instance's: the same Defender and Teams. */
+    defender?: FakeDefender;
+    messenger?: RecordingMessenger;
   } = {},
 ) {
   const store = options.store ?? new MemoryStore();
@@ -248,11 +255,10 @@ export async function harness(
     await new Promise((resolve) => setImmediate(resolve));
   };
   const seeded = options.incidents ?? [incident()];
-  const defender = new FakeDefender(
-    options.tenant ?? contoso(),
-    new Map(seeded.map((i) => [i.id, i])),
-  );
-  const messenger = new RecordingMessenger();
+  const defender =
+    options.defender ??
+    new FakeDefender(options.tenant ?? contoso(), new Map(seeded.map((i) => [i.id, i])));
+  const messenger = options.messenger ?? new RecordingMessenger();
   for (const i of seeded) await store.put(SNAPSHOTS_COLLECTION, snapshotKey(i.tenantId, i.id), i);
   const api = options.expertsApi;
   const config = loadConfig(
@@ -271,6 +277,7 @@ export async function harness(
     clock: now,
     sleep,
     messenger,
+    ...(options.ownership ? { ownership: options.ownership } : {}),
     tuning: {
       managedResponse: {
         poll: { initialMs: 10 },

@@ -96,7 +96,7 @@ describe('pollMachineAction', () => {
       },
     });
     assert.deepEqual(waits, [100, 200, 400, 400, 400]);
-    assert.equal(outcome.status, 'failed');
-    assert.match(outcome.failureReason ?? '', /no outcome within 1500 ms/);
+    assert.equal(outcome?.status, 'failed');
+    assert.match(outcome?.failureReason ?? '', /no outcome within 1500 ms/);
   });
 });
