@@ -1,7 +1,11 @@
 // The device facts a task card shows, read from Defender for Endpoint when the card is rendered
 // and kept briefly (60 s per tenant and device) so re-rendering every copy of a card, or a burst
 // of refreshes, asks Defender once. A Defender failure is remembered as "unavailable" for a
-// shorter time (10 s) and never fails the card.
+// shorter time (10 s) and never fails the card. A card render waits at most `renderWaitMs`
+// (3 s) for a read: Defender's reads share the tenant's rate limit with the action polls and can
+// queue for up to a minute, and Teams gives up on a card click after about 15 s. A read not done
+// by then shows "Device details unavailable" on this render; it goes on and fills the cache for
+// the next one.
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { containmentOf, type DeviceLookup } from '../../domain/device-facts.ts';
@@ -22,12 +26,15 @@ export type DeviceFactsSource = Pick<DeviceFactsCache, 'forResponse'>;
 export interface DeviceFactsOptions {
   ttlMs?: number;
   failureTtlMs?: number;
+  /** Most a card render waits for a device read (default 3 s). */
+  renderWaitMs?: number;
 }
 
 export class DeviceFactsCache {
   readonly #entries = new Map<string, { at: number; value: Promise<DeviceLookup> }>();
   readonly #ttlMs: number;
   readonly #failureTtlMs: number;
+  readonly #renderWaitMs: number;
 
   constructor(
     private readonly deps: { defender: DefenderPort; now: Clock; logger: Logger },
@@ -35,6 +42,7 @@ export class DeviceFactsCache {
   ) {
     this.#ttlMs = options.ttlMs ?? 60_000;
     this.#failureTtlMs = options.failureTtlMs ?? 10_000;
+    this.#renderWaitMs = options.renderWaitMs ?? 3_000;
   }
 
   /** Facts of every device a pending one-click action of the response targets. */
@@ -46,7 +54,9 @@ export class DeviceFactsCache {
       }
     }
     const entries = await Promise.all(
-      [...ids].map(async (id) => [id, await this.get(response.tenantId, id)] as const),
+      [...ids].map(
+        async (id) => [id, await this.#withinRenderWait(this.get(response.tenantId, id))] as const,
+      ),
     );
     return { lookups: new Map(entries), nowMs: this.deps.now().getTime() };
   }
@@ -64,6 +74,16 @@ export class DeviceFactsCache {
     this.#entries.set(key, { at: nowMs, value });
     if (this.#entries.size > 5000) this.#prune(nowMs);
     return value;
+  }
+
+  // Real time, not the injected clock: it bounds how long a user waits for their answer.
+  #withinRenderWait(read: Promise<DeviceLookup>): Promise<DeviceLookup> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<DeviceLookup>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'unavailable' }), this.#renderWaitMs);
+      timer.unref();
+    });
+    return Promise.race([read, late]).finally(() => clearTimeout(timer));
   }
 
   /** Drops what is known of the device (a machine action on it just finished). */

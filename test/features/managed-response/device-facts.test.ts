@@ -67,6 +67,35 @@ describe('DeviceFactsCache', () => {
     assert.equal(again.lookups.get('d1')?.kind, 'facts');
   });
 
+  it('shows unavailable when a read is slower than the render wait, and the facts once it is done', async () => {
+    let release: (() => void) | undefined;
+    const calls: string[] = [];
+    const defender = {
+      forTenant: () => ({
+        machineActions: {},
+        machines: {
+          getMachine: async (id: string): Promise<DeviceFacts> => {
+            calls.push(id);
+            await new Promise<void>((resolve) => (release = resolve));
+            return { id, name: `name-${id}`, tags: [] };
+          },
+        },
+      }),
+    } as unknown as DefenderPort;
+    const cache = new DeviceFactsCache(
+      { defender, now: () => new Date('2026-03-02T10:00:00Z'), logger: quiet },
+      { renderWaitMs: 30 },
+    );
+    const started = Date.now();
+    const first = await cache.forResponse(response(['d1']));
+    assert.deepEqual(first.lookups.get('d1'), { kind: 'unavailable' });
+    assert.ok(Date.now() - started < 1_000, 'the render did not wait for the read');
+    release?.();
+    const second = await cache.forResponse(response(['d1']));
+    assert.equal(second.lookups.get('d1')?.kind, 'facts');
+    assert.deepEqual(calls, ['d1'], 'the slow read was reused, not asked again');
+  });
+
   it('does not read devices of finished actions', async () => {
     const { cache, calls } = setup();
     const { lookups } = await cache.forResponse(response(['d1'], 'completed'));
