@@ -1,8 +1,12 @@
 // The durable outbox: domain events waiting for delivery, written in the same store batch as the
-// state change that produced them (transactional outbox). Records are keyed by a zero-padded
-// sequence number, so `list` returns them in write order; a consumer marks an event consumed by
-// deleting it in its own batch, next to its own writes. An index by event id makes appends
-// idempotent: appending an id that is already known yields no ops.
+// state change that produced them (transactional outbox). Each tenant has its own sequence:
+// records are keyed `{tenant}:{zero-padded seq}`, so `list` returns each tenant's events in write
+// order, and two tenants polled at once never compete for one counter (with a global counter
+// their commits failed each other's compare-and-set until the watcher gave up), and a tenant's
+// events and counter stay together (one partition per tenant on Azure Tables). A consumer marks an
+// event consumed by deleting it in its own batch, next to its own writes. An index by event id
+// makes appends idempotent: appending an id that is already known yields no ops. Records written
+// before the per-tenant sequence (key: the padded global seq) are still listed, first, and consumed.
 import { z } from 'zod';
 import type { Incident } from '../domain/incident.ts';
 import type { IncidentChange } from '../domain/incident-lifecycle.ts';
@@ -14,7 +18,7 @@ export interface OutboxEvent {
    * (n counts repeats of a type within one poll result), so one poll result never yields two ids.
    */
   id: string;
-  /** Global, strictly increasing in write order. */
+  /** Per tenant, strictly increasing in write order. */
   seq: number;
   tenantId: string;
   incidentId: string;
@@ -29,12 +33,26 @@ export interface OutboxEvent {
 export const OUTBOX_COLLECTION = 'outbox';
 export const OUTBOX_META_COLLECTION = 'outboxMeta';
 export const OUTBOX_IDS_COLLECTION = 'outboxIds';
-const SEQ_KEY = 'seq';
 
-/** 16 digits hold every safe integer, so key order is seq order. */
-export function outboxKey(seq: number): string {
-  return String(seq).padStart(16, '0');
+/**
+ * The event's record: its tenant, then 16 digits (every safe integer), so key order is the
+ * tenant's seq order.
+ */
+export function outboxKey(tenantId: string, seq: number): string {
+  return `${tenantKey(tenantId)}:${String(seq).padStart(16, '0')}`;
 }
+
+/** The tenant's sequence counter (outboxMeta). */
+export function outboxSeqKey(tenantId: string): string {
+  return tenantKey(tenantId);
+}
+
+function tenantKey(tenantId: string): string {
+  return encodeURIComponent(tenantId.toLowerCase());
+}
+
+/** Records from before the per-tenant sequence: the padded global seq alone. */
+const isLegacyKey = (key: string) => !key.includes(':');
 
 // Ids come from other services too; encoding keeps them valid keys in every store (Azure Tables
 // forbids '/', '\', '#' and '?' in keys).
@@ -83,12 +101,17 @@ export class Outbox {
    * copying it (listShared) and parses and copies only the events it returns: a consumer takes
    * 100 at a time from an outbox a first poll of a large tenant fills with hundreds.
    */
-  async pending(limit = Infinity): Promise<{ event: OutboxEvent; version: number }[]> {
-    const records = this.store.listShared
+  async pending(limit = Infinity): Promise<PendingEvent[]> {
+    const listed = this.store.listShared
       ? await this.store.listShared<unknown>(OUTBOX_COLLECTION)
       : await this.store.list<unknown>(OUTBOX_COLLECTION);
+    // Records written before the per-tenant sequence are older than every other: first.
+    const records = [
+      ...listed.filter((r) => isLegacyKey(r.key)),
+      ...listed.filter((r) => !isLegacyKey(r.key)),
+    ];
     const owns = this.options.owns;
-    const events: { event: OutboxEvent; version: number }[] = [];
+    const events: PendingEvent[] = [];
     for (const record of records) {
       if (events.length >= limit) break;
       const tenantId = (record.value as { tenantId?: unknown } | null)?.tenantId;
@@ -96,69 +119,83 @@ export class Outbox {
       if (owns && typeof tenantId === 'string' && !owns(tenantId)) continue;
       const parsed = eventSchema.safeParse(structuredClone(record.value));
       if (!parsed.success) throw new OutboxRecordError(record.key, parsed.error.message);
-      events.push({ event: parsed.data as unknown as OutboxEvent, version: record.version });
+      const event = parsed.data as unknown as OutboxEvent;
+      events.push({ event, version: record.version, key: record.key });
     }
     return events;
   }
 
-  /** Op(s) that mark an event consumed, for the consumer's own store.batch (CAS on its version). */
-  consumeOps(event: OutboxEvent, version: number): WriteOp[] {
-    return [
-      {
-        kind: 'delete',
-        collection: OUTBOX_COLLECTION,
-        key: outboxKey(event.seq),
-        expectedVersion: version,
-      },
-    ];
+  /**
+   * Op(s) that mark an event consumed, for the consumer's own store.batch (CAS on its version).
+   * `key`: the record pending() read it from (default: the event's key in the per-tenant layout).
+   */
+  consumeOps(
+    event: OutboxEvent,
+    version: number,
+    key = outboxKey(event.tenantId, event.seq),
+  ): WriteOp[] {
+    return [{ kind: 'delete', collection: OUTBOX_COLLECTION, key, expectedVersion: version }];
   }
 
   /**
-   * Ops that append the events, with seqs allocated from a counter record under compare-and-set:
-   * a concurrent append makes one of the two batches fail with StoreConflictError (retry by
-   * calling again). Events whose id is already known, or repeated in `events`, are left out.
+   * Ops that append the events, with seqs allocated from their tenant's counter record under
+   * compare-and-set: a concurrent append for the same tenant makes one of the two batches fail
+   * with StoreConflictError (retry by calling again). Events whose id is already known, or
+   * repeated in `events`, are left out.
    */
   async appendOps(events: Omit<OutboxEvent, 'seq'>[]): Promise<WriteOp[]> {
     const fresh = [...new Map(events.map((e) => [e.id, e])).values()];
     if (fresh.length === 0) return [];
-    const [counter, known] = await Promise.all([
-      this.store.get<unknown>(OUTBOX_META_COLLECTION, SEQ_KEY),
-      Promise.all(fresh.map((e) => this.store.get(OUTBOX_IDS_COLLECTION, idKey(e.id)))),
-    ]);
-    const toAppend = fresh.filter((_, i) => known[i] === undefined);
-    if (toAppend.length === 0) return [];
-
-    const parsed = counter === undefined ? { last: 0 } : counterSchema.parse(counter.value);
-    let seq = parsed.last;
-    const ops: WriteOp[] = [];
-    for (const event of toAppend) {
-      seq += 1;
-      const value: OutboxEvent = { ...event, seq };
-      // expectedVersion 0 = create: a concurrent writer of the same id or seq makes the batch fail.
-      ops.push(
-        {
-          kind: 'put',
-          collection: OUTBOX_IDS_COLLECTION,
-          key: idKey(event.id),
-          value: { seq },
-          expectedVersion: 0,
-        },
-        {
-          kind: 'put',
-          collection: OUTBOX_COLLECTION,
-          key: outboxKey(seq),
-          value,
-          expectedVersion: 0,
-        },
-      );
-    }
-    ops.push({
-      kind: 'put',
-      collection: OUTBOX_META_COLLECTION,
-      key: SEQ_KEY,
-      value: { last: seq },
-      expectedVersion: counter?.version ?? 0,
+    const known = await Promise.all(
+      fresh.map((e) => this.store.get(OUTBOX_IDS_COLLECTION, idKey(e.id))),
+    );
+    const byTenant = new Map<string, Omit<OutboxEvent, 'seq'>[]>();
+    fresh.forEach((event, i) => {
+      if (known[i] !== undefined) return;
+      const key = outboxSeqKey(event.tenantId);
+      byTenant.set(key, [...(byTenant.get(key) ?? []), event]);
     });
+    const ops: WriteOp[] = [];
+    for (const [counterKey, toAppend] of byTenant) {
+      const counter = await this.store.get<unknown>(OUTBOX_META_COLLECTION, counterKey);
+      const parsed = counter === undefined ? { last: 0 } : counterSchema.parse(counter.value);
+      let seq = parsed.last;
+      for (const event of toAppend) {
+        seq += 1;
+        const value: OutboxEvent = { ...event, seq };
+        // expectedVersion 0 = create: a concurrent writer of the same id or seq makes the batch fail.
+        ops.push(
+          {
+            kind: 'put',
+            collection: OUTBOX_IDS_COLLECTION,
+            key: idKey(event.id),
+            value: { seq },
+            expectedVersion: 0,
+          },
+          {
+            kind: 'put',
+            collection: OUTBOX_COLLECTION,
+            key: outboxKey(event.tenantId, seq),
+            value,
+            expectedVersion: 0,
+          },
+        );
+      }
+      ops.push({
+        kind: 'put',
+        collection: OUTBOX_META_COLLECTION,
+        key: counterKey,
+        value: { last: seq },
+        expectedVersion: counter?.version ?? 0,
+      });
+    }
     return ops;
   }
+}
+
+/** An event pending() returns: its record's version and key, for consumeOps. */
+export interface PendingEvent {
+  event: OutboxEvent;
+  version: number;
+  key: string;
 }

@@ -1,8 +1,9 @@
-// The outbox contract others consume: seq order, consumption in the consumer's own batch,
-// idempotent appends, and compare-and-set on the seq counter between concurrent appenders.
+// The outbox contract others consume: seq order per tenant, consumption in the consumer's own
+// batch, idempotent appends, compare-and-set on a tenant's seq counter between concurrent
+// appenders, none between tenants, and records of the former global sequence still consumed.
 import assert from 'node:assert/strict';
 import { StoreConflictError } from '../../src/store/store.ts';
-import { Outbox, type OutboxEvent } from '../../src/watcher/outbox.ts';
+import { Outbox, outboxKey, type OutboxEvent } from '../../src/watcher/outbox.ts';
 import { FlatStore } from '../../src/store/flat-store.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 import { PartitionedMemoryStore } from '../fakes/partitioned-memory-store.ts';
@@ -133,11 +134,58 @@ describe('watcher: outbox', () => {
     const store = new MemoryStore();
     const outbox = new Outbox(store);
     await store.batch(await outbox.appendOps([event('e1')]));
-    await store.put('outbox', '0000000000000002', { tenantId: TENANT_A, nonsense: true });
+    const broken = outboxKey(TENANT_A, 2);
+    await store.put('outbox', broken, { tenantId: TENANT_A, nonsense: true });
     assert.deepEqual(
       (await outbox.pending(1)).map((p) => p.event.id),
       ['e1'],
     );
-    await assert.rejects(outbox.pending(2), /outbox record 0000000000000002/);
+    await assert.rejects(outbox.pending(2), new RegExp(`outbox record ${broken}`));
+  });
+
+  it('gives each tenant its own sequence: two tenants appending at once both commit', async () => {
+    const store = new MemoryStore();
+    const outbox = new Outbox(store);
+    const [a, b] = await Promise.all([
+      outbox.appendOps([event('a1', '1', TENANT_A), event('a2', '2', TENANT_A)]),
+      outbox.appendOps([event('b1', '1', TENANT_B)]),
+    ]);
+    await store.batch(a);
+    await store.batch(b);
+    await store.batch(await outbox.appendOps([event('b2', '2', TENANT_B)]));
+    const pending = await outbox.pending();
+    const of = (tenantId: string) =>
+      pending.filter((p) => p.event.tenantId === tenantId).map((p) => [p.event.id, p.event.seq]);
+    assert.deepEqual(of(TENANT_A), [
+      ['a1', 1],
+      ['a2', 2],
+    ]);
+    assert.deepEqual(of(TENANT_B), [
+      ['b1', 1],
+      ['b2', 2],
+    ]);
+    // A tenant's events and its counter carry its id in their keys (its partition on Tables).
+    for (const op of a) assert.ok(op.key.startsWith(TENANT_A) || op.collection === 'outboxIds');
+  });
+
+  it('lists records of the former global sequence first and consumes them by their key', async () => {
+    const store = new MemoryStore();
+    const outbox = new Outbox(store);
+    await store.batch(await outbox.appendOps([event('new', '2')]));
+    const legacy = { ...event('old', '1'), seq: 7 };
+    await store.put('outbox', '0000000000000007', legacy);
+    const pending = await outbox.pending();
+    assert.deepEqual(
+      pending.map((p) => p.event.id),
+      ['old', 'new'],
+    );
+    const [old] = pending;
+    assert.ok(old);
+    await store.batch(outbox.consumeOps(old.event, old.version, old.key));
+    assert.equal(await store.get('outbox', '0000000000000007'), undefined);
+    assert.deepEqual(
+      (await outbox.pending()).map((p) => p.event.id),
+      ['new'],
+    );
   });
 });

@@ -77,10 +77,10 @@ export class NotificationService {
       if (!count) counts.set(tenantId, (count = this.awaiting.count(tenantId)));
       return count;
     };
-    for (const { event, version } of await outbox.pending(100)) {
+    for (const { event, version, key } of await outbox.pending(100)) {
       const ops = await this.#plan(event, awaitingCount);
       try {
-        await store.batch([...outbox.consumeOps(event, version), ...ops]);
+        await store.batch([...outbox.consumeOps(event, version, key), ...ops]);
       } catch (err) {
         if (err instanceof StoreConflictError) continue; // consumed elsewhere; look again next time
         throw err;
