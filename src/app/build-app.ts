@@ -21,7 +21,7 @@ import type { RenderView } from '../delivery/perform-operation.ts';
 import type { MailDirectory } from '../features/notifications/render-email.ts';
 import type { DeliveryTarget } from '../delivery/delivery-job.ts';
 import type { TeamsAppInstaller } from '../features/notifications/unreachable-install.ts';
-import type { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
+import { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import { chatFeature, resolveExpertsSide, type ChatFeature } from '../features/chat/index.ts';
 import {
@@ -102,6 +102,7 @@ export interface AppDeps {
   adapter?: CloudAdapter;
   /** Where deliveries go; default: the ProactiveMessenger over the adapter. */
   messenger?: Messenger;
+  /** Teams pacing, one per process (the messenger's, warmed up on takeovers); default new. */
   teamsRateGate?: TeamsRateGate;
   tuning?: AppTuning;
   /** How `contacts` finds people (default: the conversation's roster) and installs the app. */
@@ -176,10 +177,13 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     now,
     logger: logger.child({ component: 'tenants' }),
   });
+  // One per process: the messenger paces with it, tenant work warms it up on each takeover.
+  const rateGate = deps.teamsRateGate ?? new TeamsRateGate();
   const work = await tenantWork(config, {
     ...(deps.ownership ? { ownership: deps.ownership } : {}),
     tenants: directory.list(),
     logger: logger.child({ component: 'cluster' }),
+    rateGate,
   });
   const shared: Shared = {
     config,
@@ -207,6 +211,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     parked: () => undefined,
     failed: () => undefined,
     telemetry: metrics.telemetry,
+    rateGate,
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   const platform = buildPlatform(shared, metrics);
@@ -309,6 +314,8 @@ interface Shared {
   failed: NonNullable<DeliveryEngineOptions['onFailed']>;
   /** GET /metrics' counters (429s, retries, delivery latency, machine actions). */
   telemetry: Telemetry;
+  /** Teams pacing, shared by the messenger and tenant work. */
+  rateGate: TeamsRateGate;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -331,7 +338,7 @@ function buildPlatform(
           logger: logger.child({ component: 'messenger' }),
           now,
           telemetry: metrics.telemetry,
-          ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
+          rateGate: app.rateGate,
         }),
       new MailMessenger((tenantId) => clientsOf(app.defender, tenantId)?.mail),
     ),
