@@ -64,19 +64,16 @@ export class OpenSteps {
     return { actionId: step.actionId, intent: step.intent };
   }
 
-  /** Opens (or replaces) the user's step: the card shows one step at a time. */
-  async open(step: Omit<OpenStep, 'openedAt' | 'expiresAt'>): Promise<void> {
+  /** The op that opens (or replaces) the user's step: the card shows one step at a time. */
+  openOp(step: Omit<OpenStep, 'openedAt' | 'expiresAt'>): WriteOp {
     const at = this.now();
     const value: OpenStep = {
       ...step,
       openedAt: at.toISOString(),
       expiresAt: new Date(at.getTime() + OPEN_STEP_TTL_MS).toISOString(),
     };
-    await this.store.put(
-      OPEN_STEPS_COLLECTION,
-      stepKey(step.tenantId, step.incidentId, step.userId),
-      value,
-    );
+    const key = stepKey(step.tenantId, step.incidentId, step.userId);
+    return { kind: 'put', collection: OPEN_STEPS_COLLECTION, key, value };
   }
 
   /** The op that closes the user's step (for the batch of the change that ends it). */

@@ -9,15 +9,55 @@ import {
 } from '../../../src/features/managed-response/open-steps.ts';
 import { blockDomain, caller, isolate, readerCaller, resetPassword } from './fixtures.ts';
 import { action, buttons, cardOf, publish } from './card-helpers.ts';
-import { harness, OPERATOR, SOC_CHANNEL, TENANT, type Harness } from './harness.ts';
+import {
+  harness,
+  OPERATOR,
+  RecordingMessenger,
+  SOC_CHANNEL,
+  TENANT,
+  type Harness,
+} from './harness.ts';
+import type { DeliveryTarget, OutgoingActivity } from '../../../src/delivery/delivery-job.ts';
+
+/** Holds the next edit of a 1:1 chat after it was drawn, as Teams' pacing does before the call. */
+class PacedMessenger extends RecordingMessenger {
+  #held: { drawn: () => void; go: Promise<void> } | undefined;
+
+  /** Resolves once the next 1:1 edit is drawn and waiting; `release` lets it go. */
+  holdNextEdit(): { drawn: Promise<void>; release: () => void } {
+    let release = () => {};
+    let drawn = () => {};
+    const go = new Promise<void>((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (drawn = resolve));
+    this.#held = { drawn, go };
+    return { drawn: reached, release };
+  }
+
+  override async update(
+    target: DeliveryTarget,
+    conversationId: string,
+    activityId: string,
+    activity: OutgoingActivity,
+  ) {
+    const held = this.#held;
+    if (held && target.kind === 'personal') {
+      this.#held = undefined;
+      held.drawn();
+      await held.go;
+    }
+    return super.update(target, conversationId, activityId, activity);
+  }
+}
 
 const INCIDENT = '2972403';
 const ids = (actionId: string) => ({ incidentId: INCIDENT, actionId });
 
 describe('managed response: a confirmation step under in-flight copy edits', () => {
   let h: Harness;
+  let messenger: PacedMessenger;
   beforeEach(async () => {
-    h = await harness();
+    messenger = new PacedMessenger();
+    h = await harness({ messenger });
     await h.postSocCard();
     await publish(h, [isolate, resetPassword, blockDomain]);
     await h.feature.cards.view(caller(), { tenantId: TENANT, incidentId: INCIDENT });
@@ -56,6 +96,27 @@ describe('managed response: a confirmation step under in-flight copy edits', () 
       !buttons(actionsCardIn('soc')).includes('confirmSkip(act-block)'),
       'a shared copy shows no step',
     );
+  });
+
+  it('keeps the step when an edit drawn before it was opened is sent after it', async () => {
+    await editsOnTheirWay();
+    const held = messenger.holdNextEdit();
+    const sending = h.delivery.drain();
+    await held.drawn; // drawn without the step, waiting for its turn
+    await h.feature.cards.act('requestSkip', caller(), ids('act-block'));
+    held.release();
+    await sending;
+    await h.settle();
+    assert.ok(buttons(actionsCardIn('alex')).includes('confirmSkip(act-block)'));
+    const cancelHeld = messenger.holdNextEdit();
+    await h.feature.refreshCopies(TENANT, INCIDENT); // drawn with the step this time
+    const again = h.delivery.drain();
+    await cancelHeld.drawn;
+    await h.feature.cards.act('cancelConfirmation', caller(), ids('act-block'));
+    cancelHeld.release();
+    await again;
+    await h.settle();
+    assert.ok(!buttons(actionsCardIn('alex')).some((b) => b.startsWith('confirm')));
   });
 
   it('keeps the Release from isolation step the same way, until it is confirmed', async () => {
