@@ -444,7 +444,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     ownedTenants: app.ownedTenants,
   });
   app.reach = (target) => notifications.tryReach(target);
-  app.render = (job) => notifications.render(job);
+  // Each feature's renderer answers undefined for views it does not know.
+  app.render = async (job) => (await notifications.render(job)) ?? managedResponse.render(job);
   app.delivered = (job, record, info) => notifications.onDelivered(job, record, info);
   app.parked = (job, error) => notifications.onParked(job, error);
   app.failed = (job, error) => notifications.onFailed(job, error);
