@@ -20,7 +20,20 @@ const compiled = new Map<CardName, Template>();
  * user to see), on any templating warning, and when the card exceeds the Teams size budget.
  */
 export function renderCard<N extends CardName>(name: N, data: CardData[N]): AdaptiveCard {
-  const template = compile(name);
+  const expanded = expandStrictly(name, compile(name), data);
+  if (!isAdaptiveCard(expanded)) {
+    throw bindingFailed(name, undefined, 'binding did not produce an AdaptiveCard object');
+  }
+  assertCardSize(expanded, name);
+  return expanded;
+}
+
+/**
+ * Binds `template` (card `name`, or a part of it) to `data` with renderCard's checks: an unbound
+ * `${...}`, a templating warning or an expression left in the output throws CardRenderError.
+ * The result is not checked to be a card, nor measured.
+ */
+export function expandStrictly(name: CardName, template: Template, data: unknown): unknown {
   const unbound: string[] = [];
   const previousHook = GlobalSettings.getUndefinedFieldValueSubstitutionString;
   // The library's documented hook for undefined fields; returning undefined keeps its default
@@ -52,10 +65,6 @@ export function renderCard<N extends CardName>(name: N, data: CardData[N]): Adap
   if (leftover !== undefined) {
     throw bindingFailed(name, leftover, `${leftover} is still in the card after binding`);
   }
-  if (!isAdaptiveCard(expanded)) {
-    throw bindingFailed(name, undefined, 'binding did not produce an AdaptiveCard object');
-  }
-  assertCardSize(expanded, name);
   return expanded;
 }
 
@@ -118,7 +127,7 @@ function dataStringsWithMarker(data: unknown): string[] {
   return found.sort((a, b) => b.length - a.length);
 }
 
-function isAdaptiveCard(value: unknown): value is AdaptiveCard {
+export function isAdaptiveCard(value: unknown): value is AdaptiveCard {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -20,7 +20,7 @@ import {
   statusBadge,
 } from './incident-labels.ts';
 import { cardSizeBytes } from './card-size.ts';
-import { renderCard } from './render-card.ts';
+import { renderWithRepeatedParts } from './repeated-parts.ts';
 import { actionTask, type TaskTextLimits } from './response-action-task.ts';
 import { kindNoun } from './response-action-labels.ts';
 import { shrinkToFit } from './shrink-to-fit.ts';
@@ -173,6 +173,11 @@ export const actionSteps: readonly ActionStep[] = [
   ].map(([pending = 0, completed = 0]) => ({ limits: smallest, maxShown: { pending, completed } })),
 ];
 
+/** renderCard('response-actions', data), each task card bound once per distinct task. */
+export function renderActions(data: ResponseActionsCardData): AdaptiveCard {
+  return renderWithRepeatedParts('response-actions', data, ['pendingActions', 'completedActions']);
+}
+
 export function renderActionsCard(input: ActionsCardInput): AdaptiveCard {
   const data = new Map<ActionStep, ResponseActionsCardData>();
   const dataAt = (step: ActionStep) => {
@@ -182,7 +187,7 @@ export function renderActionsCard(input: ActionsCardInput): AdaptiveCard {
   };
   return shrinkToFit(
     actionSteps,
-    (step) => renderCard('response-actions', dataAt(step)),
+    (step) => renderActions(dataAt(step)),
     (larger, fitted) =>
       largerCardAtLeast(dataAt(larger), dataAt(fitted.step), cardSizeBytes(fitted.card)),
   );
@@ -279,8 +284,7 @@ const emptyCard: ResponseActionsCardData = {
   refreshUserIds: [],
   webUrl: '',
 };
-const sizeOfData = (data: ResponseActionsCardData) =>
-  cardSizeBytes(renderCard('response-actions', data));
+const sizeOfData = (data: ResponseActionsCardData) => cardSizeBytes(renderActions(data));
 
 let taskBytes: { pendingActions: number; completedActions: number } | undefined;
 

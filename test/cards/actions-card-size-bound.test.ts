@@ -9,6 +9,7 @@ import {
   actionSteps,
   actionsCardData,
   largerCardAtLeast,
+  renderActions,
   renderActionsCard,
   type ActionsCardInput,
 } from '../../cards/response-actions.ts';
@@ -134,6 +135,52 @@ describe('cards: the Actions card size bound of a larger step', () => {
       maxShown: { pending: 1, completed: 0 },
     });
     assert.equal(largerCardAtLeast(fewer, all, sizeOf(all)), 0);
+  });
+
+  it('binds the task cards one by one exactly as the whole template does (every step)', () => {
+    let compared = 0;
+    for (const [count, seeds] of [
+      [4, 12],
+      [14, 4],
+    ] as const) {
+      for (let seed = 1; seed <= seeds; seed += 1) {
+        const input = inputOf(seed * 17 + count, count);
+        for (const step of actionSteps) {
+          const data = actionsCardData({ ...input, ...step });
+          const outcome = (render: () => AdaptiveCard) => {
+            try {
+              return render();
+            } catch (error) {
+              if (!(error instanceof CardRenderError)) throw error;
+              return `${error.code} ${String(error.sizeBytes)}`;
+            }
+          };
+          const whole = outcome(() => renderCard('response-actions', data));
+          // Twice: the second time every task card comes from what the first one bound.
+          for (let i = 0; i < 2; i += 1) {
+            assert.deepEqual(
+              outcome(() => renderActions(data)),
+              whole,
+            );
+          }
+          compared += 1;
+        }
+      }
+    }
+    assert.equal(compared, 16 * actionSteps.length);
+  });
+
+  it('shares task cards frozen, so no card can change what the next one shows', () => {
+    const data = actionsCardData(inputOf(3));
+    const first = renderActions(data);
+    const expected = structuredClone(first);
+    const body = first.body as Record<string, unknown>[];
+    const task = body.find((element) => Object.isFrozen(element));
+    assert.ok(task, 'a task card is shared');
+    assert.throws(() => (task.type = 'Changed'), TypeError);
+    body.length = 0; // the card itself is the caller's
+    first.refresh = undefined;
+    assert.deepEqual(renderActions(data), expected);
   });
 
   it('still answers the first step that fits', () => {
