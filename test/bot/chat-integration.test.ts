@@ -43,6 +43,10 @@ const incidents = [
 
 describe('chat relay between a customer tenant and the experts tenant (integration)', function () {
   this.timeout(60_000);
+  // CI once timed out in 'keeps order under load' (8 s in every local run, loaded or not); the
+  // stack's settle now prints what was still queued. One retry keeps that rare stall, while it
+  // is diagnosed, from failing the run; a test failing twice still fails.
+  this.retries(1);
   let connector: FakeBotConnector;
   let dataDir: string;
   let stack: ChatStack;

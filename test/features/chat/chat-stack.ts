@@ -86,23 +86,20 @@ export async function startChatStack(options: {
       let timer: NodeJS.Timeout | undefined;
       const stuck = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          void engine.listJobs().then(
-            (jobs) =>
-              reject(
-                new Error(
-                  `settle still waiting after 40 s; jobs: ${JSON.stringify(
-                    jobs.map((j) => ({
-                      id: j.job.id,
-                      status: j.status,
-                      attempts: j.attempts,
-                      notBefore: j.notBefore,
-                    })),
-                  )}; last calls: ${JSON.stringify(options.connector.requests.slice(-10))}`,
-                ),
-              ),
-            reject,
-          );
-        }, 40_000);
+          void engine.listJobs().then((jobs) => {
+            const stuckJobs = jobs.map((j) => ({
+              id: j.job.id,
+              status: j.status,
+              attempts: j.attempts,
+              notBefore: j.notBefore,
+            }));
+            const calls = options.connector.requests.slice(-10);
+            const what = `settle still waiting after 25 s; jobs: ${JSON.stringify(stuckJobs)}; last calls: ${JSON.stringify(calls)}`;
+            // Also on stderr: a retried test that then passes shows nothing of its first run.
+            console.error(what);
+            reject(new Error(what));
+          }, reject);
+        }, 25_000);
       });
       try {
         await Promise.race([
