@@ -1,5 +1,9 @@
 // Drains the watcher's outbox into delivery jobs. Each event is consumed in the same store batch
-// that enqueues its jobs, so a restart neither loses an event nor plans it twice.
+// that enqueues its jobs, so a restart neither loses an event nor plans it twice. An event with
+// more jobs than one atomic batch holds (Azure Tables: 100 ops; a tenant with about 100 contacts
+// and channels) enqueues the jobs beyond that first, in batches of their own: a job id is
+// derived from the event and the recipient, and the delivery engine takes an id it knows once, so
+// a crash before the event is consumed plans it again and sends nothing twice.
 import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isAwaitingCustomer, isHandledByExperts } from '../../domain/incident.ts';
@@ -7,6 +11,8 @@ import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
+import { chunks } from '../../store/chunks.ts';
+import { MAX_BATCH_OPS } from '../../store/partitioned-store.ts';
 import type { Outbox, OutboxEvent } from '../../watcher/outbox.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
@@ -78,9 +84,12 @@ export class NotificationService {
       return count;
     };
     for (const { event, version, key } of await outbox.pending(100)) {
-      const ops = await this.#plan(event, awaitingCount);
+      const { own, jobs } = await this.#plan(event, awaitingCount);
+      const consume = [...outbox.consumeOps(event, version, key), ...own];
+      const ahead = Math.max(0, jobs.length - (MAX_BATCH_OPS - consume.length));
       try {
-        await store.batch([...outbox.consumeOps(event, version, key), ...ops]);
+        for (const step of chunks(jobs.slice(0, ahead), MAX_BATCH_OPS)) await store.batch(step);
+        await store.batch([...consume, ...jobs.slice(ahead)]);
       } catch (err) {
         if (err instanceof StoreConflictError) continue; // consumed elsewhere; look again next time
         throw err;
@@ -99,7 +108,7 @@ export class NotificationService {
   async #plan(
     event: OutboxEvent,
     awaitingCountOf: (tenantId: string) => Promise<number>,
-  ): Promise<WriteOp[]> {
+  ): Promise<{ own: WriteOp[]; jobs: WriteOp[] }> {
     const { logger, delivery, incidents, responses } = this.options;
     const tenant = this.options.tenants().find((t) => t.tenantId === event.tenantId);
     if (!tenant) {
@@ -107,7 +116,7 @@ export class NotificationService {
         { eventId: event.id, tenantId: event.tenantId },
         'event for an unknown tenant dropped',
       );
-      return [];
+      return { own: [], jobs: [] };
     }
     const current = (await incidents.get(event.tenantId, event.incidentId)) ?? event.incident;
     const response = (await responses.get(event.tenantId, event.incidentId))?.value;
@@ -135,6 +144,6 @@ export class NotificationService {
       },
       'incident event planned',
     );
-    return [...awaitingOps, ...delivery.enqueueOps(jobs)];
+    return { own: awaitingOps, jobs: delivery.enqueueOps(jobs) };
   }
 }
