@@ -20,7 +20,7 @@ import {
   statusBadge,
 } from './incident-labels.ts';
 import { cardSizeBytes } from './card-size.ts';
-import { renderWithRepeatedParts } from './repeated-parts.ts';
+import { prepareRepeatedParts, renderWithRepeatedParts } from './repeated-parts.ts';
 import { actionTask, type TaskTextLimits } from './response-action-task.ts';
 import { kindNoun } from './response-action-labels.ts';
 import { shrinkToFit } from './shrink-to-fit.ts';
@@ -173,9 +173,16 @@ export const actionSteps: readonly ActionStep[] = [
   ].map(([pending = 0, completed = 0]) => ({ limits: smallest, maxShown: { pending, completed } })),
 ];
 
+const TASK_LOOPS = ['pendingActions', 'completedActions'] as const;
+
 /** renderCard('response-actions', data), each task card bound once per distinct task. */
 export function renderActions(data: ResponseActionsCardData): AdaptiveCard {
-  return renderWithRepeatedParts('response-actions', data, ['pendingActions', 'completedActions']);
+  return renderWithRepeatedParts('response-actions', data, TASK_LOOPS);
+}
+
+/** Prepares renderActions now (the app calls it at start, beside precompileCards). */
+export function precompileActionsCard(): void {
+  prepareRepeatedParts('response-actions', TASK_LOOPS);
 }
 
 export function renderActionsCard(input: ActionsCardInput): AdaptiveCard {

@@ -10,6 +10,7 @@ import type { Request, Response, Server } from 'restify';
 import { createAdapter } from '../../bot/adapter.ts';
 import { createBot } from '../../bot/create-bot.ts';
 import { precompileCards } from '../../cards/render-card.ts';
+import { precompileActionsCard } from '../../cards/response-actions.ts';
 import type { ManagedResponseBot } from '../../bot/managed-response-bot.ts';
 import { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
 import type { Config } from '../config.ts';
@@ -153,6 +154,7 @@ export interface App {
 export async function buildApp(config: Config, store: Store, deps: AppDeps): Promise<App> {
   const { logger } = deps;
   precompileCards();
+  precompileActionsCard();
   const now = deps.clock ?? systemClock;
   const sleep = deps.sleep ?? systemSleep;
   // Read at scrape time, once the platform exists; the clients built below report to it.
