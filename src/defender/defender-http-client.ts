@@ -20,7 +20,7 @@ import {
   DefenderTimeoutError,
   type DefenderApi,
 } from './errors.ts';
-import { sleep, type Sleep } from '../platform/sleep.ts';
+import { sleep, abortReason, type Sleep } from '../platform/sleep.ts';
 import { GateWaitTooLongError, type RateLimitGate } from './rate-limit-gate.ts';
 import { parseRetryAfterMs, retryDelayMs } from '../platform/retry.ts';
 import { defaultRetrySettings, defenderBackoff, type RetrySettings } from './retry-settings.ts';
@@ -78,6 +78,11 @@ export interface DefenderRequest<T> {
   idempotent?: boolean;
   /** Default `background`. */
   lane?: CallLane;
+  /**
+   * Abandons the call when aborted (a shutdown): a wait for the rate limit or before a retry
+   * ends at once, a request in flight is cancelled; the call rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 type FailureKind = 'throttled' | 'server' | 'timeout' | 'network';
@@ -139,8 +144,10 @@ export class DefenderHttpClient {
         async () => {
           attempts += 1;
           try {
+            request.signal?.throwIfAborted();
             return await this.attempt(request, lane, deadline);
           } catch (error) {
+            if (request.signal?.aborted) throw new AbortError(abortReason(request.signal));
             if (error instanceof RetryableFailure && this.mayRepeat(request, error)) {
               if (attempts <= this.settings.retries) {
                 nextWaitMs = this.waitBeforeRetry(error, attempts);
@@ -178,7 +185,7 @@ export class DefenderHttpClient {
               },
               'Defender request failed; retrying',
             );
-            await this.sleep(nextWaitMs);
+            await this.sleep(nextWaitMs, request.signal).catch(() => undefined);
           },
         },
       );
@@ -220,7 +227,11 @@ export class DefenderHttpClient {
   }
 
   /** Waits for the tenant's rate limit, within the lane's bound; DefenderBusyError beyond it. */
-  private async pass(lane: CallLane, deadline: number | undefined): Promise<void> {
+  private async pass(
+    lane: CallLane,
+    deadline: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const maxWaitMs =
       deadline === undefined
         ? this.settings.backgroundMaxWaitMs
@@ -229,6 +240,7 @@ export class DefenderHttpClient {
       const waitedMs = await this.options.gate.acquire(this.tenantId, {
         maxWaitMs,
         user: lane === 'user',
+        ...(signal && { signal }),
       });
       if (waitedMs > 0) this.telemetry.rateLimited(this.upstream, waitedMs, false);
     } catch (error) {
@@ -243,7 +255,7 @@ export class DefenderHttpClient {
     lane: CallLane,
     deadline: number | undefined,
   ): Promise<T> {
-    await this.pass(lane, deadline);
+    await this.pass(lane, deadline, request.signal);
     const token = await this.token(request.permission);
     const url = this.url(request);
     const headers: Record<string, string> = {
@@ -264,7 +276,9 @@ export class DefenderHttpClient {
         method: request.method,
         headers,
         body,
-        signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
+        signal: request.signal
+          ? AbortSignal.any([request.signal, AbortSignal.timeout(this.settings.requestTimeoutMs)])
+          : AbortSignal.timeout(this.settings.requestTimeoutMs),
       });
       text = await response.text();
     } catch (error) {

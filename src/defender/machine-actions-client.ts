@@ -56,7 +56,11 @@ export class MachineActionsClient {
     readonly tenantId: string,
   ) {}
 
-  async runAction(request: RunDeviceActionRequest): Promise<DeviceActionState> {
+  /** `signal`: abandons the call (a wait for the rate limit, a retry, the request) when aborted. */
+  async runAction(
+    request: RunDeviceActionRequest,
+    signal?: AbortSignal,
+  ): Promise<DeviceActionState> {
     const { kind, deviceId } = request;
     const { endpoint } = machineActionOf[kind];
     try {
@@ -67,11 +71,12 @@ export class MachineActionsClient {
         schema: machineActionSchema,
         permission: permissionOf[kind],
         notFound: { entity: 'device', id: deviceId },
+        ...(signal && { signal }),
       });
       return toDeviceActionState(raw);
     } catch (error) {
       if (!isAlreadyPending(error)) throw error;
-      const pending = await this.findPendingAction(deviceId, kind);
+      const pending = await this.findPendingAction(deviceId, kind, undefined, signal);
       if (pending && pending.comment === request.comment) return pending;
       throw new ActionAlreadyPendingError(
         deviceId,
@@ -81,13 +86,14 @@ export class MachineActionsClient {
     }
   }
 
-  async getAction(actionId: string): Promise<DeviceActionState> {
+  async getAction(actionId: string, signal?: AbortSignal): Promise<DeviceActionState> {
     const raw = await this.http.send({
       method: 'GET',
       path: `/api/machineactions/${encodeURIComponent(actionId)}`,
       schema: machineActionSchema,
       permission: READ_PERMISSION,
       notFound: { entity: 'response action', id: actionId },
+      ...(signal && { signal }),
     });
     return toDeviceActionState(raw);
   }
@@ -110,11 +116,11 @@ export class MachineActionsClient {
     deviceId: string,
     kind: OneClickKind,
     attempt?: AttemptMarker,
+    signal?: AbortSignal,
   ): Promise<DeviceActionState | undefined> {
     const type = machineActionOf[kind].type;
-    const actions = (
-      await this.#list(`machineId eq ${odataString(deviceId)} and type eq ${odataString(type)}`)
-    ).filter((a) => a.kind === kind);
+    const filter = `machineId eq ${odataString(deviceId)} and type eq ${odataString(type)}`;
+    const actions = (await this.#list(filter, signal)).filter((a) => a.kind === kind);
     const since = attempt?.since?.getTime();
     const ours =
       attempt &&
@@ -126,7 +132,7 @@ export class MachineActionsClient {
     return ours ?? actions.find((a) => a.status === 'inProgress');
   }
 
-  async #list(filter: string): Promise<DeviceActionState[]> {
+  async #list(filter: string, signal?: AbortSignal): Promise<DeviceActionState[]> {
     const actions: DeviceActionState[] = [];
     let nextLink: string | undefined;
     do {
@@ -136,6 +142,7 @@ export class MachineActionsClient {
         query: nextLink === undefined ? { $filter: filter } : {},
         schema: listSchema,
         permission: READ_PERMISSION,
+        ...(signal && { signal }),
       });
       actions.push(...page.value.map(toDeviceActionState));
       nextLink = page['@odata.nextLink'] ?? undefined;

@@ -14,7 +14,7 @@
 // The limiter reads Date.now() and the waits go through `sleep` (setTimeout by default), so
 // tests drive both with sinon fake timers (an instant fake sleep would spin against the clock).
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { sleep as defaultSleep, type Sleep } from '../platform/sleep.ts';
+import { sleep as defaultSleep, abortReason, type Sleep } from '../platform/sleep.ts';
 
 export interface RateWindow {
   points: number;
@@ -46,6 +46,8 @@ export interface AcquireOptions {
   maxWaitMs?: number;
   /** Caused by a Teams user: takes from the user windows too (see RateLimitGateOptions). */
   user?: boolean;
+  /** Stops waiting when aborted (a shutdown): rejects with its reason, takes no point. */
+  signal?: AbortSignal;
 }
 
 /** The call would have to wait longer than its caller allows; nothing was consumed. */
@@ -83,9 +85,10 @@ export class RateLimitGate {
     const maxWaitMs = options.maxWaitMs ?? Infinity;
     const deadline = since + maxWaitMs;
     const user = options.user ? this.#user : undefined;
-    if (user) await user.take(key, deadline, maxWaitMs);
+    const { signal } = options;
+    if (user) await user.take(key, deadline, maxWaitMs, signal);
     try {
-      await this.#tenant.take(key, deadline, maxWaitMs);
+      await this.#tenant.take(key, deadline, maxWaitMs, signal);
     } catch (error) {
       await user?.giveBack(key);
       throw error;
@@ -121,8 +124,12 @@ class Lane {
     private readonly clock: { now: () => number; sleep: Sleep },
   ) {}
 
-  take(key: string, deadline: number, maxWaitMs: number): Promise<void> {
+  take(key: string, deadline: number, maxWaitMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
       const queue = this.#queueOf(key);
       const now = this.clock.now();
       // Queued behind a head that cannot go before our deadline: no use waiting to learn it.
@@ -140,12 +147,16 @@ class Lane {
         fail: (error) =>
           settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
       };
+      const onAbort = () => waiter.fail(abortReason(signal));
       const settle = (then: () => void) => {
         if (waiter.settled) return;
         waiter.settled = true;
         timer.abort();
+        signal?.removeEventListener('abort', onAbort);
         then();
       };
+      // A waiter settled this way is skipped by the pump, which gives back a point it got for it.
+      signal?.addEventListener('abort', onAbort, { once: true });
       if (Number.isFinite(deadline)) {
         this.clock.sleep(Math.max(0, deadline - now), timer.signal).then(
           () => {

@@ -24,7 +24,8 @@ export const sleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-function abortReason(signal: AbortSignal | undefined): Error {
+/** Why `signal` was aborted, as an Error (what an aborted sleep or wait rejects with). */
+export function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
   return reason instanceof Error ? reason : new Error('aborted');
 }

@@ -104,6 +104,55 @@ describe('per-tenant rate limits', () => {
     assert.ok(waits[2]! >= 2_000, `third waited ${waits[2]}`);
   });
 
+  it('ends a wait at once when its signal aborts, and its turn passes to the next caller', async () => {
+    const gate = new RateLimitGate([{ points: 1, durationSeconds: 60 }]);
+    await gate.acquire(TENANT_ID);
+    const stopping = new AbortController();
+    const aborted = gate.acquire(TENANT_ID, { signal: stopping.signal }).then(
+      () => 'served',
+      (error: unknown) => (error as Error).message,
+    );
+    const next = track(gate.acquire(TENANT_ID));
+    await clock.tickAsync(1_000);
+    stopping.abort(new Error('stopping'));
+    assert.equal(await aborted, 'stopping', 'rejected with the reason, before the minute ends');
+    assert.equal(Date.now() - Date.parse('2025-01-01T00:00:00Z'), 1_000);
+    await clock.tickAsync(59_000);
+    assert.equal(next.done, true, 'the point the aborted call did not use went to the next one');
+    const again = new AbortController();
+    again.abort(new Error('already stopped'));
+    await assert.rejects(gate.acquire(TENANT_ID, { signal: again.signal }), /already stopped/);
+  });
+
+  it('lets a Defender call waiting for the rate limit or a retry end when its signal aborts', async () => {
+    const fake = new FakeFetch(() => jsonResponse(503, { error: { code: 'ServerBusy' } }));
+    const http = testHttpClient(fake, {
+      api: 'mde',
+      gate: new RateLimitGate([{ points: 1, durationSeconds: 60 }]),
+    });
+    const stopping = new AbortController();
+    const request = {
+      method: 'GET' as const,
+      path: '/api/machineactions',
+      schema: z.object({ ok: z.boolean() }),
+      permission: 'Machine.Read.All',
+      signal: stopping.signal,
+    };
+    const first = http.send(request).then(
+      () => 'answered',
+      (error: unknown) => (error as Error).message,
+    );
+    const queued = http.send(request).then(
+      () => 'answered',
+      (error: unknown) => (error as Error).message,
+    );
+    await clock.tickAsync(100); // the first got a 503 and waits to retry; the second, for a point
+    assert.equal(fake.calls.length, 1);
+    stopping.abort(new Error('stopping'));
+    assert.deepEqual(await Promise.all([first, queued]), ['stopping', 'stopping']);
+    assert.equal(fake.calls.length, 1, 'nothing more was sent');
+  });
+
   describe('bounded waits', () => {
     /** Settles into `state` so the fake clock can be advanced while the promise is pending. */
     function outcome<T>(promise: Promise<T>) {

@@ -135,7 +135,7 @@ export class ActionExecutor {
     const signal = this.#abort.signal;
     let machineActionId = action.machineActionId;
     if (!machineActionId) {
-      const started = await startMachineAction(client, action, incidentId);
+      const started = await startMachineAction(client, action, incidentId, signal);
       this.#telemetry.machineAction(action.kind, started.kind);
       if (started.kind === 'failed') {
         await this.#record(tenantId, incidentId, action, { type: 'fail', reason: started.reason });

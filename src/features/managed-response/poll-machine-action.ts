@@ -49,7 +49,7 @@ export async function pollMachineAction(
     await options.sleep(delay, options.signal);
     if (options.owned && !options.owned()) return undefined;
     try {
-      const state = await client.getAction(machineActionId);
+      const state = await client.getAction(machineActionId, options.signal);
       if (state.status === 'completed') return { status: 'completed' };
       if (state.status === 'failed') {
         return {
@@ -59,6 +59,7 @@ export async function pollMachineAction(
         };
       }
     } catch (err) {
+      if (options.signal?.aborted) throw err;
       if (err instanceof NotFoundError) {
         return { status: 'failed', failureReason: 'Defender no longer knows this action.' };
       }

@@ -30,10 +30,17 @@ export function attemptMarker(action: OneClickAction, incidentId: string): strin
 /** Defender's clock and ours may differ; an earlier attempt is looked for this far back. */
 const ATTEMPT_CLOCK_MARGIN_MS = 15 * 60 * 1000;
 
+/**
+ * `signal` (the executor stopping): the start is abandoned wherever it waits, and the abort is
+ * thrown, not reported as the action's failure. The record stays in progress without a machine
+ * action id, so the next start resumes it, and a request that did reach Defender is then found
+ * by its attempt marker rather than sent again.
+ */
 export async function startMachineAction(
   client: MachineActionsPort,
   action: OneClickAction,
   incidentId: string,
+  signal?: AbortSignal,
 ): Promise<StartResult> {
   if (action.target.kind === 'none') {
     return { kind: 'failed', reason: 'The action names no device, so Defender cannot run it.' };
@@ -50,19 +57,25 @@ export async function startMachineAction(
       : { since: new Date(requestedAt - ATTEMPT_CLOCK_MARGIN_MS) }),
   };
   try {
-    const running = await client.findPendingAction(target.deviceId, action.kind, earlier);
+    const running = await client.findPendingAction(target.deviceId, action.kind, earlier, signal);
     if (running) return followed(running, marker);
-    const state = await client.runAction({
-      kind: action.kind,
-      deviceId: target.deviceId,
-      comment,
-      ...(action.kind === 'isolateDevice' ? { isolationType: action.isolationType ?? 'full' } : {}),
-      ...(target.kind === 'file' ? { sha1: target.sha1 } : {}),
-    });
+    const state = await client.runAction(
+      {
+        kind: action.kind,
+        deviceId: target.deviceId,
+        comment,
+        ...(action.kind === 'isolateDevice'
+          ? { isolationType: action.isolationType ?? 'full' }
+          : {}),
+        ...(target.kind === 'file' ? { sha1: target.sha1 } : {}),
+      },
+      signal,
+    );
     return { kind: 'started', state };
   } catch (err) {
+    if (signal?.aborted) throw err;
     if (err instanceof ActionAlreadyPendingError && err.pendingActionId) {
-      return followed(await client.getAction(err.pendingActionId), marker);
+      return followed(await client.getAction(err.pendingActionId, signal), marker);
     }
     const reason = err instanceof Error ? err.message : String(err);
     return { kind: 'failed', reason: reason || 'Defender did not accept the action.' };

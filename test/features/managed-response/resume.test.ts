@@ -7,7 +7,17 @@ import { pollMachineAction } from '../../../src/features/managed-response/poll-m
 import type { OneClickAction } from '../../../src/domain/response-action.ts';
 import { isolate } from './fixtures.ts';
 import { action, publish, stored } from './card-helpers.ts';
-import { FakeMachineActions, harness, TENANT, type Harness } from './harness.ts';
+import {
+  contoso,
+  FakeDefender,
+  FakeMachineActions,
+  harness,
+  incident,
+  TENANT,
+  type Harness,
+} from './harness.ts';
+import type { AttemptMarker } from '../../../src/defender/machine-actions-client.ts';
+import type { OneClickKind } from '../../../src/domain/response-action.ts';
 
 const alex = { userId: '4b8f0c1e-6a2d-4e3f-8b9c-0d1e2f3a4b5c', name: 'Alex Wilber' };
 
@@ -73,6 +83,51 @@ describe('managed response: background execution after a restart', () => {
     await h.feature.executor.resume();
     await h.settle();
     assert.equal(h.defender.machineActions.runs.length, 1);
+    assert.equal((await action(h, 'act-isolate')).status, 'completed');
+  });
+});
+
+/** Defender calls that wait (as behind a full rate limit) until let go, or until aborted. */
+class QueuedMachineActions extends FakeMachineActions {
+  held = true;
+  waiting = 0;
+  override async findPendingAction(
+    deviceId: string,
+    kind: OneClickKind,
+    attempt?: AttemptMarker,
+    signal?: AbortSignal,
+  ) {
+    if (this.held) {
+      this.waiting += 1;
+      await new Promise<never>((_, reject) => {
+        signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+      }).finally(() => (this.waiting -= 1));
+    }
+    return super.findPendingAction(deviceId, kind);
+  }
+}
+
+describe('managed response: stopping while a start waits for Defender', () => {
+  it('stops at once, records no failure, and the next start runs the action once', async () => {
+    const queued = new QueuedMachineActions();
+    const known = new Map([[incident().id, incident()]]);
+    const h = await harness({ defender: new FakeDefender(contoso(), known, queued) });
+    await publish(h, [isolate]);
+    await startedBeforeCrash(h);
+    await h.feature.executor.resume();
+    while (queued.waiting === 0) await new Promise((resolve) => setImmediate(resolve));
+
+    await h.feature.executor.stop(); // on the old code this waits for the held call: a timeout
+    assert.equal(queued.waiting, 0);
+    const left = await action(h, 'act-isolate');
+    assert.equal(left.status, 'inProgress', 'not reported as failed');
+    assert.equal('machineActionId' in left ? left.machineActionId : undefined, undefined);
+    assert.equal(queued.runs.length, 0);
+
+    queued.held = false;
+    await h.feature.executor.resume();
+    await h.settle();
+    assert.equal(queued.runs.length, 1);
     assert.equal((await action(h, 'act-isolate')).status, 'completed');
   });
 });
