@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { DEMO_DEVICE_IDS, DEMO_INCIDENT_IDS } from '../../src/emulator/demo-data.ts';
 import { visibleTexts } from '../cards/card-nodes.ts';
-import { startStack, type Stack } from './managed-response-stack.ts';
+import { usePublishedStack } from './managed-response-stack.ts';
 
 const INCIDENT = DEMO_INCIDENT_IDS.expertsInvestigating;
 
@@ -33,24 +33,17 @@ const actions = [
 
 describe('device facts on the task cards (Defender XDR emulator)', function () {
   this.timeout(30_000);
-  let stack: Stack;
-  beforeEach(async () => {
-    stack = await startStack();
-    const res = await stack.publish(INCIDENT, {
-      summary: {
-        headline: 'Ransomware staging on several devices.',
-        narrative: 'Cobalt Strike beacons on five devices.',
-        severity: 'high',
-        potentialImpact: 'Encryption of file shares.',
-      },
-      actions,
-    });
-    assert.equal(res.status, 201, await res.clone().text());
+  const stack = usePublishedStack(INCIDENT, {
+    headline: 'Ransomware staging on several devices.',
+    narrative: 'Cobalt Strike beacons on five devices.',
+    potentialImpact: 'Encryption of file shares.',
+    actions,
   });
-  afterEach(() => stack.close());
 
   async function cardText(): Promise<string> {
-    const { status, body } = await stack.invoke('refreshManagedResponse', { incidentId: INCIDENT });
+    const { status, body } = await stack().invoke('refreshManagedResponse', {
+      incidentId: INCIDENT,
+    });
     assert.equal(status, 200);
     return visibleTexts(body.value).join('\n');
   }
@@ -88,7 +81,7 @@ describe('device facts on the task cards (Defender XDR emulator)', function () {
   });
 
   it('shows "Device details unavailable" when Defender fails, and the card still works', async () => {
-    stack.emulator.control.injectFault({ kind: '503', count: 50, path: '/api/machines/' });
+    stack().emulator.control.injectFault({ kind: '503', count: 50, path: '/api/machines/' });
     const text = await cardText();
     assert.match(text, /Device details unavailable/);
     assert.doesNotMatch(text, /Last seen/);
@@ -97,17 +90,17 @@ describe('device facts on the task cards (Defender XDR emulator)', function () {
 
   it('asks Defender once per device for repeated refreshes (60 s cache)', async () => {
     const machineReads = /"GET \/mde\/api\/machines\/\{id\}"/;
-    stack.emulator.control.resetStats();
+    stack().emulator.control.resetStats();
     await cardText();
-    assert.match(JSON.stringify(stack.emulator.control.stats()), machineReads);
-    stack.emulator.control.resetStats();
+    assert.match(JSON.stringify(stack().emulator.control.stats()), machineReads);
+    stack().emulator.control.resetStats();
     await cardText();
     await cardText();
-    assert.doesNotMatch(JSON.stringify(stack.emulator.control.stats()), machineReads);
+    assert.doesNotMatch(JSON.stringify(stack().emulator.control.stats()), machineReads);
   });
 
   it('shows a device automated investigation already isolated, by whom and since when, without Run', async () => {
-    const { body } = await stack.invoke('refreshManagedResponse', { incidentId: INCIDENT });
+    const { body } = await stack().invoke('refreshManagedResponse', { incidentId: INCIDENT });
     const text = visibleTexts(body.value).join('\n');
     assert.match(
       text,

@@ -2,6 +2,7 @@
 // flow) and the app as buildApp assembles it: the bot behind restify + CloudAdapter (local mode), the
 // Experts API on the same server, the delivery engine with a recording messenger. Tests and the
 // invoke-latency bench drive it over HTTP exactly as the experts' tooling and Teams would.
+import assert from 'node:assert/strict';
 import { buildApp, type App } from '../../src/app/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO_TENANTS_FILE } from '../../src/defender-setup.ts';
@@ -15,6 +16,7 @@ import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.ts';
 import type { ManagedResponseFeature } from '../../src/features/managed-response/index.ts';
 import type { ContainmentFeature } from '../../src/features/containment/index.ts';
+import type { Clock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { sleep as realSleep } from '../../src/platform/sleep.ts';
 import { closeServer, listen } from '../../src/server.ts';
@@ -62,14 +64,16 @@ export interface InvokeBody {
   value: unknown;
 }
 
-export async function startStack(
-  options: {
-    store?: Store;
-    actionTimings?: { toInProgressMs: number; toFinalMs: number };
-    /** How long a device stays contained before the still-contained card (default 24 h). */
-    containmentPeriodMs?: number;
-  } = {},
-): Promise<Stack> {
+export interface StackOptions {
+  store?: Store;
+  actionTimings?: { toInProgressMs: number; toFinalMs: number };
+  /** How long a device stays contained before the still-contained card (default 24 h). */
+  containmentPeriodMs?: number;
+  /** The app's clock (default the system clock; the emulator keeps the system clock). */
+  clock?: Clock;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tls = await ensureDevCertificate('artifacts/tls');
   const emulator = await startEmulator({
     tls,
@@ -94,6 +98,7 @@ export async function startStack(
   });
   const app = await buildApp(config, store, {
     logger: createLogger({ level: 'silent' }),
+    ...(options.clock ? { clock: options.clock } : {}),
     env: {
       DEMO_CONTOSO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
       DEMO_FABRIKAM_CLIENT_SECRET: FABRIKAM_CLIENT_SECRET,
@@ -154,6 +159,44 @@ export async function startStack(
       await closeServer(server);
       await emulator.close();
     },
+  };
+}
+
+/** What the experts publish on an incident: a high-severity summary and the actions. */
+export interface Publication {
+  headline: string;
+  narrative: string;
+  potentialImpact: string;
+  actions: unknown[];
+}
+
+/**
+ * A fresh stack for each test of the enclosing describe, with `publication` published on
+ * `incidentId` through the Experts API (201) before the test, closed after it; the getter gives
+ * the current test's stack.
+ */
+export function usePublishedStack(
+  incidentId: string,
+  publication: Publication,
+  options: StackOptions = {},
+): () => Stack {
+  let stack: Stack | undefined;
+  beforeEach(async () => {
+    stack = await startStack(options);
+    const { actions, ...summary } = publication;
+    const res = await stack.publish(incidentId, {
+      summary: { ...summary, severity: 'high' },
+      actions,
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+  });
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+  return () => {
+    if (!stack) throw new Error('No stack: call usePublishedStack() inside a describe.');
+    return stack;
   };
 }
 

@@ -11,7 +11,7 @@ import {
   DEMO_TENANT_ID,
 } from '../../src/emulator/demo-data.ts';
 import { executeButtons, visibleTexts } from '../cards/card-nodes.ts';
-import { startStack, type Stack } from './managed-response-stack.ts';
+import { usePublishedStack } from './managed-response-stack.ts';
 
 const INCIDENT = DEMO_INCIDENT_IDS.expertsInvestigating;
 const DEVICE = DEMO_DEVICE_IDS.financeLaptop07;
@@ -20,16 +20,12 @@ const SOC = '19:contoso-soc-alerts@thread.tacv2';
 
 describe('still-contained reminders against the Defender XDR emulator', function () {
   this.timeout(30_000);
-  let stack: Stack;
-  beforeEach(async () => {
-    stack = await startStack({ containmentPeriodMs: PERIOD_MS });
-    const res = await stack.publish(INCIDENT, {
-      summary: {
-        headline: 'Credentials were dumped from LSASS on fin-laptop-07.',
-        narrative: 'A renamed procdump read lsass.exe memory.',
-        severity: 'high',
-        potentialImpact: 'Lateral movement.',
-      },
+  const stack = usePublishedStack(
+    INCIDENT,
+    {
+      headline: 'Credentials were dumped from LSASS on fin-laptop-07.',
+      narrative: 'A renamed procdump read lsass.exe memory.',
+      potentialImpact: 'Lateral movement.',
       actions: [
         {
           id: 'act-isolate',
@@ -39,24 +35,25 @@ describe('still-contained reminders against the Defender XDR emulator', function
           device: { id: DEVICE, name: 'fin-laptop-07' },
         },
       ],
-    });
-    assert.equal(res.status, 201, await res.clone().text());
-    await stack.invoke('runAction', { incidentId: INCIDENT, actionId: 'act-isolate' });
-    await stack.feature.settle();
+    },
+    { containmentPeriodMs: PERIOD_MS },
+  );
+  beforeEach(async () => {
+    await stack().invoke('runAction', { incidentId: INCIDENT, actionId: 'act-isolate' });
+    await stack().feature.settle();
   });
-  afterEach(() => stack.close());
 
   const reminders = () =>
-    stack.messenger.messages
-      .filter((m) => JSON.stringify(m.activity).includes('Still contained'))
+    stack()
+      .messenger.messages.filter((m) => JSON.stringify(m.activity).includes('Still contained'))
       .map((m) => ({
         to: m.target.kind === 'conversation' ? m.target.conversationId : m.target.userId,
         card: m.activity.attachments?.[0]?.content as AdaptiveCard,
       }));
   const pastPeriod = () => new Promise((resolve) => setTimeout(resolve, PERIOD_MS + 50));
   const tick = async () => {
-    const outcome = await stack.containment.tick();
-    await stack.delivery.drain();
+    const outcome = await stack().containment.tick();
+    await stack().delivery.drain();
     return outcome;
   };
   /** The data of the card's button with `verb`, as Teams would send it back. */
@@ -76,9 +73,9 @@ describe('still-contained reminders against the Defender XDR emulator', function
     assert.match(visibleTexts(sent[0]!.card).join('\n'), /fin-laptop-07 has been isolated for/);
 
     const keep = buttonData(sent[0]!.card, 'keepContained');
-    const kept = await stack.invoke('keepContained', keep);
+    const kept = await stack().invoke('keepContained', keep);
     assert.match(visibleTexts(kept.body.value).join('\n'), /Kept isolated by Alex Wilber/);
-    await stack.delivery.drain();
+    await stack().delivery.drain();
     assert.deepEqual(await tick(), { sent: 0, stopped: 0 }, 're-armed from the click');
     await pastPeriod();
     assert.deepEqual(await tick(), { sent: 1, stopped: 0 });
@@ -86,7 +83,7 @@ describe('still-contained reminders against the Defender XDR emulator', function
   });
 
   it('stops when someone releases the device in the Defender portal', async () => {
-    stack.emulator.control.addMachineAction(DEMO_TENANT_ID, {
+    stack().emulator.control.addMachineAction(DEMO_TENANT_ID, {
       machineId: DEVICE,
       type: 'Unisolate',
       status: 'Succeeded',
@@ -106,7 +103,7 @@ describe('still-contained reminders against the Defender XDR emulator', function
     await pastPeriod();
     await tick();
     const release = buttonData(reminders()[0]!.card, 'requestRelease');
-    const confirm = await stack.invoke('requestRelease', release);
+    const confirm = await stack().invoke('requestRelease', release);
     assert.match(
       visibleTexts(confirm.body.value).join('\n'),
       /Release fin-laptop-07 from isolation\?/,
@@ -117,14 +114,14 @@ describe('still-contained reminders against the Defender XDR emulator', function
       'in the reminder card itself',
     );
     const yes = buttonData(confirm.body.value as AdaptiveCard, 'confirmRelease');
-    const started = await stack.invoke('confirmRelease', yes);
+    const started = await stack().invoke('confirmRelease', yes);
     assert.match(
       visibleTexts(started.body.value).join('\n'),
       /Release requested by Alex Wilber at .*: in progress/,
     );
-    await stack.feature.settle();
-    const unisolate = stack.emulator.control
-      .listMachineActions(DEMO_TENANT_ID)
+    await stack().feature.settle();
+    const unisolate = stack()
+      .emulator.control.listMachineActions(DEMO_TENANT_ID)
       .filter((a) => a.type === 'Unisolate' && a.machineId === DEVICE && a.status === 'Succeeded');
     assert.equal(unisolate.length, 1);
     await pastPeriod();

@@ -10,7 +10,7 @@ import {
 } from '../../src/emulator/demo-data.ts';
 import type { AdaptiveCard } from '../../cards/adaptive-card.ts';
 import { executeButtons, visibleTexts } from '../cards/card-nodes.ts';
-import { API_KEY, READER, startStack, type Stack } from './managed-response-stack.ts';
+import { API_KEY, READER, usePublishedStack } from './managed-response-stack.ts';
 
 const INCIDENT = DEMO_INCIDENT_IDS.expertsInvestigating;
 
@@ -24,25 +24,16 @@ const device = (id: string, kind: string, key: keyof typeof DEMO_DEVICE_IDS, nam
 
 describe('undo against the Defender XDR emulator (Release from isolation)', function () {
   this.timeout(30_000);
-  let stack: Stack;
-  beforeEach(async () => {
-    stack = await startStack();
-    const res = await stack.publish(INCIDENT, {
-      summary: {
-        headline: 'Credentials were dumped from LSASS on fin-laptop-07.',
-        narrative: 'A renamed procdump read lsass.exe memory.',
-        severity: 'high',
-        potentialImpact: 'Lateral movement.',
-      },
-      actions: [
-        device('act-isolate', 'isolateDevice', 'financeLaptop07', 'fin-laptop-07'),
-        device('act-restrict', 'restrictAppExecution', 'financeLaptop07', 'fin-laptop-07'),
-        device('act-sales', 'isolateDevice', 'salesLaptop12', 'sales-laptop-12'),
-      ],
-    });
-    assert.equal(res.status, 201, await res.clone().text());
+  const stack = usePublishedStack(INCIDENT, {
+    headline: 'Credentials were dumped from LSASS on fin-laptop-07.',
+    narrative: 'A renamed procdump read lsass.exe memory.',
+    potentialImpact: 'Lateral movement.',
+    actions: [
+      device('act-isolate', 'isolateDevice', 'financeLaptop07', 'fin-laptop-07'),
+      device('act-restrict', 'restrictAppExecution', 'financeLaptop07', 'fin-laptop-07'),
+      device('act-sales', 'isolateDevice', 'salesLaptop12', 'sales-laptop-12'),
+    ],
   });
-  afterEach(() => stack.close());
 
   const ids = (actionId: string) => ({ incidentId: INCIDENT, actionId });
   const text = (value: unknown) => visibleTexts(value).join('\n');
@@ -50,25 +41,25 @@ describe('undo against the Defender XDR emulator (Release from isolation)', func
     executeButtons(value as AdaptiveCard).map(
       (b) => `${String(b['verb'])}(${(b['data'] as { actionId?: string }).actionId ?? ''})`,
     );
-  const machineActions = () => stack.emulator.control.listMachineActions(DEMO_TENANT_ID);
+  const machineActions = () => stack().emulator.control.listMachineActions(DEMO_TENANT_ID);
   const refresh = async () =>
-    (await stack.invoke('refreshManagedResponse', { incidentId: INCIDENT })).body.value;
+    (await stack().invoke('refreshManagedResponse', { incidentId: INCIDENT })).body.value;
 
   it('isolates, then releases after confirmation: its own action, Unisolate in Defender, on every copy and in the audit', async () => {
-    await stack.invoke('viewManagedResponse', { tenantId: DEMO_TENANT_ID, incidentId: INCIDENT });
-    await stack.invoke('runAction', ids('act-isolate'));
-    await stack.feature.settle();
+    await stack().invoke('viewManagedResponse', { tenantId: DEMO_TENANT_ID, incidentId: INCIDENT });
+    await stack().invoke('runAction', ids('act-isolate'));
+    await stack().feature.settle();
     assert.ok(verbs(await refresh()).includes('requestUndo(act-isolate)'));
 
-    const confirm = await stack.invoke('requestUndo', ids('act-isolate'));
+    const confirm = await stack().invoke('requestUndo', ids('act-isolate'));
     assert.match(text(confirm.body.value), /Release fin-laptop-07 from isolation\?/);
     assert.ok(verbs(confirm.body.value).includes('confirmUndo(act-isolate)'));
     assert.equal(machineActions().filter((a) => a.type === 'Unisolate').length, 0);
 
-    const started = await stack.invoke('confirmUndo', ids('act-isolate'));
+    const started = await stack().invoke('confirmUndo', ids('act-isolate'));
     assert.match(text(started.body.value), /Started "Release fin-laptop-07 from isolation"/);
-    await stack.feature.settle();
-    await stack.delivery.drain();
+    await stack().feature.settle();
+    await stack().delivery.drain();
 
     const unisolate = machineActions().filter(
       (a) => a.type === 'Unisolate' && a.machineId === DEMO_DEVICE_IDS.financeLaptop07,
@@ -79,7 +70,7 @@ describe('undo against the Defender XDR emulator (Release from isolation)', func
       unisolate[0]?.requestorComment ?? '',
       new RegExp(`${INCIDENT}/undo-act-isolate attempt 1`),
     );
-    const { response } = await stack.feature.publishing.get(DEMO_TENANT_ID, INCIDENT);
+    const { response } = await stack().feature.publishing.get(DEMO_TENANT_ID, INCIDENT);
     const undo = response.actions.find((a) => a.id === 'undo-act-isolate') as
       { status: string; reverses?: string } | undefined;
     assert.equal(undo?.status, 'completed');
@@ -88,13 +79,13 @@ describe('undo against the Defender XDR emulator (Release from isolation)', func
     const after = await refresh();
     assert.match(text(after), /Released from isolation \(requested by Alex Wilber\)/);
     assert.ok(!verbs(after).includes('requestUndo(act-isolate)'), 'not offered twice');
-    const copy = stack.messenger
-      .cards()
+    const copy = stack()
+      .messenger.cards()
       .filter((c) => c.includes('Pending actions'))
       .at(-1);
     assert.match(copy ?? '', /Released from isolation/, 'the chat copy follows');
 
-    const audit = await fetch(`${stack.base}/api/v1/audit?incidentId=${INCIDENT}`, {
+    const audit = await fetch(`${stack().base}/api/v1/audit?incidentId=${INCIDENT}`, {
       headers: { 'x-api-key': API_KEY },
     });
     const entries = ((await audit.json()) as { value: Record<string, unknown>[] }).value;
@@ -108,8 +99,8 @@ describe('undo against the Defender XDR emulator (Release from isolation)', func
     const card = await refresh();
     assert.match(text(card), /Already isolated \(full\) by Automated investigation/);
     assert.ok(verbs(card).includes('requestUndo(act-sales)'), verbs(card).join());
-    await stack.invoke('confirmUndo', ids('act-sales'));
-    await stack.feature.settle();
+    await stack().invoke('confirmUndo', ids('act-sales'));
+    await stack().feature.settle();
     const released = machineActions().filter(
       (a) => a.type === 'Unisolate' && a.machineId === DEMO_DEVICE_IDS.salesLaptop12,
     );
@@ -120,15 +111,15 @@ describe('undo against the Defender XDR emulator (Release from isolation)', func
   });
 
   it('refuses an undo of an action that is not completed, a reader and a forged id, through the bot', async () => {
-    const pending = await stack.invoke('confirmUndo', ids('act-restrict'));
+    const pending = await stack().invoke('confirmUndo', ids('act-restrict'));
     assert.match(text(pending.body.value), /has not completed: there is nothing to undo/);
-    await stack.invoke('runAction', ids('act-isolate'));
-    await stack.feature.settle();
-    const reader = await stack.invoke('confirmUndo', ids('act-isolate'), READER);
+    await stack().invoke('runAction', ids('act-isolate'));
+    await stack().feature.settle();
+    const reader = await stack().invoke('confirmUndo', ids('act-isolate'), READER);
     assert.match(text(reader.body.value), /Refused: Only Security Operators/);
-    const forged = await stack.invoke('confirmUndo', ids('act-from-elsewhere'));
+    const forged = await stack().invoke('confirmUndo', ids('act-from-elsewhere'));
     assert.match(text(forged.body.value), /Refused/);
-    await stack.feature.settle();
+    await stack().feature.settle();
     assert.equal(machineActions().filter((a) => a.type === 'Unisolate').length, 0);
   });
 });
