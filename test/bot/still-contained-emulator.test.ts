@@ -2,7 +2,9 @@
 // Defender for Endpoint (the emulator) isolates it, and once the period has passed the demo
 // tenant's primary contacts and SOC channel get the card. Keep isolated through the bot re-arms
 // it; a release in the Defender portal stops it; Release from isolation on the card goes through
-// the undo path. The period is shortened to keep the test fast (the scheduler is ticked by hand).
+// the undo path. The scheduler is ticked by hand, and the app's clock is moved past the period
+// instead of waiting for it (the emulator keeps real time; the period stays short so that the app
+// and Defender's timestamps stay close).
 import assert from 'node:assert/strict';
 import type { AdaptiveCard } from '../../cards/adaptive-card.ts';
 import {
@@ -18,8 +20,16 @@ const DEVICE = DEMO_DEVICE_IDS.financeLaptop07;
 const PERIOD_MS = 1_500;
 const SOC = '19:contoso-soc-alerts@thread.tacv2';
 
+/** The system clock, ahead by what the test moved it. */
+class AheadClock {
+  aheadMs = 0;
+  now = (): Date => new Date(Date.now() + this.aheadMs);
+}
+
 describe('still-contained reminders against the Defender XDR emulator', function () {
   this.timeout(30_000);
+  const clock = new AheadClock();
+  beforeEach(() => (clock.aheadMs = 0));
   const stack = usePublishedStack(
     INCIDENT,
     {
@@ -36,7 +46,7 @@ describe('still-contained reminders against the Defender XDR emulator', function
         },
       ],
     },
-    { containmentPeriodMs: PERIOD_MS },
+    { containmentPeriodMs: PERIOD_MS, clock: clock.now },
   );
   beforeEach(async () => {
     await stack().invoke('runAction', { incidentId: INCIDENT, actionId: 'act-isolate' });
@@ -50,7 +60,7 @@ describe('still-contained reminders against the Defender XDR emulator', function
         to: m.target.kind === 'conversation' ? m.target.conversationId : m.target.userId,
         card: m.activity.attachments?.[0]?.content as AdaptiveCard,
       }));
-  const pastPeriod = () => new Promise((resolve) => setTimeout(resolve, PERIOD_MS + 50));
+  const pastPeriod = () => (clock.aheadMs += PERIOD_MS + 50);
   const tick = async () => {
     const outcome = await stack().containment.tick();
     await stack().delivery.drain();
@@ -62,7 +72,7 @@ describe('still-contained reminders against the Defender XDR emulator', function
 
   it('asks the contacts and the SOC channel once per period; Keep isolated through the bot re-arms it', async () => {
     assert.deepEqual(await tick(), { sent: 0, stopped: 0 }, 'not before the period');
-    await pastPeriod();
+    pastPeriod();
     assert.deepEqual(await tick(), { sent: 1, stopped: 0 });
     assert.deepEqual(await tick(), { sent: 0, stopped: 0 }, 'once per period');
     const sent = reminders();
@@ -77,7 +87,7 @@ describe('still-contained reminders against the Defender XDR emulator', function
     assert.match(visibleTexts(kept.body.value).join('\n'), /Kept isolated by Alex Wilber/);
     await stack().delivery.drain();
     assert.deepEqual(await tick(), { sent: 0, stopped: 0 }, 're-armed from the click');
-    await pastPeriod();
+    pastPeriod();
     assert.deepEqual(await tick(), { sent: 1, stopped: 0 });
     assert.equal(reminders().length, 6);
   });
@@ -92,15 +102,15 @@ describe('still-contained reminders against the Defender XDR emulator', function
       creationDateTimeUtc: new Date().toISOString(),
       lastUpdateDateTimeUtc: new Date(Date.now() + 1000).toISOString(),
     });
-    await pastPeriod();
+    pastPeriod();
     assert.deepEqual(await tick(), { sent: 0, stopped: 1 });
-    await pastPeriod();
+    pastPeriod();
     assert.deepEqual(await tick(), { sent: 0, stopped: 0 });
     assert.equal(reminders().length, 0);
   });
 
   it("releases through the card's Release from isolation, confirmed in the card, then stops", async () => {
-    await pastPeriod();
+    pastPeriod();
     await tick();
     const release = buttonData(reminders()[0]!.card, 'requestRelease');
     const confirm = await stack().invoke('requestRelease', release);
@@ -124,7 +134,7 @@ describe('still-contained reminders against the Defender XDR emulator', function
       .emulator.control.listMachineActions(DEMO_TENANT_ID)
       .filter((a) => a.type === 'Unisolate' && a.machineId === DEVICE && a.status === 'Succeeded');
     assert.equal(unisolate.length, 1);
-    await pastPeriod();
+    pastPeriod();
     assert.deepEqual(await tick(), { sent: 0, stopped: 0 });
     assert.equal(reminders().length, 3, 'only the first round');
   });
