@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStore } from '../../../src/app/open-store.ts';
 import type { DeliveryJob } from '../../../src/delivery/delivery-job.ts';
-import type { Incident } from '../../../src/domain/incident.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
 import { NotificationService } from '../../../src/features/notifications/notification-service.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
@@ -18,37 +17,17 @@ import type { FlatStore } from '../../../src/store/flat-store.ts';
 import { MAX_BATCH_OPS } from '../../../src/store/partitioned-store.ts';
 import type { Store, WriteOp } from '../../../src/store/store.ts';
 import { Outbox } from '../../../src/watcher/outbox.ts';
+import { contoso, incident as harnessIncident, TENANT } from '../managed-response/harness.ts';
 
-const TENANT = '6f1c2a3e-4b5d-4e6f-8a9b-0c1d2e3f4a5b';
 const CHANNELS = 250;
 const INBOX = 'testInbox';
 
-const tenant: CustomerTenant = {
-  tenantId: TENANT,
-  name: 'Contoso',
-  expertsAccess: 'reader',
-  roles: { operators: [], readers: [] },
+const tenant: CustomerTenant = contoso({
   contacts: { primary: [], secondary: [] },
-  admins: [],
   socChannels: Array.from({ length: CHANNELS }, (_, i) => ({ channelId: `19:soc-${i}@thread` })),
-};
+});
 
-const incident: Incident = {
-  id: '2972403',
-  tenantId: TENANT,
-  title: 'Ransomware on prod-server-01',
-  severity: 'high',
-  status: 'inProgress',
-  assignedTo: 'Defender Experts',
-  classification: 'truePositive',
-  determination: 'malware',
-  customTags: [],
-  systemTags: ['Defender Experts'],
-  webUrl: 'https://security.microsoft.com/incidents/2972403',
-  createdAt: '2026-11-29T08:00:00Z',
-  lastUpdatedAt: '2026-11-29T09:00:00Z',
-  comments: [],
-};
+const incident = harnessIncident();
 
 /** The delivery port as the engine implements it for this: one put per job, keyed by its id. */
 const delivery: Delivery = {
