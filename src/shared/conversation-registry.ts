@@ -71,6 +71,19 @@ export class ConversationRegistry {
     return id ? this.get(id.value) : undefined;
   }
 
+  /**
+   * The user ids of the tenant's 1:1 chats the bot knows, from the personal-chat index (a range
+   * of the tenant's keys, not every conversation of every tenant); findPersonal reads one.
+   */
+  async personalChatUsers(tenantId: string): Promise<string[]> {
+    const prefix = `${tenantId.toLowerCase()}:`;
+    const entries = this.store.listShared
+      ? await this.store.listShared<string>(PERSONAL_INDEX, { prefix })
+      : await this.store.list<string>(PERSONAL_INDEX, { prefix });
+    return entries.map((entry) => entry.key.slice(prefix.length));
+  }
+
+  /** Every record matching the filter: reads the whole collection (operator views, reports). */
   async list(
     filter: { tenantId?: string; kind?: ConversationKind } = {},
   ): Promise<ConversationRecord[]> {

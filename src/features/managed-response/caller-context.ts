@@ -8,13 +8,13 @@ import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { ActionActor } from '../../domain/response-action.ts';
 import { resolveRole, type Role } from '../../domain/roles.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { ConversationKind, ConversationRegistry } from '../../shared/conversation-registry.ts';
+import type { ConversationKind } from '../../shared/conversation-registry.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { CardActionResult } from './card-action-result.ts';
 import { refusalCode } from './card-action-guard.ts';
 import type { DefenderPort } from './ports.ts';
-import { refreshAudience } from './refresh-audience.ts';
+import { refreshAudience, type AudienceSource } from './refresh-audience.ts';
 import type { DeviceFactsSource } from './device-facts.ts';
 import { renderActionsCard } from '../../../cards/response-actions.ts';
 import type { ConfirmIntent } from '../../../cards/response-action-task.ts';
@@ -43,7 +43,7 @@ export interface CallerContextDeps {
   repository: Pick<ManagedResponseRepository, 'get'>;
   defender: DefenderPort;
   incidents: Pick<IncidentDirectory, 'get'>;
-  conversations: Pick<ConversationRegistry, 'list'>;
+  conversations: AudienceSource;
   /** Device facts on the task cards (absent: none shown). */
   deviceFacts?: DeviceFactsSource;
 }

@@ -2,6 +2,7 @@
 // updates. Publishing stores the response first, so that the notification the watcher triggers
 // can already show its headline and pending count, then hands the incident to the customer
 // (see incident-tasks.ts) and posts the SOC channel's copy under its incident card.
+import type { AudienceSource } from './refresh-audience.ts';
 import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
@@ -10,7 +11,6 @@ import { pendingActionsCount } from '../../domain/actions-summary.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
-import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { AuditTrail, NewAuditEntry } from './audit-trail.ts';
@@ -40,7 +40,7 @@ export interface PublishDeps {
   defender: DefenderPort;
   incidents: Pick<IncidentDirectory, 'get'>;
   copies: CardCopies;
-  conversations: Pick<ConversationRegistry, 'list'>;
+  conversations: AudienceSource;
   delivery: Delivery;
   tasks: IncidentTasks;
   audit: AuditTrail;

@@ -8,30 +8,42 @@ import type { ConversationRegistry } from '../../shared/conversation-registry.ts
 
 export const MAX_REFRESH_USERS = 60;
 
+/** What refreshAudience reads: the tenant's personal-chat index and its records. */
+export type AudienceSource = Pick<ConversationRegistry, 'personalChatUsers' | 'findPersonal'>;
+
 interface StoredUser {
   id?: unknown;
   aadObjectId?: unknown;
 }
 
+// A click answers with the card and this list, so it must not cost what the store holds: the
+// tenant's users come from the personal-chat index (`tenant:user`), operators and contacts
+// first, and only the records needed for 60 user ids are read.
 export async function refreshAudience(
-  conversations: Pick<ConversationRegistry, 'list'>,
+  conversations: AudienceSource,
   tenant: CustomerTenant,
 ): Promise<string[]> {
-  const records = await conversations.list({ tenantId: tenant.tenantId, kind: 'personal' });
+  const known = await conversations.personalChatUsers(tenant.tenantId);
   const priority = new Set(
     [...tenant.roles.operators, ...incidentContacts(tenant).map((c) => c.userId)].map((id) =>
       id.toLowerCase(),
     ),
   );
-  const users = records.flatMap((record) => {
+  const ordered = [
+    ...known.filter((user) => priority.has(user)),
+    ...known.filter((user) => !priority.has(user)),
+  ];
+  const mris = new Set<string>();
+  for (const userId of ordered) {
+    if (mris.size >= MAX_REFRESH_USERS) break;
+    const record = await conversations.findPersonal(tenant.tenantId, userId);
+    if (!record) continue;
     const user = (record.reference.user ?? {}) as StoredUser;
     const mri = typeof user.id === 'string' ? user.id : undefined;
     const aad = (
       record.userId ?? (typeof user.aadObjectId === 'string' ? user.aadObjectId : '')
     ).toLowerCase();
-    if (!mri || mri.toLowerCase() === aad) return [];
-    return [{ mri, first: priority.has(aad) }];
-  });
-  users.sort((a, b) => Number(b.first) - Number(a.first));
-  return [...new Set(users.map((u) => u.mri))].slice(0, MAX_REFRESH_USERS);
+    if (mri && mri.toLowerCase() !== aad) mris.add(mri);
+  }
+  return [...mris];
 }

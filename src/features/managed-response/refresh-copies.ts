@@ -7,20 +7,19 @@ import type { Delivery } from '../../shared/delivery.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { WriteOp } from '../../store/store.ts';
 import { isDomainError } from '../../domain/errors.ts';
-import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import type { CardCopies } from './card-copies.ts';
 import { updateCopyJobs } from './copy-jobs.ts';
 import type { DefenderPort } from './ports.ts';
-import { refreshAudience } from './refresh-audience.ts';
+import { refreshAudience, type AudienceSource } from './refresh-audience.ts';
 import { deferredCopyOps } from './soc-copies.ts';
 
 export interface RefreshCopiesDeps {
   repository: ManagedResponseRepository;
   defender: DefenderPort;
   incidents: Pick<IncidentDirectory, 'get'>;
-  conversations: Pick<ConversationRegistry, 'list'>;
+  conversations: AudienceSource;
   copies: CardCopies;
   delivery: Delivery;
   store: { batch(ops: WriteOp[]): Promise<void> };

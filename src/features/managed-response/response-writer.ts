@@ -10,7 +10,6 @@ import type { WriteOp } from '../../store/store.ts';
 import { StoreConflictError } from '../../store/store.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
 import type { ManagedResponseRepository } from '../../shared/managed-response-repository.ts';
 import { isHandedBack } from '../../domain/managed-response.ts';
@@ -22,7 +21,7 @@ import { handBackComment, handBackSocText, socReplyJobs } from './incident-messa
 import type { IncidentTasks } from './incident-tasks.ts';
 import type { DefenderPort } from './ports.ts';
 import type { DeviceFactsSource } from './device-facts.ts';
-import { refreshAudience } from './refresh-audience.ts';
+import { refreshAudience, type AudienceSource } from './refresh-audience.ts';
 
 export interface StoredResponse {
   response: ManagedResponse;
@@ -46,7 +45,7 @@ export interface WriterDeps {
   store: { batch(ops: WriteOp[]): Promise<void> };
   delivery: Delivery;
   copies: CardCopies;
-  conversations: Pick<ConversationRegistry, 'list'>;
+  conversations: AudienceSource;
   incidents: Pick<IncidentDirectory, 'get'>;
   defender: DefenderPort;
   tasks: IncidentTasks;

@@ -8,16 +8,15 @@ import type { WriteOp } from '../../store/store.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import type { CustomerTenant } from '../../domain/tenant.ts';
-import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
 import { socMessageKey } from '../../shared/message-keys.ts';
 import type { CardCopies, CardCopy } from './card-copies.ts';
 import { sendCopyJobs } from './copy-jobs.ts';
 import type { DeviceFactsSource, RenderedDevices } from './device-facts.ts';
-import { refreshAudience } from './refresh-audience.ts';
+import { refreshAudience, type AudienceSource } from './refresh-audience.ts';
 
 export interface SocCopyDeps {
   copies: CardCopies;
-  conversations: Pick<ConversationRegistry, 'list'>;
+  conversations: AudienceSource;
   delivery: Delivery;
   /** Device facts on the task cards, as on every other copy (absent: none shown). */
   deviceFacts?: DeviceFactsSource;
