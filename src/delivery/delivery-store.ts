@@ -9,6 +9,7 @@
 // Keys are URI-encoded ids: every store accepts them (Azure Tables forbids / \ # ? in keys).
 import type { z } from 'zod';
 import type { Store, WriteOp } from '../store/store.ts';
+import { tenantField, tenantRules, type TenantKeyRule } from '../store/tenant-key-rule.ts';
 import type { DeliveryJob, DeliveryRecord, DeliveryTarget } from './delivery-job.ts';
 import {
   deliveryRecordSchema,
@@ -26,6 +27,38 @@ export const DELIVERIES = 'deliveries';
 export const MESSAGES = 'deliveryMessages';
 export const UNREACHABLE = 'deliveryUnreachable';
 export const REACHABLE = 'deliveryReachable';
+
+/**
+ * The words job ids, message keys and target keys start with before their tenant
+ * (`mr:<tenant>:…`, `soc:<tenant>:…`, `conversation:<tenant>:…`); an id that starts with none of
+ * them starts with its tenant (`<tenant>:<seq>:…`, a watcher event's id). A new kind of id that
+ * starts with a word must be listed here, or its records land in a partition named after the
+ * word (and a batch beside the tenant's records fails with a TypeError in the tests).
+ */
+export const DELIVERY_KEY_KINDS = [
+  'chat',
+  'chat-msg',
+  'chat-thread',
+  'claim',
+  'contact',
+  'contained',
+  'conversation',
+  'digest',
+  'mr',
+  'mr-actions',
+  'mr-note',
+  'mr-summary',
+  'personal',
+  'soc',
+  'unreachable',
+  'weekly-report',
+] as const;
+
+/** Each delivery record in the partition of the tenant its (encoded) id names. */
+export const deliveryPartitionRules: TenantKeyRule[] = tenantRules(
+  [INBOX, JOBS, DELIVERIES, MESSAGES, UNREACHABLE, REACHABLE],
+  tenantField(0, { encoded: true, kinds: DELIVERY_KEY_KINDS }),
+);
 
 export interface Versioned<T> {
   value: T;

@@ -4,6 +4,7 @@
 // tenant carrying the same conversation id neither overwrites nor removes it. A record is
 // written only when it changed (every message would otherwise rewrite it).
 import type { Store } from '../store/store.ts';
+import { tenantField, type TenantKeyRule } from '../store/tenant-key-rule.ts';
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
 
@@ -21,8 +22,13 @@ export interface ConversationRecord {
   updatedAt: string;
 }
 
-const CONVERSATIONS = 'conversations';
-const PERSONAL_INDEX = 'personalChats';
+export const CONVERSATIONS = 'conversations';
+export const PERSONAL_INDEX = 'personalChats';
+
+/** The personal-chat index is keyed `<tenant>:<user>`. */
+export const conversationPartitionRules: TenantKeyRule[] = [
+  { collection: PERSONAL_INDEX, tenantOf: tenantField(0) },
+];
 
 export class ConversationRegistry {
   constructor(private readonly store: Store) {}

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Incident } from '../domain/incident.ts';
 import type { IncidentChange } from '../domain/incident-lifecycle.ts';
 import type { Store, WriteOp } from '../store/store.ts';
+import { tenantField, tenantRules, type TenantKeyRule } from '../store/tenant-key-rule.ts';
 
 export interface OutboxEvent {
   /**
@@ -33,6 +34,19 @@ export interface OutboxEvent {
 export const OUTBOX_COLLECTION = 'outbox';
 export const OUTBOX_META_COLLECTION = 'outboxMeta';
 export const OUTBOX_IDS_COLLECTION = 'outboxIds';
+
+/**
+ * Events, the tenant's sequence and the event-id index, all keyed by the URI-encoded tenant
+ * first (`<tenant>:<seq>`, `<tenant>`, `<tenant>:<seq>:…` of the event id); a legacy event (the
+ * global seq alone) and an id of no tenant stay in the service partition.
+ */
+export const outboxPartitionRules: TenantKeyRule[] = [
+  ...tenantRules([OUTBOX_COLLECTION, OUTBOX_IDS_COLLECTION], tenantField(0, { encoded: true })),
+  {
+    collection: OUTBOX_META_COLLECTION,
+    tenantOf: tenantField(0, { encoded: true, last: true }),
+  },
+];
 
 /**
  * The event's record: its tenant, then 16 digits (every safe integer), so key order is the

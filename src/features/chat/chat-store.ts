@@ -8,6 +8,7 @@
 // Keys are URI-encoded: conversation ids carry ':' ';' '@' '=', and Azure Tables forbids '/'.
 import type { z } from 'zod';
 import type { Store, VersionedRecord, WriteOp } from '../../store/store.ts';
+import { tenantField, tenantRules, type TenantKeyRule } from '../../store/tenant-key-rule.ts';
 import {
   chatBindingSchema,
   chatThreadSchema,
@@ -27,6 +28,12 @@ export const TRANSCRIPT = 'chatTranscript';
 export const SEEN = 'chatSeen';
 export const PENDING = 'chatPending';
 export const ROOTS = 'chatThreadRoots';
+
+/** Records keyed by incident (`<tenant>:<incident>…`) or by a chat job id (`chat:<tenant>:…`). */
+export const chatPartitionRules: TenantKeyRule[] = [
+  ...tenantRules([THREADS, TRANSCRIPT], tenantField(0, { encoded: true })),
+  { collection: PENDING, tenantOf: tenantField(0, { encoded: true, kinds: ['chat'] }) },
+];
 
 export function incidentKey(tenantId: string, incidentId: string): string {
   return `${tenantId.toLowerCase()}:${incidentId}`;

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { partitionRouter } from '../../src/app/partition-rules.ts';
+import { PartitionRouter } from '../../src/store/partition-router.ts';
+import { tenantField } from '../../src/store/tenant-key-rule.ts';
+
+const T = '6f1c2b4e-0000-4000-8000-00000000000a';
+
+describe('tenantField', () => {
+  it('takes the field before the separator, lower-cased, from a key and a whole prefix', () => {
+    const rule = tenantField(0);
+    assert.equal(rule(`${T.toUpperCase()}:42`, false), T);
+    assert.equal(rule(`${T}:`, true), T);
+  });
+
+  it('names no tenant for a prefix that stops inside the tenant, or a key without one', () => {
+    const rule = tenantField(0);
+    assert.equal(rule(T.slice(0, 8), true), undefined);
+    assert.equal(rule('job-1', false), undefined);
+    assert.equal(rule('', true), undefined);
+  });
+
+  it('decodes an encoded key, also a prefix cut inside an escape', () => {
+    const rule = tenantField(0, { encoded: true });
+    assert.equal(rule(encodeURIComponent(`${T}:7:2026-12-03T10:00:00.000Z`), false), T);
+    assert.equal(rule(`${encodeURIComponent(T)}%3`, true), undefined);
+    assert.equal(rule(`${encodeURIComponent(T)}%3A`, true), T);
+    assert.equal(rule('50%', false), undefined);
+  });
+
+  it('skips the kind words in front of the tenant', () => {
+    const rule = tenantField(0, { kinds: ['chat-msg', 'chat', 'soc'] });
+    assert.equal(rule(`soc:${T}:1:channel`, false), T);
+    assert.equal(rule(`chat-msg:chat:${T}:1:in`, false), T);
+    assert.equal(rule('chat:', true), undefined);
+  });
+
+  it('takes the last field of a whole key only when told to', () => {
+    assert.equal(tenantField(0, { last: true })(T, false), T);
+    assert.equal(tenantField(0, { last: true })(T, true), undefined);
+    assert.equal(tenantField(0)(T, false), undefined);
+    const audit = tenantField(3, { separator: '~', encoded: true, last: true });
+    assert.equal(audit(`2026-12-03T10:00:00.000Z~000001~ab12cd~${T}`, false), T);
+    assert.equal(audit('2026-12-03T10:00:00.000Z~000001~ab12cd', false), undefined);
+  });
+});
+
+describe('PartitionRouter', () => {
+  const router = new PartitionRouter([{ collection: 'things', tenantOf: tenantField(0) }]);
+
+  it('puts a record in its tenant’s partition, and records of no tenant in _service', () => {
+    assert.equal(router.partitionOf('things', `${T}:1`), T);
+    assert.equal(router.partitionOf('things', 'legacy'), '_service');
+    assert.equal(router.partitionOf('unruled', `${T}:1`), '_service');
+  });
+
+  it('never routes a key into the service or the legacy partition by name', () => {
+    assert.equal(router.partitionOf('things', '_service:1'), '_service');
+    assert.equal(router.partitionOf('things', 'main:1'), '_service');
+  });
+
+  it('narrows a list to one partition only when its prefix names the tenant', () => {
+    assert.equal(router.partitionOfPrefix('things', `${T}:`), T);
+    assert.equal(router.partitionOfPrefix('things', ''), undefined);
+    assert.equal(router.partitionOfPrefix('unruled', ''), '_service');
+  });
+
+  it('refuses a batch over two partitions with a TypeError that names both records', () => {
+    const ops = [
+      { collection: 'things', key: `${T}:1` },
+      { collection: 'things', key: 'legacy' },
+    ];
+    assert.throws(
+      () => router.partitionOfBatch(ops),
+      (error: unknown) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, /things\/.*:1 is in .*things\/legacy in _service/);
+        return true;
+      },
+    );
+    assert.equal(router.partitionOfBatch([ops[0]!, { collection: 'things', key: `${T}:2` }]), T);
+  });
+
+  it('refuses two rules for one collection', () => {
+    const rule = { collection: 'things', tenantOf: tenantField(0) };
+    assert.throws(() => new PartitionRouter([rule, rule]), TypeError);
+  });
+});
+
+describe('partitionRules (the app’s collections)', () => {
+  const router = partitionRouter();
+  const enc = encodeURIComponent;
+
+  it('finds the tenant in each key layout the features write', () => {
+    const cases: [string, string][] = [
+      ['managedResponses', `${T}:7`],
+      ['watermarks', T],
+      ['outbox', `${enc(T)}:0000000000000001`],
+      ['outboxMeta', enc(T)],
+      ['outboxIds', enc(`${T}:7:2026-12-03T10:00:00.000Z:expertsStarted`)],
+      ['deliveryJobs', enc(`${T}:7:2026-12-03T10:00:00.000Z:expertsStarted:soc:c1`)],
+      ['deliveryJobs', enc(`mr:${T}:7:19:abc@thread.tacv2:stamp`)],
+      ['deliveryMessages', enc(`chat-msg:chat:${T}:7:in:h:a1`)],
+      ['deliveryUnreachable', enc(`conversation:${T}:19:abc@thread.tacv2`)],
+      ['unreachableReports', `personal:${T}:u1`],
+      ['managedResponseIncidentTasks', `2026-12-03T10:00:00.000Z~${T}:7:handBack:1`],
+      ['managedResponseAudit', `2026-12-03T10:00:00.000Z~000001~ab12cd~${enc(T)}`],
+      ['chatTranscript', `${enc(`${T}:7`)}:00000001`],
+      ['chatPending', enc(`chat:${T}:7:in:h:a1`)],
+      ['personalChats', `${T}:u1`],
+    ];
+    for (const [collection, key] of cases) {
+      assert.equal(router.partitionOf(collection, key), T, `${collection}/${key}`);
+    }
+  });
+});
