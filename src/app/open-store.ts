@@ -8,7 +8,11 @@ import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { FLAT_PARTITION, FlatStore } from '../store/flat-store.ts';
 import { openJournalStore, type JournalStoreLogger } from '../store/journal-store.ts';
 import { migrateStoreJson } from '../store/migrate-store-json.ts';
+import { moveMainToTenants } from '../store/move-main-to-tenants.ts';
+import { PartitionIndex } from '../store/partition-index.ts';
+import type { DumpableStore } from '../store/partitioned-store.ts';
 import { openTablesStore } from '../store/tables-store.ts';
+import type { PartitionRouter } from '../store/partition-router.ts';
 import { partitionRouter } from './partition-rules.ts';
 import { appendOnlyCollections, retentionByCollection } from './retention.ts';
 
@@ -32,6 +36,7 @@ export async function openStore(
       { tableName, partitions: config.store.partitions ?? 'single' },
       'store: Azure Tables',
     );
+    await closeOnError(engine, () => moveToPartitions(engine, router, [], logger));
     return new FlatStore(engine, { retentionDays, ...router });
   }
   // Azure Tables keeps the audit trails as regular entities with an expiry (above); lowdb keeps
@@ -43,18 +48,16 @@ export async function openStore(
     maxBatchOps: config.store.strictBatches ? MAX_BATCH_OPS : LOWDB_MAX_BATCH_OPS,
     appendOnly,
   });
-  try {
+  const byDay = new Set(appendOnly.map((c) => c.name));
+  await closeOnError(engine, async () => {
     await migrateStoreJson(
       config.dataDir,
       (collection, key) => ({ partition: FLAT_PARTITION, collection, key }),
       engine,
       { logger },
     );
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
-  const byDay = new Set(appendOnly.map((c) => c.name));
+    await moveToPartitions(engine, router, [...byDay], logger);
+  });
   const perRecord = Object.fromEntries(
     Object.entries(retentionDays).filter(([collection]) => !byDay.has(collection)),
   );
@@ -73,6 +76,28 @@ export function openEmbeddedStore(
 ): Promise<FlatStore> {
   const partitions = partitionsFrom(process.env);
   return openStore({ dataDir, store: { ...EMBEDDED_DEFAULTS, strictBatches, partitions } }, logger);
+}
+
+// Routed: what an unrouted store left in main moves to its partitions first (idempotent steps,
+// safe with several instances opening at once; src/store/move-main-to-tenants.ts).
+async function moveToPartitions(
+  engine: DumpableStore,
+  { router }: { router?: PartitionRouter },
+  appendOnly: string[],
+  logger: JournalStoreLogger | undefined,
+): Promise<void> {
+  if (!router) return;
+  const index = new PartitionIndex(engine);
+  await moveMainToTenants(engine, { router, index, appendOnly, ...(logger && { logger }) });
+}
+
+async function closeOnError(engine: DumpableStore, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
 }
 
 const EMBEDDED_DEFAULTS: Config['store'] = {
