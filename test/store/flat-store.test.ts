@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore } from '../../src/app/open-store.ts';
-import { partitionRouter } from '../../src/app/partition-rules.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FlatStore } from '../../src/store/flat-store.ts';
 import { openJournalStore } from '../../src/store/journal-store.ts';
