@@ -9,17 +9,21 @@ export class CardRenderError extends Error {
   readonly cardName: string;
   /** The offending expression or warning text, when there is one. */
   readonly expression: string | undefined;
+  /** CARD_TOO_LARGE: the card's size in bytes (UTF-16, as cardSizeBytes counts). */
+  readonly sizeBytes: number | undefined;
 
   constructor(args: {
     code: CardRenderErrorCode;
     cardName: string;
     message: string;
     expression?: string;
+    sizeBytes?: number;
   }) {
     super(args.message);
     this.name = 'CardRenderError';
     this.code = args.code;
     this.cardName = args.cardName;
     this.expression = args.expression;
+    this.sizeBytes = args.sizeBytes;
   }
 }

@@ -18,6 +18,7 @@ export function assertCardSize(card: AdaptiveCard, cardName = 'unknown'): void {
     throw new CardRenderError({
       code: 'CARD_TOO_LARGE',
       cardName,
+      sizeBytes: size,
       message: `Card "${cardName}" is ${size} bytes (UTF-16); Teams cards must stay within ${maxCardBytes}. Send fewer items or shorter text.`,
     });
   }

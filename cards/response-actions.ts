@@ -19,6 +19,7 @@ import {
   severityBadge,
   statusBadge,
 } from './incident-labels.ts';
+import { cardSizeBytes } from './card-size.ts';
 import { renderCard } from './render-card.ts';
 import { actionTask, type TaskTextLimits } from './response-action-task.ts';
 import { kindNoun } from './response-action-labels.ts';
@@ -157,7 +158,8 @@ function resolutionOf(incident: Incident): { classification: string; determinati
 }
 
 const smallest: TextLimits = { title: 80, description: 40, impact: 40 };
-const actionSteps: Pick<ActionsCardInput, 'limits' | 'maxShown'>[] = [
+type ActionStep = Pick<ActionsCardInput, 'limits' | 'maxShown'>;
+export const actionSteps: readonly ActionStep[] = [
   { limits: defaultTextLimits },
   { limits: { title: 160, description: 260, impact: 160 } },
   { limits: { title: 120, description: 120, impact: 80 } },
@@ -172,7 +174,135 @@ const actionSteps: Pick<ActionsCardInput, 'limits' | 'maxShown'>[] = [
 ];
 
 export function renderActionsCard(input: ActionsCardInput): AdaptiveCard {
-  return shrinkToFit(actionSteps, (step) =>
-    renderCard('response-actions', actionsCardData({ ...input, ...step })),
+  const data = new Map<ActionStep, ResponseActionsCardData>();
+  const dataAt = (step: ActionStep) => {
+    let found = data.get(step);
+    if (!found) data.set(step, (found = actionsCardData({ ...input, ...step })));
+    return found;
+  };
+  return shrinkToFit(
+    actionSteps,
+    (step) => renderCard('response-actions', dataAt(step)),
+    (larger, fitted) =>
+      largerCardAtLeast(dataAt(larger), dataAt(fitted.step), cardSizeBytes(fitted.card)),
   );
+}
+
+/**
+ * A lower bound on the size of the card of `larger` data, from the card of `smaller` data (a
+ * later step: shorter texts, perhaps fewer task cards), `smallerBytes` large. The larger card is
+ * the smaller one with the steps' texts longer (the card title, the banner, each task's title,
+ * description, impact and failure reason: the template shows each at least once, the banner
+ * exactly once), with the task cards the smaller one leaves out, each at least an empty task
+ * card's size plus its texts, and without the smaller one's banner when the larger has none.
+ * Sizes in bytes as cardSizeBytes counts them (2 per JSON-escaped character). 0 (no bound) when
+ * the larger card does not show every task card of the smaller one, or has a banner it lacks.
+ */
+export function largerCardAtLeast(
+  larger: ResponseActionsCardData,
+  smaller: ResponseActionsCardData,
+  smallerBytes: number,
+): number {
+  let chars = len(larger.title) - len(smaller.title);
+  let bytes = 0;
+  const [largerBanner] = larger.banner;
+  const [smallerBanner] = smaller.banner;
+  if (largerBanner && smallerBanner) chars += len(largerBanner.text) - len(smallerBanner.text);
+  else if (smallerBanner) {
+    // Every task card shown: no "N more actions are not shown" note, and no other banner.
+    bytes -= emptyBannerBytes(smallerBanner.style) + 2 * len(smallerBanner.text);
+  } else if (largerBanner) return 0;
+  for (const section of ['pendingActions', 'completedActions'] as const) {
+    const shown = new Map(smaller[section].map((task) => [task.id, task]));
+    for (const task of larger[section]) {
+      const before = shown.get(task.id);
+      if (before) {
+        chars += Math.max(0, taskChars(task) - taskChars(before));
+        shown.delete(task.id);
+      } else {
+        chars += taskChars(task);
+        bytes += emptyTaskBytes()[section];
+      }
+    }
+    if (shown.size > 0) return 0;
+  }
+  return smallerBytes + bytes + 2 * chars;
+}
+
+const len = (text: string) => JSON.stringify(text).length - 2;
+
+function taskChars(task: ActionTask): number {
+  let count = len(task.title) + len(task.description);
+  for (const { text } of [...task.impact, ...task.failureReason]) count += len(text);
+  return count;
+}
+
+// Sizes of parts of the card with no text, measured once on the template itself.
+const emptyTask: ActionTask = {
+  id: '',
+  title: '',
+  kindLabel: '',
+  status: { label: '', color: 'good' },
+  description: '',
+  device: [],
+  file: [],
+  impact: [],
+  deviceFacts: [],
+  deviceSeen: [],
+  deviceWarnings: [],
+  deviceContained: [],
+  deviceUnavailable: [],
+  highValue: [],
+  deviceNameInput: [],
+  statusLine: [],
+  failureReason: [],
+  buttons: [],
+  confirmComplete: [],
+  confirmSkip: [],
+  undo: [],
+  confirmUndo: [],
+  undoLine: [],
+};
+const emptyCard: ResponseActionsCardData = {
+  incidentId: '',
+  title: '',
+  severity: { label: '', color: 'good' },
+  status: { label: '', color: 'good' },
+  resolution: [],
+  banner: [],
+  readerNotice: [],
+  handBack: [],
+  pendingActions: [emptyTask],
+  noPendingActions: [],
+  completedActions: [emptyTask],
+  noCompletedActions: [],
+  refreshUserIds: [],
+  webUrl: '',
+};
+const sizeOfData = (data: ResponseActionsCardData) =>
+  cardSizeBytes(renderCard('response-actions', data));
+
+let taskBytes: { pendingActions: number; completedActions: number } | undefined;
+
+/** The size one more task card with no text and no optional part adds, in each section. */
+function emptyTaskBytes(): { pendingActions: number; completedActions: number } {
+  if (taskBytes) return taskBytes;
+  const one = sizeOfData(emptyCard);
+  taskBytes = {
+    pendingActions: sizeOfData({ ...emptyCard, pendingActions: [emptyTask, emptyTask] }) - one,
+    completedActions: sizeOfData({ ...emptyCard, completedActions: [emptyTask, emptyTask] }) - one,
+  };
+  return taskBytes;
+}
+
+const bannerBytes = new Map<MessageStyle, number>();
+
+/** The size a banner with no text adds in that style. */
+function emptyBannerBytes(style: MessageStyle): number {
+  let found = bannerBytes.get(style);
+  if (found === undefined) {
+    found = sizeOfData({ ...emptyCard, banner: [{ text: '', style }] }) - sizeOfData(emptyCard);
+    bannerBytes.set(style, found);
+  }
+  return found;
 }

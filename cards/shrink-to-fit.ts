@@ -2,17 +2,26 @@
 // is rendered again with the next, smaller set of limits (shorter texts, fewer rows).
 import type { AdaptiveCard } from './adaptive-card.ts';
 import { CardRenderError } from './card-render-error.ts';
+import { maxCardBytes } from './card-size.ts';
 
 // Each try is a full template expansion, and a response with many actions failed the first
 // four or five steps on every click. So the search starts at the step that fitted last time for
 // these steps and walks to larger ones while they fit: the answer is still the first step that
 // fits (each step's limits are within the previous one's, so sizes only shrink along the list),
-// found in two renders when the card's size is about what it was.
+// found in two renders when the card's size is about what it was. A card that fits just below
+// the budget would still pay the second render on every click only to learn that the larger
+// step is too large: `atLeast` (optional) tells from the fitted card, without rendering, a size
+// the larger step's card is certain to reach (a lower bound, so a step that would fit is never
+// skipped); above the budget, the larger step is not tried.
 const lastFit = new WeakMap<readonly unknown[], number>();
+
+/** A size in bytes (UTF-16, as cardSizeBytes counts) the `larger` step's card cannot be under. */
+export type SizeLowerBound<L> = (larger: L, fitted: { step: L; card: AdaptiveCard }) => number;
 
 export function shrinkToFit<L>(
   steps: readonly L[],
   render: (limits: L) => AdaptiveCard,
+  atLeast?: SizeLowerBound<L>,
 ): AdaptiveCard {
   let tooLarge: unknown = new Error('shrinkToFit needs at least one step');
   const attempt = (index: number): AdaptiveCard | undefined => {
@@ -29,6 +38,7 @@ export function shrinkToFit<L>(
   let card = attempt(index);
   if (card) {
     for (let larger = index - 1; larger >= 0; larger -= 1) {
+      if (atLeast && atLeast(steps[larger]!, { step: steps[index]!, card }) > maxCardBytes) break;
       const bigger = attempt(larger);
       if (!bigger) break;
       [card, index] = [bigger, larger];

@@ -9,6 +9,7 @@ import type { Ownership } from '../cluster/ownership.ts';
 import type { Request, Response, Server } from 'restify';
 import { createAdapter } from '../../bot/adapter.ts';
 import { createBot } from '../../bot/create-bot.ts';
+import { precompileCards } from '../../cards/render-card.ts';
 import type { ManagedResponseBot } from '../../bot/managed-response-bot.ts';
 import { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
 import type { Config } from '../config.ts';
@@ -21,7 +22,7 @@ import type { RenderView } from '../delivery/perform-operation.ts';
 import type { MailDirectory } from '../features/notifications/render-email.ts';
 import type { DeliveryTarget } from '../delivery/delivery-job.ts';
 import type { TeamsAppInstaller } from '../features/notifications/unreachable-install.ts';
-import type { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
+import { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import { chatFeature, resolveExpertsSide, type ChatFeature } from '../features/chat/index.ts';
 import {
@@ -102,6 +103,7 @@ export interface AppDeps {
   adapter?: CloudAdapter;
   /** Where deliveries go; default: the ProactiveMessenger over the adapter. */
   messenger?: Messenger;
+  /** Teams pacing, one per process (the messenger's, warmed up on takeovers); default new. */
   teamsRateGate?: TeamsRateGate;
   tuning?: AppTuning;
   /** How `contacts` finds people (default: the conversation's roster) and installs the app. */
@@ -150,6 +152,7 @@ export interface App {
 
 export async function buildApp(config: Config, store: Store, deps: AppDeps): Promise<App> {
   const { logger } = deps;
+  precompileCards();
   const now = deps.clock ?? systemClock;
   const sleep = deps.sleep ?? systemSleep;
   // Read at scrape time, once the platform exists; the clients built below report to it.
@@ -176,10 +179,13 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     now,
     logger: logger.child({ component: 'tenants' }),
   });
+  // One per process: the messenger paces with it, tenant work warms it up on each takeover.
+  const rateGate = deps.teamsRateGate ?? new TeamsRateGate();
   const work = await tenantWork(config, {
     ...(deps.ownership ? { ownership: deps.ownership } : {}),
     tenants: directory.list(),
     logger: logger.child({ component: 'cluster' }),
+    rateGate,
   });
   const shared: Shared = {
     config,
@@ -207,6 +213,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     parked: () => undefined,
     failed: () => undefined,
     telemetry: metrics.telemetry,
+    rateGate,
   };
   if (demo) await seedDemoManagedResponses(shared.responses, now());
   const platform = buildPlatform(shared, metrics);
@@ -309,6 +316,8 @@ interface Shared {
   failed: NonNullable<DeliveryEngineOptions['onFailed']>;
   /** GET /metrics' counters (429s, retries, delivery latency, machine actions). */
   telemetry: Telemetry;
+  /** Teams pacing, shared by the messenger and tenant work. */
+  rateGate: TeamsRateGate;
 }
 
 /** The Teams adapter, the delivery engine with its messenger, and the incident watcher. */
@@ -331,7 +340,7 @@ function buildPlatform(
           logger: logger.child({ component: 'messenger' }),
           now,
           telemetry: metrics.telemetry,
-          ...(deps.teamsRateGate ? { rateGate: deps.teamsRateGate } : {}),
+          rateGate: app.rateGate,
         }),
       new MailMessenger((tenantId) => clientsOf(app.defender, tenantId)?.mail),
     ),
@@ -435,7 +444,8 @@ function buildFeatures(app: Shared, delivery: DeliveryEngine, demo: boolean): Ap
     ownedTenants: app.ownedTenants,
   });
   app.reach = (target) => notifications.tryReach(target);
-  app.render = (job) => notifications.render(job);
+  // Each feature's renderer answers undefined for views it does not know.
+  app.render = async (job) => (await notifications.render(job)) ?? managedResponse.render(job);
   app.delivered = (job, record, info) => notifications.onDelivered(job, record, info);
   app.parked = (job, error) => notifications.onParked(job, error);
   app.failed = (job, error) => notifications.onFailed(job, error);

@@ -8,7 +8,10 @@
 //
 // Activities and invokes are served by every instance; what they enqueue for a tenant owned
 // elsewhere goes through the delivery inbox to the owner, so one instance sends each tenant's
-// messages (Teams' per-conversation order and per-tenant pacing hold across instances).
+// messages (Teams' per-conversation order and per-tenant pacing hold across instances). The
+// pacing of a tenant just gained is warmed up first (TeamsRateGate.warmUp): the previous owner's
+// last calls may be a moment old. Every gain warms up, as `gained` does not say whether there was
+// a previous owner.
 //
 // Jobs for a tenant outside the customer list (the experts' channel) belong to the owner of the
 // first customer tenant in id order, so exactly one instance sends them too.
@@ -17,6 +20,7 @@ import { openLeaseOwnership } from '../cluster/open-lease-ownership.ts';
 import type { Ownership } from '../cluster/ownership.ts';
 import type { Config } from '../config.ts';
 import type { DeliveryEngine } from '../delivery/delivery-engine.ts';
+import type { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import type { Logger } from '../platform/logger.ts';
 import { sleep as systemSleep, type Sleep } from '../platform/sleep.ts';
@@ -58,6 +62,11 @@ export interface TenantWorkOptions {
   tenants: readonly CustomerTenant[];
   logger: Logger;
   sleep?: Sleep;
+  /**
+   * The Teams pacing the delivery engine's messenger uses: warmed up on each `gained`, before
+   * the tenant's jobs are adopted, since the previous owner's recent calls are not in it.
+   */
+  rateGate?: Pick<TeamsRateGate, 'warmUp'>;
 }
 
 export async function tenantWork(config: Config, options: TenantWorkOptions): Promise<TenantWork> {
@@ -135,6 +144,7 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
       ownership.subscribe({
         async gained(tenantId) {
           logger.info({ tenantId, instance: ownership.instanceId }, 'tenant owned here now');
+          options.rateGate?.warmUp(of(tenantId));
           await delivery.adoptTenant(of(tenantId));
           watcher.watch();
           await tell('gained', tenantId);

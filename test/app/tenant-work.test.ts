@@ -6,6 +6,7 @@ import { LocalOwnership } from '../../src/cluster/local-ownership.ts';
 import { tenantWork, type TenantWork } from '../../src/app/tenant-work.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
+import type { TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
 import type { DeliveryJob, DeliveryTarget } from '../../src/delivery/delivery-job.ts';
 import { IncidentWatcher } from '../../src/watcher/incident-watcher.ts';
 import { Outbox } from '../../src/watcher/outbox.ts';
@@ -16,6 +17,7 @@ import { FakeIncidentSource, incident, tenant, TENANT_A, TENANT_B } from '../wat
 import { FakeOwnership } from '../cluster/fake-ownership.ts';
 
 const config = loadConfig({});
+type WarmsUp = Pick<TeamsRateGate, 'warmUp'>;
 const TENANTS = [tenant(TENANT_A, 'Contoso'), tenant(TENANT_B, 'Fabrikam')];
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
@@ -60,12 +62,13 @@ describe('tenant work follows ownership', function () {
     }
   });
 
-  async function instance(ownership?: FakeOwnership | LocalOwnership) {
+  async function instance(ownership?: FakeOwnership | LocalOwnership, rateGate?: WarmsUp) {
     const logger = new RecordingLogger();
     const work = await tenantWork(config, {
       ...(ownership ? { ownership } : {}),
       tenants: TENANTS,
       logger,
+      ...(rateGate ? { rateGate } : {}),
     });
     const watcher = new IncidentWatcher({
       store,
@@ -179,6 +182,35 @@ describe('tenant work follows ownership', function () {
     await until('x1 delivered', () => sentTexts().includes('x1'));
     assert.equal(work.owns('EXPERTS-TENANT'), true);
     assert.equal(work.owns(first!.toUpperCase()), true, 'tenant ids compare case-insensitively');
+  });
+
+  it('warms up the Teams pacing of a gained tenant before it adopts its jobs', async () => {
+    const steps: string[] = [];
+    const warmedUp: ((tenantId: string) => boolean)[] = [];
+    const rateGate: WarmsUp = {
+      warmUp(matches) {
+        steps.push('warm up');
+        warmedUp.push(matches);
+      },
+    };
+    const ownership = new FakeOwnership();
+    const { delivery } = await instance(ownership, rateGate);
+    const adopt = delivery.adoptTenant.bind(delivery);
+    delivery.adoptTenant = (matches) => {
+      steps.push('adopt');
+      return adopt(matches);
+    };
+    const [first, other] = [TENANT_A, TENANT_B].sort() as [string, string];
+    await ownership.gain(other);
+    assert.deepEqual(steps, ['warm up', 'adopt']);
+    await ownership.gain(first);
+    assert.deepEqual(steps, ['warm up', 'adopt', 'warm up', 'adopt']);
+    const [ofOther, ofFirst] = warmedUp as [(id: string) => boolean, (id: string) => boolean];
+    assert.equal(ofOther(other), true);
+    assert.equal(ofOther(other.toUpperCase()), true, 'tenant ids compare case-insensitively');
+    assert.equal(ofOther(first), false, 'only the tenant gained');
+    assert.equal(ofOther('experts-tenant'), false);
+    assert.equal(ofFirst('experts-tenant'), true, "the experts' channel follows the first tenant");
   });
 
   it('with LocalOwnership owns every tenant once started', async () => {

@@ -85,6 +85,45 @@ describe('TeamsRateGate', () => {
     assert.ok((free ?? 0) - (blocked ?? 0) < 100);
   });
 
+  describe('after a takeover (warmUp)', () => {
+    const scope = (conversationKey: string, tenantId = 't') => ({ tenantId, conversationKey });
+    const many = (n: number, s: { tenantId: string; conversationKey: string }) =>
+      Array.from({ length: n }, () => s);
+    const since = (start: number, times: number[]) => times.map((t) => t - start);
+
+    it('holds every conversation of the tenant for 2 s, then paces it as usual', async () => {
+      let start = Date.now();
+      const usual = since(start, await grants(new TeamsRateGate(), many(20, scope('chat-1'))));
+      const gate = new TeamsRateGate();
+      start = Date.now();
+      gate.warmUp((tenantId) => tenantId === 't');
+      const [one, two] = await Promise.all([
+        grants(gate, many(20, scope('chat-1'))),
+        grants(gate, many(3, scope('chat-2'))),
+      ]);
+      assert.deepEqual(
+        since(start, one),
+        usual.map((t) => t + 2_000),
+      );
+      assert.equal(Math.min(...two) - start, 2_000, 'chat-2 too');
+    });
+
+    it('leaves other tenants alone, holds every tenant the predicate picks, and ends', async () => {
+      const gate = new TeamsRateGate();
+      const start = Date.now();
+      gate.warmUp((tenantId) => tenantId === 'a' || tenantId === 'experts');
+      const [other, experts] = await Promise.all([
+        grants(gate, many(3, scope('b-1', 'b'))),
+        grants(gate, [scope('experts-channel', 'experts')]),
+      ]);
+      assert.equal(other[0], start, 'a tenant not warmed up goes at once');
+      assert.equal((experts[0] ?? 0) - start, 2_000, 'the experts channel of the tenant waits');
+      const later = Date.now();
+      const [free] = await grants(gate, [scope('a-1', 'a')]);
+      assert.equal(free, later, 'no hold once the quiet is over');
+    });
+  });
+
   it('gives up waiting when aborted', async () => {
     const gate = new TeamsRateGate();
     const scope = { tenantId: 't', conversationKey: 'chat-1' };

@@ -59,26 +59,18 @@ describe('e2e: managed response in the Agents Playground', function () {
     actionsCard(p).locator(`button[title="${title}"]`);
 
   /**
-   * Opens a task's confirmation step and confirms it. The step is the clicker's answer only: an
-   * edit of the card that was already on its way (the previous step, sent to every copy) can land
-   * just after it and show the card without it, as Teams would. Then the step is asked again.
+   * Opens a task's confirmation step and confirms it, asking once: the step is stored, so an edit
+   * of every copy still on its way from the previous click keeps it on this chat's card.
    */
   async function throughConfirmation(
     open: string,
     yes: string,
     whileShown?: () => Promise<unknown>,
   ): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      await button(open).first().click();
-      try {
-        await button(yes).waitFor({ timeout: 10_000 });
-        await whileShown?.();
-        await button(yes).click({ timeout: 5_000 });
-        return;
-      } catch (err) {
-        if (attempt >= 3) throw err;
-      }
-    }
+    await button(open).first().click();
+    await button(yes).waitFor({ timeout: 10_000 });
+    await whileShown?.();
+    await button(yes).click({ timeout: 5_000 });
   }
 
   it('opens the managed response from the notification', async () => {

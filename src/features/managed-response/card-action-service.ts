@@ -31,6 +31,8 @@ import type { ResponseWriter } from './response-writer.ts';
 import { clearAlreadyRunning } from '../../domain/tracked-action.ts';
 import type { UndoAction } from '../../domain/undo-action.ts';
 import { undoClick, type UndoVerb } from './undo-click.ts';
+import type { OpenSteps } from './open-steps.ts';
+import { closeStep, closeStepOps, openStep } from './step-clicks.ts';
 
 export type { CardActionResult } from './card-action-result.ts';
 
@@ -46,6 +48,8 @@ export interface CardActionDeps extends CallerContextDeps {
   delivery: Delivery;
   audit: AuditTrail;
   store: { batch(ops: WriteOp[]): Promise<void> };
+  /** The confirmation steps users have open (shown by every later edit of their copy). */
+  openSteps: OpenSteps;
   now: Clock;
   /** Typed confirmation for high-value devices (absent: no such check). */
   highValue?: Pick<HighValueGuard, 'assertConfirmed'>;
@@ -71,7 +75,7 @@ export class CardActionService {
     typedDeviceName?: string,
   ) {
     const { deps } = this;
-    return this.#guarded(caller, ids.incidentId, verb, ids.actionId, async (ctx) => {
+    return this.#clicked(caller, ids.incidentId, verb, ids.actionId, async (ctx) => {
       const { tenantId } = ctx.tenant;
       // Reads what the click concerns, not the tenant: the device's actions in progress; the
       // tenant's other responses only when the id is not in this incident (tampered card data).
@@ -91,14 +95,19 @@ export class CardActionService {
       const action = await check(ctx.response);
       if (verb === 'requestComplete' || verb === 'requestSkip') {
         const intent = verb === 'requestComplete' ? 'complete' : 'skip';
-        return callerCard(deps, ctx, ctx.response, { confirm: { actionId: action.id, intent } });
+        const confirm = await openStep(deps, ctx, action.id, intent);
+        return callerCard(deps, ctx, ctx.response, { confirm });
       }
       const event = events[verb];
-      if (!event) return callerCard(deps, ctx, ctx.response);
+      if (!event) {
+        await closeStep(deps, ctx); // Cancel
+        return callerCard(deps, ctx, ctx.response);
+      }
       if (event.type === 'start' || event.type === 'retry') {
         await deps.highValue?.assertConfirmed(ctx, action, verb, typedDeviceName);
       }
       const at = deps.now().toISOString();
+      const closing = await closeStepOps(deps, ctx);
       // Re-checked on the record being replaced: only the writer that wins the version acts.
       const outcome = await deps.writer.change(tenantId, ids.incidentId, async (current) => {
         const fresh = clearAlreadyRunning(await check(current.response));
@@ -113,6 +122,7 @@ export class CardActionService {
           ],
           cards: 'actions',
           result: next,
+          ops: closing,
         };
       });
       if (outcome.result.status === 'inProgress') {
@@ -125,7 +135,7 @@ export class CardActionService {
 
   /** Release from isolation / Remove app restriction: confirmation, then the undo action. */
   async undo(verb: UndoVerb, caller: CardCaller, ids: { incidentId: string; actionId: string }) {
-    return this.#guarded(caller, ids.incidentId, verb, ids.actionId, (ctx) =>
+    return this.#clicked(caller, ids.incidentId, verb, ids.actionId, (ctx) =>
       undoClick(this.deps, ctx, verb, ids),
     );
   }
@@ -140,7 +150,7 @@ export class CardActionService {
   ): Promise<UndoOutcome> {
     // Set by the callbacks below (a plain `let` would be narrowed to undefined after them).
     const seen: { refused?: DomainError; started?: UndoAction } = {};
-    const answer = await this.#guarded(caller, ids.incidentId, 'confirmUndo', ids.actionId, (ctx) =>
+    const answer = await this.#clicked(caller, ids.incidentId, 'confirmUndo', ids.actionId, (ctx) =>
       undoClick(this.deps, ctx, 'confirmUndo', ids, (undo) => {
         seen.started = undo;
         return { kind: 'message', text: '' };
@@ -156,11 +166,18 @@ export class CardActionService {
     return { kind: 'refused', text: text || 'Refused: the release could not start.' };
   }
 
-  /** The caller's own view (refresh.userIds and the refreshManagedResponse verb). */
+  /** The caller's own view (refresh.userIds and the refreshManagedResponse verb), with their step. */
   async refresh(caller: CardCaller, incidentId: string): Promise<CardActionResult> {
-    return this.#guarded(caller, incidentId, 'refreshManagedResponse', undefined, (ctx) =>
-      callerCard(this.deps, ctx, ctx.response),
-    );
+    return this.#guarded(caller, incidentId, 'refreshManagedResponse', undefined, async (ctx) => {
+      const { tenantId } = ctx.tenant;
+      const step = await this.deps.openSteps.shown(
+        tenantId,
+        incidentId,
+        caller.userId,
+        caller.conversationId,
+      );
+      return callerCard(this.deps, ctx, ctx.response, step ? { confirm: step } : {});
+    });
   }
 
   /**
@@ -209,6 +226,23 @@ export class CardActionService {
     });
   }
 
+  /**
+   * A click on one of the incident's actions: as #guarded, and a refusal's answer shows no step,
+   * so the clicker's open step closes with it (the answers of the clicks that go ahead open or
+   * close it themselves).
+   */
+  async #clicked(
+    caller: CardCaller,
+    incidentId: string,
+    operation: string,
+    actionId: string,
+    body: (ctx: CallerContext) => Promise<CardActionResult>,
+  ): Promise<CardActionResult> {
+    return this.#guarded(caller, incidentId, operation, actionId, body, (ctx) =>
+      closeStep(this.deps, ctx),
+    );
+  }
+
   /** Loads the caller's context and runs `body`; any refusal becomes an audited card or notice. */
   async #guarded(
     caller: CardCaller,
@@ -216,6 +250,7 @@ export class CardActionService {
     operation: string,
     actionId: string | undefined,
     body: (ctx: CallerContext) => Promise<CardActionResult>,
+    onRefused?: (ctx: CallerContext) => Promise<void>,
   ): Promise<CardActionResult> {
     let ctx: CallerContext | undefined;
     try {
@@ -240,6 +275,7 @@ export class CardActionService {
       });
       // Another organisation's incident is not shown, not even its card.
       if (!ctx || isDomainError(error, 'FOREIGN_TENANT')) return refusalResult(error);
+      await onRefused?.(ctx);
       return callerCard(this.deps, ctx, ctx.response, { banner: refusalBanner(error) });
     }
   }

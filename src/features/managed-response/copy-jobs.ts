@@ -1,8 +1,10 @@
 // Delivery jobs that keep every copy of the managed-response cards current: the base card of
 // each copy (what everyone in that conversation sees) rendered for the copy's viewer, with the
-// refresh list that gives each listed user their own view through refreshManagedResponse.
+// refresh list that gives each listed user their own view through refreshManagedResponse. A 1:1
+// chat's Actions card also names its view (COPY_VIEW), so the delivery engine can draw it again
+// with the viewer's open confirmation step when it is sent (copy-view.ts).
 import type { AdaptiveCard } from '../../../cards/adaptive-card.ts';
-import type { DeliveryJob } from '../../delivery/delivery-job.ts';
+import type { CardView, DeliveryJob, OutgoingActivity } from '../../delivery/delivery-job.ts';
 import type { Incident } from '../../domain/incident.ts';
 import type { ManagedResponse } from '../../domain/managed-response.ts';
 import { resolveRole } from '../../domain/roles.ts';
@@ -55,6 +57,29 @@ function baseActionsCard(copy: CardCopy, ctx: CopyContext): AdaptiveCard {
   });
 }
 
+export const COPY_VIEW = 'managedResponseActions';
+
+/** The view of a 1:1 chat's Actions card; shared copies have none (they never show a step). */
+export function copyView(copy: CardCopy): CardView | undefined {
+  if (!copy.viewerUserId) return undefined;
+  return {
+    kind: COPY_VIEW,
+    tenantId: copy.tenantId,
+    incidentId: copy.incidentId,
+    conversationId: copy.conversationId,
+    userId: copy.viewerUserId,
+  };
+}
+
+/** The copy's Actions card as drawn now, with its view when it has one. */
+function actionsActivity(copy: CardCopy, ctx: CopyContext): OutgoingActivity {
+  const view = copyView(copy);
+  return {
+    ...cardActivity(baseActionsCard(copy, ctx), summaryText(ctx, 'Response actions')),
+    ...(view && { view }),
+  };
+}
+
 function summaryText(ctx: CopyContext, what: string): string {
   return `${what}: incident ${ctx.response.incidentId} · ${ctx.response.summary.headline}`;
 }
@@ -84,7 +109,7 @@ export function sendCopyJobs(copy: CardCopy, ctx: CopyContext): DeliveryJob[] {
       operation: {
         kind: 'send',
         ...reply,
-        activity: cardActivity(baseActionsCard(copy, ctx), summaryText(ctx, 'Response actions')),
+        activity: actionsActivity(copy, ctx),
       },
     },
   ];
@@ -119,7 +144,7 @@ export function updateCopyJobs(
         operation: {
           kind: 'update',
           messageKey: actionsMessageKey(copy),
-          activity: cardActivity(baseActionsCard(copy, ctx), summaryText(ctx, 'Response actions')),
+          activity: actionsActivity(copy, ctx),
         },
       });
       return jobs;

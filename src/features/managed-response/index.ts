@@ -8,6 +8,9 @@
 // one compare-and-set (response-writer.ts) and answers the clicker's card → action-executor.ts
 // starts the machine action (start-machine-action.ts) and polls it (poll-machine-action.ts) →
 // every change re-renders every copy of the card (copy-jobs.ts, through the delivery engine).
+// Skip / I've completed this action / Release ask first: the step the clicker sees is stored
+// (open-steps.ts) and a 1:1 chat's copy is drawn with it when sent (copy-view.ts, the delivery
+// engine's render), until confirmed, cancelled or 10 minutes old.
 // Release from isolation / Remove app restriction (undo-click.ts, checked by undo-guard.ts) adds
 // the undo as an action of its own, linked to the one it reverses, and launches it the same way.
 //
@@ -41,6 +44,9 @@ import { refreshCopies } from './refresh-copies.ts';
 import { ResponseWriter } from './response-writer.ts';
 import { DeviceActionIndex } from './device-action-index.ts';
 import type { Telemetry } from '../../platform/telemetry.ts';
+import type { RenderView } from '../../delivery/perform-operation.ts';
+import { copyViewRenderer } from './copy-view.ts';
+import { OpenSteps } from './open-steps.ts';
 
 export type { DefenderPort } from './ports.ts';
 export type { ExpertsApiAuthOptions } from './experts-api/expert-auth.ts';
@@ -82,6 +88,8 @@ export interface ManagedResponseFeature extends Feature {
   readonly name: 'managed-response';
   cardActions: Record<ManagedResponseVerb, CardActionHandler>;
   routes(server: Server): void;
+  /** For the delivery engine: draws a 1:1 chat's Actions card with its viewer's open step. */
+  render: RenderView;
   /** Re-renders every copy of the incident's cards. */
   onIncidentEvent(event: OutboxEvent): Promise<void>;
   publishing: PublishService;
@@ -109,6 +117,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   const repository = new ManagedResponseRepository(store);
   const audit = new AuditTrail(store, now);
   const copies = new CardCopies(store);
+  const openSteps = new OpenSteps(store, now);
   const background = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const tracked = work.catch((err: unknown) => logger.error({ err }, 'background work failed'));
@@ -174,6 +183,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   });
   const cards = new CardActionService({
     ...shared,
+    openSteps,
     deviceActions,
     writer,
     highValue,
@@ -185,6 +195,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   let sweeping: Promise<void> | undefined;
   const sweep = async () => {
     await tasks.runDue(owns);
+    await openSteps.prune(owns);
     // Actions left in progress by a run that failed midway (e.g. the store was briefly down).
     await executor.resumeListed((tenantId) => deviceActions.listForTenant(tenantId));
     const deferred = (await copies.listAll()).filter(
@@ -199,6 +210,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
   return {
     name: 'managed-response',
     cardActions: managedResponseCardActions(cards),
+    render: copyViewRenderer({ ...shared, openSteps }),
     routes: (server) =>
       registerExpertsApi(server, {
         auth: new ExpertAuthenticator(deps.expertsApi),

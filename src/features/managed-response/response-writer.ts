@@ -36,6 +36,8 @@ export type Decision<R> =
       audit: NewAuditEntry[];
       cards: CardsToSend;
       result: R;
+      /** More writes of the same batch (e.g. closing the clicker's confirmation step). */
+      ops?: WriteOp[];
     }
   | { write: false; result: R };
 
@@ -87,7 +89,7 @@ export class ResponseWriter {
       const decision = await decide(current);
       if (!decision.write) return { result: decision.result, stored: current, written: false };
       try {
-        const stored = await this.commit(current, decision);
+        const stored = await this.commit(current, decision, decision.ops);
         return { result: decision.result, stored, written: true };
       } catch (err) {
         if (!(err instanceof StoreConflictError) || attempt >= MAX_ATTEMPTS) throw err;

@@ -12,6 +12,7 @@ import { findCardAction } from './card-action-guard.ts';
 import type { CardActionDeps } from './card-action-service.ts';
 import { callerCard, doneBanner, type CallerContext } from './caller-context.ts';
 import { assertMayUndo, readContainment } from './undo-guard.ts';
+import { closeStepOps, openStep } from './step-clicks.ts';
 
 export type UndoVerb = 'requestUndo' | 'confirmUndo';
 
@@ -42,9 +43,11 @@ export async function undoClick(
     });
   check(ctx.response);
   if (verb === 'requestUndo') {
-    return callerCard(deps, ctx, ctx.response, { confirm: { actionId: named.id, intent: 'undo' } });
+    const confirm = await openStep(deps, ctx, named.id, 'undo');
+    return callerCard(deps, ctx, ctx.response, { confirm });
   }
   const at = deps.now().toISOString();
+  const closing = await closeStepOps(deps, ctx);
   const outcome = await deps.writer.change<UndoAction>(tenantId, ids.incidentId, (current) => {
     const original = check(current.response);
     const { action: undo } = applyActionEvent(
@@ -75,6 +78,7 @@ export async function undoClick(
       ],
       cards: 'actions',
       result: started,
+      ops: closing,
     };
   });
   deps.launch(tenantId, ids.incidentId, outcome.result.id);

@@ -82,9 +82,42 @@ export async function startChatStack(options: {
       return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
     },
     async settle() {
-      await engine.drain();
-      await feature.tracker.tick();
-      await engine.drain();
+      // A settle that never ends would only show as mocha's timeout; say what is still queued.
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          void engine
+            .listJobs()
+            .then(
+              (jobs) =>
+                reject(
+                  new Error(
+                    `settle still waiting after 40 s; jobs: ${JSON.stringify(
+                      jobs.map((j) => ({
+                        id: j.job.id,
+                        status: j.status,
+                        attempts: j.attempts,
+                        notBefore: j.notBefore,
+                      })),
+                    )}; last calls: ${JSON.stringify(options.connector.requests.slice(-10))}`,
+                  ),
+                ),
+              reject,
+            );
+        }, 40_000);
+      });
+      try {
+        await Promise.race([
+          (async () => {
+            await engine.drain();
+            await feature.tracker.tick();
+            await engine.drain();
+          })(),
+          stuck,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async close() {
       await feature.stop();
