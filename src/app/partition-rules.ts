@@ -12,6 +12,7 @@ import { auditPartitionRule } from '../features/managed-response/audit-trail.ts'
 import { COPIES_COLLECTION } from '../features/managed-response/card-copies.ts';
 import { DEVICE_ACTIONS } from '../features/managed-response/device-action-index.ts';
 import { TASKS_COLLECTION } from '../features/managed-response/incident-tasks.ts';
+import { OPEN_STEPS_COLLECTION } from '../features/managed-response/open-steps.ts';
 import { AWAITING } from '../features/notifications/awaiting-tracker.ts';
 import { CLAIM_AUDIT } from '../features/notifications/claim-audit.ts';
 import { CONTACT_REACH } from '../features/notifications/contact-reach-store.ts';
@@ -50,6 +51,7 @@ export function partitionRules(): TenantKeyRule[] {
         DIGESTS,
         MAIL_NOTICES,
         MANAGED_RESPONSES,
+        OPEN_STEPS_COLLECTION,
         PERMISSION_NOTICES,
         REPORT_AWAITING_PERIODS,
         REPORT_WEEKLY_SENT,

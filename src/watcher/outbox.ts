@@ -37,8 +37,8 @@ export const OUTBOX_IDS_COLLECTION = 'outboxIds';
 
 /**
  * Events, the tenant's sequence and the event-id index, all keyed by the URI-encoded tenant
- * first (`<tenant>:<seq>`, `<tenant>`, `<tenant>:<seq>:…` of the event id); a legacy event (the
- * global seq alone) and an id of no tenant stay in the service partition.
+ * first (`<tenant>:<seq>`, `<tenant>`, `<tenant>:<event id>`); a legacy event (the global seq
+ * alone) and a legacy index entry (the event id alone) stay in the service partition.
  */
 export const outboxPartitionRules: TenantKeyRule[] = [
   ...tenantRules([OUTBOX_COLLECTION, OUTBOX_IDS_COLLECTION], tenantField(0, { encoded: true })),
@@ -68,9 +68,15 @@ function tenantKey(tenantId: string): string {
 /** Records from before the per-tenant sequence: the padded global seq alone. */
 const isLegacyKey = (key: string) => !key.includes(':');
 
-// Ids come from other services too; encoding keeps them valid keys in every store (Azure Tables
-// forbids '/', '\', '#' and '?' in keys).
-function idKey(id: string): string {
+// Ids come from other services too (they need not start with the tenant); encoding keeps them
+// valid keys in every store (Azure Tables forbids '/', '\', '#' and '?' in keys). The tenant
+// comes first, so the index record lives in the partition of the event it is written with.
+function idKey(tenantId: string, id: string): string {
+  return `${tenantKey(tenantId)}:${encodeURIComponent(id)}`;
+}
+
+/** The index key of stores written before idKey named the tenant (still checked: retention). */
+function legacyIdKey(id: string): string {
   return encodeURIComponent(id);
 }
 
@@ -161,7 +167,11 @@ export class Outbox {
     const fresh = [...new Map(events.map((e) => [e.id, e])).values()];
     if (fresh.length === 0) return [];
     const known = await Promise.all(
-      fresh.map((e) => this.store.get(OUTBOX_IDS_COLLECTION, idKey(e.id))),
+      fresh.map(
+        async (e) =>
+          (await this.store.get(OUTBOX_IDS_COLLECTION, idKey(e.tenantId, e.id))) ??
+          (await this.store.get(OUTBOX_IDS_COLLECTION, legacyIdKey(e.id))),
+      ),
     );
     const byTenant = new Map<string, Omit<OutboxEvent, 'seq'>[]>();
     fresh.forEach((event, i) => {
@@ -182,7 +192,7 @@ export class Outbox {
           {
             kind: 'put',
             collection: OUTBOX_IDS_COLLECTION,
-            key: idKey(event.id),
+            key: idKey(event.tenantId, event.id),
             value: { seq },
             expectedVersion: 0,
           },

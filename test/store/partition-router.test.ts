@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { partitionRouter } from '../../src/app/partition-rules.ts';
+import { ChatStore } from '../../src/features/chat/chat-store.ts';
 import { PartitionRouter } from '../../src/store/partition-router.ts';
 import { tenantField } from '../../src/store/tenant-key-rule.ts';
+import { MemoryStore } from '../fakes/memory-store.ts';
 
 const T = '6f1c2b4e-0000-4000-8000-00000000000a';
 
@@ -96,7 +98,8 @@ describe('partitionRules (the app’s collections)', () => {
       ['watermarks', T],
       ['outbox', `${enc(T)}:0000000000000001`],
       ['outboxMeta', enc(T)],
-      ['outboxIds', enc(`${T}:7:2026-12-03T10:00:00.000Z:expertsStarted`)],
+      ['outboxIds', `${enc(T)}:${enc(`${T}:7:2026-12-03T10:00:00.000Z:expertsStarted`)}`],
+      ['outboxIds', `${enc(T)}:${enc('experts:1:responsePublished')}`],
       ['deliveryJobs', enc(`${T}:7:2026-12-03T10:00:00.000Z:expertsStarted:soc:c1`)],
       ['deliveryJobs', enc(`mr:${T}:7:19:abc@thread.tacv2:stamp`)],
       ['deliveryMessages', enc(`chat-msg:chat:${T}:7:in:h:a1`)],
@@ -107,7 +110,19 @@ describe('partitionRules (the app’s collections)', () => {
       ['chatTranscript', `${enc(`${T}:7`)}:00000001`],
       ['chatPending', enc(`chat:${T}:7:in:h:a1`)],
       ['personalChats', `${T}:u1`],
+      ['managedResponseOpenSteps', `${T}:7:u1`],
     ];
+    // The chat relay's bindings and seen markers, as the chat store keys them.
+    const chat = new ChatStore(new MemoryStore());
+    const conversation = '19:abc@thread.tacv2;messageid=m1';
+    const binding = { tenantId: T.toUpperCase(), incidentId: '7', boundAt: '2026-12-03T10:00Z' };
+    for (const op of [
+      chat.bindingOp(conversation, binding),
+      chat.seenOp(T, `message|${conversation}|a1`, '2026-12-03T10:00Z'),
+      chat.deleteSeenOp(T, `comment|message|${conversation}|a1`),
+    ]) {
+      cases.push([op.collection, op.key]);
+    }
     for (const [collection, key] of cases) {
       assert.equal(router.partitionOf(collection, key), T, `${collection}/${key}`);
     }
