@@ -2,6 +2,8 @@
 // batch, idempotent appends, compare-and-set on a tenant's seq counter between concurrent
 // appenders, none between tenants, and records of the former global sequence still consumed.
 import assert from 'node:assert/strict';
+import { partitionRouter } from '../../src/app/partition-rules.ts';
+import { partitionsFrom } from '../../src/config.ts';
 import { StoreConflictError } from '../../src/store/store.ts';
 import { Outbox, outboxKey, type OutboxEvent } from '../../src/watcher/outbox.ts';
 import { FlatStore } from '../../src/store/flat-store.ts';
@@ -118,7 +120,8 @@ describe('watcher: outbox', () => {
 
   it('takes the first owned events up to the limit, as copies the consumer may change', async () => {
     // FlatStore: the outbox is read without copying it (listShared), the events returned are.
-    const store = new FlatStore(new PartitionedMemoryStore());
+    const routing = partitionsFrom(process.env) === 'tenant' ? { router: partitionRouter() } : {};
+    const store = new FlatStore(new PartitionedMemoryStore(), routing);
     const outbox = new Outbox(store, { owns: (tenantId) => tenantId === TENANT_B });
     for (let i = 1; i <= 6; i += 1) {
       const tenantId = i % 2 === 0 ? TENANT_B : TENANT_A;
