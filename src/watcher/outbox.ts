@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { Incident } from '../domain/incident.ts';
 import type { IncidentChange } from '../domain/incident-lifecycle.ts';
-import type { Store, WriteOp } from '../store/store.ts';
+import { StoreConflictError, type Store, type WriteOp } from '../store/store.ts';
 import { tenantField, tenantRules, type TenantKeyRule } from '../store/tenant-key-rule.ts';
 
 export interface OutboxEvent {
@@ -34,6 +34,11 @@ export interface OutboxEvent {
 export const OUTBOX_COLLECTION = 'outbox';
 export const OUTBOX_META_COLLECTION = 'outboxMeta';
 export const OUTBOX_IDS_COLLECTION = 'outboxIds';
+/**
+ * Legacy events (the global seq alone) consumed in a store that routes records to their
+ * tenants' partitions: `<tenant>:<legacy key>`, created in the consumer's batch (see consumeOps).
+ */
+export const OUTBOX_CONSUMED_COLLECTION = 'outboxConsumed';
 
 /**
  * Events, the tenant's sequence and the event-id index, all keyed by the URI-encoded tenant
@@ -41,7 +46,10 @@ export const OUTBOX_IDS_COLLECTION = 'outboxIds';
  * alone) and a legacy index entry (the event id alone) stay in the service partition.
  */
 export const outboxPartitionRules: TenantKeyRule[] = [
-  ...tenantRules([OUTBOX_COLLECTION, OUTBOX_IDS_COLLECTION], tenantField(0, { encoded: true })),
+  ...tenantRules(
+    [OUTBOX_COLLECTION, OUTBOX_IDS_COLLECTION, OUTBOX_CONSUMED_COLLECTION],
+    tenantField(0, { encoded: true }),
+  ),
   {
     collection: OUTBOX_META_COLLECTION,
     tenantOf: tenantField(0, { encoded: true, last: true }),
@@ -67,6 +75,10 @@ function tenantKey(tenantId: string): string {
 
 /** Records from before the per-tenant sequence: the padded global seq alone. */
 const isLegacyKey = (key: string) => !key.includes(':');
+
+function consumedKey(tenantId: string, legacyKey: string): string {
+  return `${tenantKey(tenantId)}:${legacyKey}`;
+}
 
 // Ids come from other services too (they need not start with the tenant); encoding keeps them
 // valid keys in every store (Azure Tables forbids '/', '\', '#' and '?' in keys). The tenant
@@ -140,6 +152,7 @@ export class Outbox {
       const parsed = eventSchema.safeParse(structuredClone(record.value));
       if (!parsed.success) throw new OutboxRecordError(record.key, parsed.error.message);
       const event = parsed.data as unknown as OutboxEvent;
+      if (isLegacyKey(record.key) && (await this.#consumedLegacy(event, record))) continue;
       events.push({ event, version: record.version, key: record.key });
     }
     return events;
@@ -154,7 +167,39 @@ export class Outbox {
     version: number,
     key = outboxKey(event.tenantId, event.seq),
   ): WriteOp[] {
+    if (isLegacyKey(key) && this.store.routed) {
+      // A legacy event lives in the service partition, the consumer's writes in the tenant's: a
+      // marker created in the tenant's partition consumes it instead, atomically with them (a
+      // second consumer's create conflicts, as its delete would). pending() then skips the event
+      // and deletes it, a step safe to repeat.
+      return [
+        {
+          kind: 'put',
+          collection: OUTBOX_CONSUMED_COLLECTION,
+          key: consumedKey(event.tenantId, key),
+          value: { seq: event.seq, version },
+          expectedVersion: 0,
+        },
+      ];
+    }
     return [{ kind: 'delete', collection: OUTBOX_COLLECTION, key, expectedVersion: version }];
+  }
+
+  /** Whether a legacy event was consumed by marker (consumeOps); if so its record is deleted. */
+  async #consumedLegacy(event: OutboxEvent, record: { key: string; version: number }) {
+    if (!this.store.routed) return false;
+    const marker = await this.store.get(
+      OUTBOX_CONSUMED_COLLECTION,
+      consumedKey(event.tenantId, record.key),
+    );
+    if (!marker) return false;
+    try {
+      await this.store.delete(OUTBOX_COLLECTION, record.key, record.version);
+    } catch (error) {
+      // Deleted meanwhile by another reader: gone either way.
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+    return true;
   }
 
   /**

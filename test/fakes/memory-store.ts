@@ -15,6 +15,10 @@ export class MemoryStore implements Store {
   readonly #router = partitionsFrom(process.env) === 'tenant' ? partitionRouter() : undefined;
   #closed = false;
 
+  get routed(): boolean {
+    return this.#router !== undefined;
+  }
+
   async get<T>(collection: string, key: string): Promise<VersionedRecord<T> | undefined> {
     this.#assertOpen();
     const record = this.#collections.get(collection)?.get(key);

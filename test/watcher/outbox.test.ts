@@ -200,10 +200,34 @@ describe('watcher: outbox', () => {
     const [old] = pending;
     assert.ok(old);
     await store.batch(outbox.consumeOps(old.event, old.version, old.key));
-    assert.equal(await store.get('outbox', '0000000000000007'), undefined);
     assert.deepEqual(
       (await outbox.pending()).map((p) => p.event.id),
       ['new'],
     );
+    // Deleted by the consume (one partition), or by the pending() after it (routed: see below).
+    assert.equal(await store.get('outbox', '0000000000000007'), undefined);
+  });
+
+  it('routed, consumes a legacy event in the batch of its tenant’s writes, once', async () => {
+    const store = new FlatStore(new PartitionedMemoryStore(), { router: partitionRouter() });
+    const outbox = new Outbox(store);
+    await store.put('outbox', '0000000000000007', { ...event('old', '1'), seq: 7 });
+    const [old] = await outbox.pending();
+    assert.ok(old);
+    const consume = () =>
+      store.batch([
+        ...outbox.consumeOps(old.event, old.version, old.key),
+        {
+          kind: 'put',
+          collection: 'deliveries',
+          key: encodeURIComponent(`${TENANT_A}:old`),
+          value: { sent: true },
+        },
+      ]);
+    await consume();
+    await assert.rejects(consume(), StoreConflictError, 'a second consumer of it loses');
+    assert.deepEqual(await outbox.pending(), []);
+    assert.equal(await store.get('outbox', '0000000000000007'), undefined);
+    assert.deepEqual(await outbox.pending(), [], 'and stays consumed once deleted');
   });
 });
