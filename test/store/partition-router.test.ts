@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { partitionRouter } from '../../src/app/partition-rules.ts';
 import { ChatStore } from '../../src/features/chat/chat-store.ts';
+import { SERVICE_PARTITION } from '../../src/store/partitioned-store.ts';
 import { PartitionRouter } from '../../src/store/partition-router.ts';
 import { tenantField } from '../../src/store/tenant-key-rule.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
@@ -129,6 +130,16 @@ describe('partitionRules (the app’s collections)', () => {
     }
     for (const [collection, key] of cases) {
       assert.equal(router.partitionOf(collection, key), T, `${collection}/${key}`);
+    }
+  });
+
+  it('keeps the chat keys of before, which name no tenant, in the service partition', () => {
+    for (const [collection, key] of [
+      ['chatBindings', enc('a:1a2b3c4d-0000-4000-8000-000000000001')],
+      ['chatBindings', enc('19:abc@thread.tacv2;messageid=m1')],
+      ['chatSeen', enc('message|19:abc@thread.tacv2|a1')],
+    ] as const) {
+      assert.equal(router.partitionOf(collection, key), SERVICE_PARTITION, `${collection}/${key}`);
     }
   });
 });

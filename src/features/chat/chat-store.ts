@@ -10,7 +10,12 @@
 // Keys are URI-encoded: conversation ids carry ':' ';' '@' '=', and Azure Tables forbids '/'.
 import type { z } from 'zod';
 import type { Store, VersionedRecord, WriteOp } from '../../store/store.ts';
-import { tenantField, tenantRules, type TenantKeyRule } from '../../store/tenant-key-rule.ts';
+import {
+  tenantField,
+  tenantKeyField,
+  tenantRules,
+  type TenantKeyRule,
+} from '../../store/tenant-key-rule.ts';
 import {
   chatBindingSchema,
   chatThreadSchema,
@@ -39,7 +44,8 @@ export const ROOTS = 'chatThreadRoots';
  * the reads below still look when the tenant's key has nothing.
  */
 export const chatPartitionRules: TenantKeyRule[] = [
-  ...tenantRules([THREADS, TRANSCRIPT, BINDINGS, SEEN], tenantField(0, { encoded: true })),
+  ...tenantRules([THREADS, TRANSCRIPT], tenantField(0, { encoded: true })),
+  ...tenantRules([BINDINGS, SEEN], tenantFirst),
   { collection: PENDING, tenantOf: tenantField(0, { encoded: true, kinds: ['chat'] }) },
 ];
 
@@ -52,9 +58,20 @@ function encode(id: string): string {
 }
 
 // The tenant first, so that the record lives in the partition of the incident's other records
-// (STORE_PARTITIONS=tenant) and its batches stay in one partition.
+// (STORE_PARTITIONS=tenant) and its batches stay in one partition. The ':' after it is the key's
+// only raw one (the id is encoded), so a key of before, the encoded id alone, names no tenant
+// (decoded, `a:<user>` or `message|19:…` would name a bogus one).
 function tenantScoped(tenantId: string, id: string): string {
-  return encode(`${tenantId.toLowerCase()}:${id}`);
+  return `${tenantKeyField(tenantId)}:${encode(id)}`;
+}
+
+function tenantFirst(keyOrPrefix: string, isPrefix: boolean): string | undefined {
+  const field = tenantField(0)(keyOrPrefix, isPrefix);
+  try {
+    return field && decodeURIComponent(field);
+  } catch {
+    return undefined; // not a key this module wrote
+  }
 }
 
 export interface ChatStoreProblem {

@@ -128,7 +128,7 @@ describe('ChatRelay: customers and experts', () => {
     // The relay wrote the binding again under the tenant's key, which is read first from now on.
     const current = await f.store.get<{ incidentId: string }>(
       'chatBindings',
-      legacy(`${CONTOSO}:${alex.conversationId}`),
+      `${CONTOSO}:${legacy(alex.conversationId)}`,
     );
     assert.equal(current?.value.incidentId, CONTOSO_INCIDENT);
   });
