@@ -52,9 +52,9 @@ const boundaries = [
   },
   {
     files: ['src/app/**/*.ts'],
-    // retention.ts names the features' collections next to their retention, as build-app.ts
-    // names the features.
-    ignores: ['src/app/build-app.ts', 'src/app/retention.ts'],
+    // retention.ts and partition-rules.ts name the features' collections next to their retention
+    // and partition rule, as build-app.ts names the features.
+    ignores: ['src/app/build-app.ts', 'src/app/retention.ts', 'src/app/partition-rules.ts'],
     rules: { 'no-restricted-imports': restrict(BOTBUILDER, UP_OUT_OF_SRC, ROOT, UP_TO_FEATURES) },
   },
   ...FEATURES.map((name) => ({

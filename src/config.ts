@@ -39,6 +39,8 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   // Tests: the embedded store refuses a batch Azure Tables would refuse (over 100 ops).
   STORE_STRICT_BATCHES: bool.default(false),
+  // A partition per customer tenant (src/store/partition-router.ts), or everything in `main`.
+  STORE_PARTITIONS: z.enum(['single', 'tenant']).default('single'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
@@ -132,6 +134,11 @@ export interface Config {
      * for tests: lowdb otherwise lifts the limit, which hides oversize batches). Absent: off.
      */
     readonly strictBatches?: boolean;
+    /**
+     * single: every record in the partition `main` (as before). tenant: each record in its
+     * customer tenant's partition or `_service`; `main` is moved there at open. Absent: single.
+     */
+    readonly partitions?: 'single' | 'tenant';
   };
   /** One instance (single), or many sharing the tenants through Blob leases (lease). */
   readonly cluster: {
@@ -282,6 +289,7 @@ export function loadConfig(env: EnvInput): Config {
       retentionDays: e.RETENTION_DAYS,
       auditRetentionDays: e.AUDIT_RETENTION_DAYS,
       strictBatches: e.STORE_STRICT_BATCHES,
+      partitions: e.STORE_PARTITIONS,
     },
     cluster: {
       mode: e.CLUSTER,
@@ -372,6 +380,16 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * STORE_PARTITIONS alone, for stores opened without a Config (tests, benchmarks, scripts):
+ * 'tenant' when it says so, otherwise 'single'.
+ */
+export function partitionsFrom(env: EnvInput): 'single' | 'tenant' {
+  return (
+    envSchema.shape.STORE_PARTITIONS.safeParse(env.STORE_PARTITIONS || undefined).data ?? 'single'
+  );
 }
 
 /**

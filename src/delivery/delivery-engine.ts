@@ -16,6 +16,8 @@
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { setMaxListeners } from 'node:events';
+import { chunks } from '../store/chunks.ts';
+import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../store/store.ts';
 import { sleep, type Sleep } from '../platform/sleep.ts';
 import {
@@ -25,7 +27,7 @@ import {
   type DeliveryTarget,
 } from './delivery-job.ts';
 import type { JobRecord, JobStatus } from './delivery-schemas.ts';
-import { DeliveryStore, type BadRecord } from './delivery-store.ts';
+import { DeliveryStore, groupByTenant, type BadRecord } from './delivery-store.ts';
 import { JobIntake, reportBad } from './job-intake.ts';
 import { JobQueue, type QueueEntry } from './job-queue.ts';
 import { JobRunner, type OnDelivered, type OnParked, type TryReach } from './job-runner.ts';
@@ -260,10 +262,18 @@ export class DeliveryEngine {
           updatedAt,
         },
       }));
-    await this.#store.batch([
-      this.#unreachable.clearOp(key),
-      ...requeued.map(({ entry, record }) => this.#store.jobOp(record, entry.version)),
-    ]);
+    // The jobs (one batch per tenant their ids name: one partition each with STORE_PARTITIONS)
+    // before the target's record (its own tenant's): a crash between them leaves the target
+    // unreachable, which parks the jobs again at the next start, as before this call; the next
+    // notice that it is reachable re-queues them.
+    for (const group of groupByTenant(requeued, ({ entry }) => entry.record.job.id)) {
+      for (const step of chunks(group, MAX_BATCH_OPS)) {
+        await this.#store.batch(
+          step.map(({ entry, record }) => this.#store.jobOp(record, entry.version)),
+        );
+      }
+    }
+    await this.#store.batch([this.#unreachable.clearOp(key)]);
     for (const { entry, record } of requeued) {
       entry.record = record;
       entry.version += 1;

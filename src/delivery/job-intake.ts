@@ -11,7 +11,7 @@ import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { StoreConflictError, type WriteOp } from '../store/store.ts';
 import type { DeliveryJob } from './delivery-job.ts';
 import { deliveryJobSchema, type JobRecord } from './delivery-schemas.ts';
-import { INBOX, type BadRecord, type DeliveryStore } from './delivery-store.ts';
+import { groupByTenant, INBOX, type BadRecord, type DeliveryStore } from './delivery-store.ts';
 import { deliveryTargetKey } from './delivery-job.ts';
 import type { JobQueue, QueueEntry } from './job-queue.ts';
 import type { UnreachableTargets } from './unreachable-targets.ts';
@@ -81,14 +81,16 @@ export class JobIntake {
   async enqueue(jobs: readonly DeliveryJob[]): Promise<void> {
     const parsed = jobs.map((job) => deliveryJobSchema.parse(job));
     const elsewhere = parsed.filter((job) => !this.owns(job.target.tenantId));
-    for (const step of chunks(elsewhere, MAX_BATCH_OPS)) {
+    for (const step of tenantChunks(elsewhere, (job) => job.id, MAX_BATCH_OPS)) {
       await this.store.batch(
         this.store.inboxOps(step.map((job) => ({ job, seq: this.#nextSeq() }))),
       );
     }
     const fresh = await this.#unknownJobs(parsed.filter((job) => !elsewhere.includes(job)));
     const records = fresh.map((job) => this.#newRecord(job, this.#nextSeq()));
-    for (const step of chunks(records, MAX_BATCH_OPS)) await this.#create(step, []);
+    for (const step of tenantChunks(records, (r) => r.job.id, MAX_BATCH_OPS)) {
+      await this.#create(step, []);
+    }
   }
 
   /** Takes in the inbox entries of owned tenants; the others wait for their owner. */
@@ -106,7 +108,7 @@ export class JobIntake {
     const fresh = new Set(await this.#unknownJobs(inbox.map((i) => i.entry.job)));
     // Two ops per entry (its job created, the entry deleted) in one step: an entry left by a
     // crash is taken in by the next call, and one already taken in is gone with its step.
-    for (const step of chunks(inbox, MAX_BATCH_OPS / 2)) {
+    for (const step of tenantChunks(inbox, (i) => i.entry.job.id, MAX_BATCH_OPS / 2)) {
       await this.#create(
         step
           .filter((i) => fresh.has(i.entry.job))
@@ -182,4 +184,9 @@ export function queueEntry(record: JobRecord, version: number): QueueEntry {
 
 export function reportBad(logger: Logger, bad: readonly BadRecord[]): void {
   for (const b of bad) logger.error(b, 'unreadable delivery record skipped; repair or remove it');
+}
+
+// A batch stays within one tenant's jobs (one partition with STORE_PARTITIONS=tenant).
+function tenantChunks<T>(items: readonly T[], jobIdOf: (item: T) => string, size: number): T[][] {
+  return groupByTenant(items, jobIdOf).flatMap((group) => chunks(group, size));
 }

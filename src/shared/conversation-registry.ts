@@ -3,7 +3,8 @@
 // builds it, minimal and bounded). A record belongs to its tenant: an activity from another
 // tenant carrying the same conversation id neither overwrites nor removes it. A record is
 // written only when it changed (every message would otherwise rewrite it).
-import type { Store } from '../store/store.ts';
+import { StoreConflictError, type Store } from '../store/store.ts';
+import { tenantField, type TenantKeyRule } from '../store/tenant-key-rule.ts';
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
 
@@ -21,8 +22,17 @@ export interface ConversationRecord {
   updatedAt: string;
 }
 
-const CONVERSATIONS = 'conversations';
-const PERSONAL_INDEX = 'personalChats';
+export const CONVERSATIONS = 'conversations';
+export const PERSONAL_INDEX = 'personalChats';
+
+/**
+ * The personal-chat index is keyed `<tenant>:<user>`, in the tenant's partition. Conversation
+ * records are keyed by Teams' conversation id, which names no tenant: they stay in the service
+ * partition, and record/remove write the two in separate steps.
+ */
+export const conversationPartitionRules: TenantKeyRule[] = [
+  { collection: PERSONAL_INDEX, tenantOf: tenantField(0) },
+];
 
 export class ConversationRegistry {
   constructor(private readonly store: Store) {}
@@ -32,18 +42,18 @@ export class ConversationRegistry {
     const existing = await this.store.get<ConversationRecord>(CONVERSATIONS, record.conversationId);
     if (existing && !sameTenant(existing.value.tenantId, record.tenantId)) return 'refused';
     if (existing && sameContent(existing.value, record)) return 'unchanged';
-    const ops: Parameters<Store['batch']>[0] = [
-      { kind: 'put', collection: CONVERSATIONS, key: record.conversationId, value: record },
-    ];
+    // Two steps, each safe to repeat: the index (the tenant's partition) before the record (the
+    // service partition, keyed by Teams' global conversation id). A crash between them leaves an
+    // index entry ahead of its record, which the next activity of the chat writes again (the
+    // record differs, so it is not 'unchanged'); the index never names a record not yet written.
     if (record.kind === 'personal' && record.userId) {
-      ops.push({
-        kind: 'put',
-        collection: PERSONAL_INDEX,
-        key: personalKey(record.tenantId, record.userId),
-        value: record.conversationId,
-      });
+      await this.store.put(
+        PERSONAL_INDEX,
+        personalKey(record.tenantId, record.userId),
+        record.conversationId,
+      );
     }
-    await this.store.batch(ops);
+    await this.store.put(CONVERSATIONS, record.conversationId, record);
     return 'written';
   }
 
@@ -52,13 +62,21 @@ export class ConversationRegistry {
     const existing = await this.store.get<ConversationRecord>(CONVERSATIONS, conversationId);
     if (!existing || !sameTenant(existing.value.tenantId, fromTenant)) return false;
     const { tenantId, userId, kind } = existing.value;
-    const ops: Parameters<Store['batch']>[0] = [
-      { kind: 'delete', collection: CONVERSATIONS, key: conversationId },
-    ];
-    if (kind === 'personal' && userId) {
-      ops.push({ kind: 'delete', collection: PERSONAL_INDEX, key: personalKey(tenantId, userId) });
+    // The record first, on the version read (a newer record of a reinstall stays), then its
+    // index entry: a crash between them leaves an entry whose record is gone, which
+    // findPersonal answers as absent, and the next record of that chat overwrites.
+    try {
+      await this.store.delete(CONVERSATIONS, conversationId, existing.version);
+      if (kind === 'personal' && userId) {
+        const key = personalKey(tenantId, userId);
+        const index = await this.store.get<string>(PERSONAL_INDEX, key);
+        if (index?.value === conversationId)
+          await this.store.delete(PERSONAL_INDEX, key, index.version);
+      }
+    } catch (error) {
+      if (error instanceof StoreConflictError) return false; // written again meanwhile: it stays
+      throw error;
     }
-    await this.store.batch(ops);
     return true;
   }
 

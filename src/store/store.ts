@@ -41,6 +41,11 @@ export interface Store {
   batch(ops: WriteOp[]): Promise<void>;
   /** Resolves when the store is reachable (readiness probe). */
   ping(): Promise<void>;
+  /**
+   * True when records live in their tenants' partitions (STORE_PARTITIONS=tenant): a batch must
+   * then stay within one tenant's records (or records of no tenant). Absent: one partition.
+   */
+  readonly routed?: boolean;
   close(): Promise<void>;
 }
 

@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import type { Incident } from '../domain/incident.ts';
 import type { IncidentChange } from '../domain/incident-lifecycle.ts';
-import type { Store, WriteOp } from '../store/store.ts';
+import { StoreConflictError, type Store, type WriteOp } from '../store/store.ts';
+import { tenantField, tenantRules, type TenantKeyRule } from '../store/tenant-key-rule.ts';
 
 export interface OutboxEvent {
   /**
@@ -33,6 +34,27 @@ export interface OutboxEvent {
 export const OUTBOX_COLLECTION = 'outbox';
 export const OUTBOX_META_COLLECTION = 'outboxMeta';
 export const OUTBOX_IDS_COLLECTION = 'outboxIds';
+/**
+ * Legacy events (the global seq alone) consumed in a store that routes records to their
+ * tenants' partitions: `<tenant>:<legacy key>`, created in the consumer's batch (see consumeOps).
+ */
+export const OUTBOX_CONSUMED_COLLECTION = 'outboxConsumed';
+
+/**
+ * Events, the tenant's sequence and the event-id index, all keyed by the URI-encoded tenant
+ * first (`<tenant>:<seq>`, `<tenant>`, `<tenant>:<event id>`); a legacy event (the global seq
+ * alone) and a legacy index entry (the event id alone) stay in the service partition.
+ */
+export const outboxPartitionRules: TenantKeyRule[] = [
+  ...tenantRules(
+    [OUTBOX_COLLECTION, OUTBOX_IDS_COLLECTION, OUTBOX_CONSUMED_COLLECTION],
+    tenantField(0, { encoded: true }),
+  ),
+  {
+    collection: OUTBOX_META_COLLECTION,
+    tenantOf: tenantField(0, { encoded: true, last: true }),
+  },
+];
 
 /**
  * The event's record: its tenant, then 16 digits (every safe integer), so key order is the
@@ -54,9 +76,19 @@ function tenantKey(tenantId: string): string {
 /** Records from before the per-tenant sequence: the padded global seq alone. */
 const isLegacyKey = (key: string) => !key.includes(':');
 
-// Ids come from other services too; encoding keeps them valid keys in every store (Azure Tables
-// forbids '/', '\', '#' and '?' in keys).
-function idKey(id: string): string {
+function consumedKey(tenantId: string, legacyKey: string): string {
+  return `${tenantKey(tenantId)}:${legacyKey}`;
+}
+
+// Ids come from other services too (they need not start with the tenant); encoding keeps them
+// valid keys in every store (Azure Tables forbids '/', '\', '#' and '?' in keys). The tenant
+// comes first, so the index record lives in the partition of the event it is written with.
+function idKey(tenantId: string, id: string): string {
+  return `${tenantKey(tenantId)}:${encodeURIComponent(id)}`;
+}
+
+/** The index key of stores written before idKey named the tenant (still checked: retention). */
+function legacyIdKey(id: string): string {
   return encodeURIComponent(id);
 }
 
@@ -120,6 +152,7 @@ export class Outbox {
       const parsed = eventSchema.safeParse(structuredClone(record.value));
       if (!parsed.success) throw new OutboxRecordError(record.key, parsed.error.message);
       const event = parsed.data as unknown as OutboxEvent;
+      if (isLegacyKey(record.key) && (await this.#consumedLegacy(event, record))) continue;
       events.push({ event, version: record.version, key: record.key });
     }
     return events;
@@ -134,7 +167,39 @@ export class Outbox {
     version: number,
     key = outboxKey(event.tenantId, event.seq),
   ): WriteOp[] {
+    if (isLegacyKey(key) && this.store.routed) {
+      // A legacy event lives in the service partition, the consumer's writes in the tenant's: a
+      // marker created in the tenant's partition consumes it instead, atomically with them (a
+      // second consumer's create conflicts, as its delete would). pending() then skips the event
+      // and deletes it, a step safe to repeat.
+      return [
+        {
+          kind: 'put',
+          collection: OUTBOX_CONSUMED_COLLECTION,
+          key: consumedKey(event.tenantId, key),
+          value: { seq: event.seq, version },
+          expectedVersion: 0,
+        },
+      ];
+    }
     return [{ kind: 'delete', collection: OUTBOX_COLLECTION, key, expectedVersion: version }];
+  }
+
+  /** Whether a legacy event was consumed by marker (consumeOps); if so its record is deleted. */
+  async #consumedLegacy(event: OutboxEvent, record: { key: string; version: number }) {
+    if (!this.store.routed) return false;
+    const marker = await this.store.get(
+      OUTBOX_CONSUMED_COLLECTION,
+      consumedKey(event.tenantId, record.key),
+    );
+    if (!marker) return false;
+    try {
+      await this.store.delete(OUTBOX_COLLECTION, record.key, record.version);
+    } catch (error) {
+      // Deleted meanwhile by another reader: gone either way.
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+    return true;
   }
 
   /**
@@ -147,7 +212,11 @@ export class Outbox {
     const fresh = [...new Map(events.map((e) => [e.id, e])).values()];
     if (fresh.length === 0) return [];
     const known = await Promise.all(
-      fresh.map((e) => this.store.get(OUTBOX_IDS_COLLECTION, idKey(e.id))),
+      fresh.map(
+        async (e) =>
+          (await this.store.get(OUTBOX_IDS_COLLECTION, idKey(e.tenantId, e.id))) ??
+          (await this.store.get(OUTBOX_IDS_COLLECTION, legacyIdKey(e.id))),
+      ),
     );
     const byTenant = new Map<string, Omit<OutboxEvent, 'seq'>[]>();
     fresh.forEach((event, i) => {
@@ -168,7 +237,7 @@ export class Outbox {
           {
             kind: 'put',
             collection: OUTBOX_IDS_COLLECTION,
-            key: idKey(event.id),
+            key: idKey(event.tenantId, event.id),
             value: { seq },
             expectedVersion: 0,
           },

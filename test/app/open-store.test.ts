@@ -28,7 +28,9 @@ describe('openStore (embedded)', () => {
       result: 'started',
     });
     await (store.engine as JournalStore).checkpoint();
-    const folder = join(dir, 'store', FLAT_PARTITION, encodeName(AUDIT_COLLECTION));
+    // Routed (STORE_PARTITIONS=tenant), the entry is in its tenant's partition; else in main.
+    const partition = store.routed ? 't1' : FLAT_PARTITION;
+    const folder = join(dir, 'store', encodeName(partition), encodeName(AUDIT_COLLECTION));
     assert.deepEqual(await readdir(folder), ['2026-12-02.jsonl']);
     assert.equal((await audit.list({ tenantId: 't1' }))[0]?.operation, 'runAction');
     await store.close();

@@ -6,7 +6,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, partitionsFrom } from '../../src/config.ts';
 import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import type { EmulatorStats } from '../../src/emulator/emulator.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -40,6 +40,8 @@ export async function startInProcessApp(env: Record<string, string> = {}): Promi
     DATA_DIR: dataDir,
     LOG_LEVEL: 'debug',
     EMULATOR_DEMO_AWAITING_SECONDS: '3600',
+    // STORE_PARTITIONS=tenant in the tests' environment runs the app routed, as its stores are.
+    STORE_PARTITIONS: partitionsFrom(process.env),
     ...env,
   };
   const logs: Record<string, unknown>[] = [];

@@ -1,6 +1,7 @@
 // In-memory Store for unit tests of other modules. Same compare-and-set rules as LowdbStore
 // (shared planWrites), checked by the same contract suite in test/store/.
-import { strictBatchesFrom } from '../../src/config.ts';
+import { partitionRouter } from '../../src/app/partition-rules.ts';
+import { partitionsFrom, strictBatchesFrom } from '../../src/config.ts';
 import { MAX_BATCH_OPS } from '../../src/store/partitioned-store.ts';
 import { planWrites, toVersionedRecord, type StoredRecord } from '../../src/store/plan-writes.ts';
 import type { Store, VersionedRecord, WriteOp } from '../../src/store/store.ts';
@@ -10,7 +11,13 @@ export class MemoryStore implements Store {
   readonly #collections = new Map<string, Map<string, StoredRecord>>();
   // STORE_STRICT_BATCHES=1: refuse what Azure Tables refuses, as the embedded store then does.
   readonly #maxBatchOps = strictBatchesFrom(process.env) ? MAX_BATCH_OPS : Infinity;
+  // STORE_PARTITIONS=tenant: refuse a batch over two tenants' partitions, as the routed store does.
+  readonly #router = partitionsFrom(process.env) === 'tenant' ? partitionRouter() : undefined;
   #closed = false;
+
+  get routed(): boolean {
+    return this.#router !== undefined;
+  }
 
   async get<T>(collection: string, key: string): Promise<VersionedRecord<T> | undefined> {
     this.#assertOpen();
@@ -47,6 +54,7 @@ export class MemoryStore implements Store {
     if (ops.length > this.#maxBatchOps) {
       throw new TypeError(`A batch holds at most ${this.#maxBatchOps} ops, got ${ops.length}`);
     }
+    this.#router?.partitionOfBatch(ops);
     this.#apply(ops);
     return Promise.resolve();
   }

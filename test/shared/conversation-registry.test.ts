@@ -25,14 +25,14 @@ function personal(tenantId: string, updatedAt = '2026-12-02T10:00:00.000Z'): Con
 describe('ConversationRegistry', () => {
   it('writes a record only when it changed', async () => {
     const store = new MemoryStore();
-    const batch = sinon.spy(store, 'batch');
+    const put = sinon.spy(store, 'put');
     const registry = new ConversationRegistry(store);
     assert.equal(await registry.record(personal(CONTOSO)), 'written');
     assert.equal(await registry.record(personal(CONTOSO, '2026-12-02T11:00:00.000Z')), 'unchanged');
-    assert.equal(batch.callCount, 1);
+    assert.equal(put.callCount, 2); // the personal-chat index, then the record
     const moved = { ...personal(CONTOSO), reference: { serviceUrl: 'https://other.example/' } };
     assert.equal(await registry.record(moved), 'written');
-    assert.equal(batch.callCount, 2);
+    assert.equal(put.callCount, 4);
   });
 
   it("neither overwrites nor removes another tenant's conversation", async () => {
@@ -45,6 +45,40 @@ describe('ConversationRegistry', () => {
     assert.equal(await registry.findPersonal(FABRIKAM, 'user-1'), undefined);
     assert.equal(await registry.remove('a:1xyz', CONTOSO.toUpperCase()), true);
     assert.equal(await registry.get('a:1xyz'), undefined);
+  });
+});
+
+describe('ConversationRegistry, a step at a time', () => {
+  it('writes the personal-chat index before the record, so a crash between leaves no dangling record', async () => {
+    const store = new MemoryStore();
+    const registry = new ConversationRegistry(store);
+    sinon.stub(store, 'put').callThrough().onSecondCall().rejects(new Error('crash'));
+    await assert.rejects(registry.record(personal(CONTOSO)), /crash/);
+    // The index names the chat, its record is not there yet: the chat counts as unknown...
+    assert.equal(await registry.findPersonal(CONTOSO, 'user-1'), undefined);
+    sinon.restore();
+    // ...and the next activity of the chat writes the record (it is not 'unchanged').
+    assert.equal(await registry.record(personal(CONTOSO)), 'written');
+    assert.equal((await registry.findPersonal(CONTOSO, 'user-1'))?.conversationId, 'a:1xyz');
+  });
+
+  it('removes the record, then its index entry, and keeps a record written again meanwhile', async () => {
+    const store = new MemoryStore();
+    const registry = new ConversationRegistry(store);
+    await registry.record(personal(CONTOSO));
+    assert.equal(await registry.remove('a:1xyz', CONTOSO), true);
+    assert.equal(await registry.findPersonal(CONTOSO, 'user-1'), undefined);
+    assert.deepEqual(await store.list('personalChats'), []);
+    await registry.record(personal(CONTOSO));
+    const read = sinon.stub(store, 'get').callThrough();
+    read.onFirstCall().callsFake(async (collection: string, key: string) => {
+      const current = await read.wrappedMethod.call(store, collection, key);
+      await store.put(collection, key, { ...(current!.value as object), updatedAt: 'later' });
+      return current;
+    });
+    assert.equal(await registry.remove('a:1xyz', CONTOSO), false);
+    sinon.restore();
+    assert.equal((await registry.get('a:1xyz'))?.updatedAt, 'later');
   });
 });
 

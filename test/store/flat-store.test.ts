@@ -5,6 +5,9 @@ import { openStore } from '../../src/app/open-store.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FlatStore } from '../../src/store/flat-store.ts';
 import { openJournalStore } from '../../src/store/journal-store.ts';
+import { PartitionRouter } from '../../src/store/partition-router.ts';
+import { tenantField } from '../../src/store/tenant-key-rule.ts';
+import { PartitionedMemoryStore } from '../fakes/partitioned-memory-store.ts';
 import { describeStoreContract } from './store-contract.ts';
 import { makeTempDir, removeDir } from './test-files.ts';
 
@@ -15,6 +18,13 @@ describeStoreContract('FlatStore on the journaled lowdb engine', async () => {
   const engine = await openJournalStore({ dataDir: dir, maxBatchOps: 10_000 });
   return { store: new FlatStore(engine), cleanup: () => removeDir(dir) };
 });
+
+// The contract's records name no tenant (keys such as 't1', 'e1' in one batch): all in _service.
+describeStoreContract('FlatStore routed per tenant (STORE_PARTITIONS=tenant)', () =>
+  Promise.resolve({
+    store: new FlatStore(new PartitionedMemoryStore(), { router: new PartitionRouter([]) }),
+  }),
+);
 
 describe('FlatStore', () => {
   let dir: string;
@@ -103,5 +113,76 @@ describe('FlatStore', () => {
     const reopened = await openStore(config);
     assert.equal((await reopened.get('managedResponses', 'contoso:1'))!.version, 3);
     await reopened.close();
+  });
+});
+
+describe('FlatStore with a partition per tenant', () => {
+  const A = 'tenant-a';
+  const B = 'tenant-b';
+  const router = new PartitionRouter([
+    { collection: 'things', tenantOf: tenantField(0) },
+    { collection: 'other', tenantOf: tenantField(0) },
+  ]);
+  let engine: PartitionedMemoryStore;
+  let store: FlatStore;
+  beforeEach(() => {
+    engine = new PartitionedMemoryStore();
+    store = new FlatStore(engine, { router });
+  });
+
+  it('writes each record to its tenant’s partition, and one of no tenant to _service', async () => {
+    await store.put('things', `${A}:1`, 'a1');
+    await store.batch([
+      { kind: 'put', collection: 'things', key: `${B}:1`, value: 'b1' },
+      { kind: 'put', collection: 'other', key: `${B}:x`, value: 'bx' },
+    ]);
+    await store.put('things', 'legacy', 'l');
+    assert.equal((await engine.partition(A).get('things', `${A}:1`))?.value, 'a1');
+    assert.equal((await engine.partition(B).get('other', `${B}:x`))?.value, 'bx');
+    assert.equal((await engine.partition('_service').get('things', 'legacy'))?.value, 'l');
+    assert.equal(await engine.partition('main').get('things', `${A}:1`), undefined);
+    assert.equal((await store.get('things', `${B}:1`))?.value, 'b1');
+    assert.equal(await store.delete('things', `${A}:1`), true);
+    assert.equal(await engine.partition(A).get('things', `${A}:1`), undefined);
+  });
+
+  it('lists one partition for a tenant’s prefix, and every partition in key order otherwise', async () => {
+    await store.put('things', `${B}:2`, 'b2');
+    await store.put('things', `${A}:1`, 'a1');
+    await store.put('things', 'legacy', 'l');
+    await store.put('things', `${B}:1`, 'b1');
+    assert.deepEqual(
+      (await store.list('things')).map((r) => r.key),
+      ['legacy', `${A}:1`, `${B}:1`, `${B}:2`],
+    );
+    assert.deepEqual(
+      (await store.list('things', { prefix: `${B}:` })).map((r) => r.value),
+      ['b1', 'b2'],
+    );
+    assert.deepEqual((await store.list('things', { prefix: 'tenant-' })).length, 3);
+    // Another instance (a second FlatStore on the same engine) finds the same partitions.
+    const other = new FlatStore(engine, { router });
+    assert.equal((await other.list('things')).length, 4);
+  });
+
+  it('refuses a batch over two partitions and writes none of it', async () => {
+    await assert.rejects(
+      store.batch([
+        { kind: 'put', collection: 'things', key: `${A}:1`, value: 1 },
+        { kind: 'put', collection: 'things', key: `${B}:1`, value: 1 },
+      ]),
+      TypeError,
+    );
+    assert.deepEqual(await store.list('things'), []);
+  });
+
+  it('keeps every record in main without a router (STORE_PARTITIONS=single)', async () => {
+    const single = new FlatStore(engine);
+    await single.batch([
+      { kind: 'put', collection: 'things', key: `${A}:1`, value: 1 },
+      { kind: 'put', collection: 'things', key: `${B}:1`, value: 1 },
+    ]);
+    assert.equal((await engine.partition('main').list('things')).length, 2);
+    assert.equal(await engine.partition(A).get('things', `${A}:1`), undefined);
   });
 });

@@ -2,6 +2,8 @@
 // batch, idempotent appends, compare-and-set on a tenant's seq counter between concurrent
 // appenders, none between tenants, and records of the former global sequence still consumed.
 import assert from 'node:assert/strict';
+import { partitionRouter } from '../../src/app/partition-rules.ts';
+import { partitionsFrom } from '../../src/config.ts';
 import { StoreConflictError } from '../../src/store/store.ts';
 import { Outbox, outboxKey, type OutboxEvent } from '../../src/watcher/outbox.ts';
 import { FlatStore } from '../../src/store/flat-store.ts';
@@ -49,7 +51,13 @@ describe('watcher: outbox', () => {
     assert.ok(first);
     await store.batch([
       ...outbox.consumeOps(first.event, first.version),
-      { kind: 'put', collection: 'deliveries', key: first.event.id, value: { sent: true } },
+      // The consumer's own record, keyed by the event's tenant as the features key theirs.
+      {
+        kind: 'put',
+        collection: 'deliveries',
+        key: encodeURIComponent(`${first.event.tenantId}:${first.event.id}`),
+        value: { sent: true },
+      },
     ]);
     assert.deepEqual(
       (await outbox.pending()).map((p) => p.event.id),
@@ -75,6 +83,14 @@ describe('watcher: outbox', () => {
       (await outbox.pending()).map((p) => [p.event.id, p.event.seq]),
       [['b', 2]],
     );
+  });
+
+  it('ignores an id held under the index key of before it named the tenant', async () => {
+    const store = new MemoryStore();
+    const outbox = new Outbox(store);
+    await store.put('outboxIds', encodeURIComponent('a'), { seq: 3 });
+    assert.deepEqual(await outbox.appendOps([event('a')]), []);
+    assert.equal((await outbox.appendOps([event('b')])).length, 3, 'id, event, counter');
   });
 
   it('makes one of two concurrent appenders fail instead of sharing a seq', async () => {
@@ -104,7 +120,8 @@ describe('watcher: outbox', () => {
 
   it('takes the first owned events up to the limit, as copies the consumer may change', async () => {
     // FlatStore: the outbox is read without copying it (listShared), the events returned are.
-    const store = new FlatStore(new PartitionedMemoryStore());
+    const routing = partitionsFrom(process.env) === 'tenant' ? { router: partitionRouter() } : {};
+    const store = new FlatStore(new PartitionedMemoryStore(), routing);
     const outbox = new Outbox(store, { owns: (tenantId) => tenantId === TENANT_B });
     for (let i = 1; i <= 6; i += 1) {
       const tenantId = i % 2 === 0 ? TENANT_B : TENANT_A;
@@ -164,8 +181,9 @@ describe('watcher: outbox', () => {
       ['b1', 1],
       ['b2', 2],
     ]);
-    // A tenant's events and its counter carry its id in their keys (its partition on Tables).
-    for (const op of a) assert.ok(op.key.startsWith(TENANT_A) || op.collection === 'outboxIds');
+    // A tenant's events, its counter and its id index carry its id in their keys (its partition
+    // on Tables), whatever the event ids look like.
+    for (const op of a) assert.ok(op.key.startsWith(TENANT_A), `${op.collection}/${op.key}`);
   });
 
   it('lists records of the former global sequence first and consumes them by their key', async () => {
@@ -182,10 +200,34 @@ describe('watcher: outbox', () => {
     const [old] = pending;
     assert.ok(old);
     await store.batch(outbox.consumeOps(old.event, old.version, old.key));
-    assert.equal(await store.get('outbox', '0000000000000007'), undefined);
     assert.deepEqual(
       (await outbox.pending()).map((p) => p.event.id),
       ['new'],
     );
+    // Deleted by the consume (one partition), or by the pending() after it (routed: see below).
+    assert.equal(await store.get('outbox', '0000000000000007'), undefined);
+  });
+
+  it('routed, consumes a legacy event in the batch of its tenant’s writes, once', async () => {
+    const store = new FlatStore(new PartitionedMemoryStore(), { router: partitionRouter() });
+    const outbox = new Outbox(store);
+    await store.put('outbox', '0000000000000007', { ...event('old', '1'), seq: 7 });
+    const [old] = await outbox.pending();
+    assert.ok(old);
+    const consume = () =>
+      store.batch([
+        ...outbox.consumeOps(old.event, old.version, old.key),
+        {
+          kind: 'put',
+          collection: 'deliveries',
+          key: encodeURIComponent(`${TENANT_A}:old`),
+          value: { sent: true },
+        },
+      ]);
+    await consume();
+    await assert.rejects(consume(), StoreConflictError, 'a second consumer of it loses');
+    assert.deepEqual(await outbox.pending(), []);
+    assert.equal(await store.get('outbox', '0000000000000007'), undefined);
+    assert.deepEqual(await outbox.pending(), [], 'and stays consumed once deleted');
   });
 });

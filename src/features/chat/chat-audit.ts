@@ -1,11 +1,20 @@
 // The chat relay's audit trail: every refusal (who, from which tenant and conversation, about
 // which incident, why), every binding and every expert comment. Append-only; keys start with the
-// ISO time so a list comes back in time order.
+// ISO time so a list comes back in time order, and end with the tenant whose partition holds the
+// entry: the incident's tenant when known (an entry is written beside that incident's chat
+// records), otherwise the sender's.
 import type { Clock } from '../../platform/clock.ts';
 import { randomBytes } from 'node:crypto';
 import type { Store, WriteOp } from '../../store/store.ts';
+import { tenantField, tenantKeyField, type TenantKeyRule } from '../../store/tenant-key-rule.ts';
 
 export const CHAT_AUDIT = 'chatAudit';
+
+/** `<ISO time>~<seq>~<random>~<tenant>`: the fourth field, URI-encoded. */
+export const chatAuditPartitionRule: TenantKeyRule = {
+  collection: CHAT_AUDIT,
+  tenantOf: tenantField(3, { separator: '~', encoded: true, last: true }),
+};
 
 export const chatAuditKinds = ['refused', 'bound', 'comment'] as const;
 export type ChatAuditKind = (typeof chatAuditKinds)[number];
@@ -41,7 +50,8 @@ export class ChatAudit {
   entryOp(entry: NewChatAuditEntry): WriteOp {
     const at = this.now().toISOString();
     this.#seq = (this.#seq + 1) % 1_000_000;
-    const id = `${at}~${String(this.#seq).padStart(6, '0')}~${randomBytes(3).toString('hex')}`;
+    const tenant = tenantKeyField(entry.incidentTenantId ?? entry.tenantId);
+    const id = `${at}~${String(this.#seq).padStart(6, '0')}~${randomBytes(3).toString('hex')}~${tenant}`;
     const value: ChatAuditEntry = { ...withoutUndefined(entry), id, at };
     return { kind: 'put', collection: CHAT_AUDIT, key: id, value, expectedVersion: 0 };
   }

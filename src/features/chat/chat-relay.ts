@@ -224,7 +224,7 @@ export class ChatRelay {
     tenant: CustomerTenant,
     said?: string,
   ): Promise<Located | ChatOutcome> {
-    const binding = await this.store.getBinding(sender.conversationId);
+    const binding = await this.store.getBinding(tenant.tenantId, sender.conversationId);
     if (binding) {
       if (binding.tenantId.toLowerCase() !== tenant.tenantId.toLowerCase()) {
         return this.#refuse(sender, 'bindingTenantMismatch', words.bindingMismatch, {

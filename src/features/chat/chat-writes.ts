@@ -1,6 +1,7 @@
 // The relay's store writes, one incident at a time (KeyedLock) and each in ONE batch: the thread
 // record (compare-and-set), the Teams activity's "seen" marker, the transcript entry, the
-// tracker's pending records and the delivery jobs (delivery.enqueueOps). A crash therefore either
+// tracker's pending records and the delivery jobs (delivery.enqueueOps), all keyed by the
+// incident's tenant, so the batch stays in one partition (STORE_PARTITIONS=tenant). A crash therefore either
 // relays a message, once (job ids come from the activity id), or leaves no trace of it; a
 // redelivered activity finds its marker and is not relayed again.
 import type { Clock } from '../../platform/clock.ts';
@@ -85,7 +86,7 @@ export class ChatWrites {
     const { store, experts } = this.deps;
     const seenKey = seenKeyOf(message);
     return this.#locked(tenant.tenantId, incidentId, async (attempt) => {
-      if (await store.seen(seenKey)) return 'duplicate';
+      if (await store.seen(tenant.tenantId, seenKey)) return 'duplicate';
       const now = this.#now();
       const existing = await store.getThread(tenant.tenantId, incidentId);
       let thread: ChatThread = existing?.value ?? newThread(tenant, incidentId, now);
@@ -125,7 +126,7 @@ export class ChatWrites {
           },
           existing?.version ?? 0,
         ),
-        store.seenOp(seenKey, now),
+        store.seenOp(tenant.tenantId, seenKey, now),
         store.transcriptOp(tenant.tenantId, incidentId, {
           seq,
           at: now,
@@ -162,7 +163,7 @@ export class ChatWrites {
     const seenKey = seenKeyOf(message);
     const author = `${firstName} (${experts.name})`;
     return this.#locked(tenantId, incidentId, async (attempt) => {
-      if (await store.seen(seenKey)) return 'duplicate';
+      if (await store.seen(tenantId, seenKey)) return 'duplicate';
       const existing = await store.getThread(tenantId, incidentId);
       if (!existing || existing.value.customers.length === 0) return 'noCustomer';
       const now = this.#now();
@@ -182,7 +183,7 @@ export class ChatWrites {
       });
       const ops: WriteOp[] = [
         store.threadOp({ ...thread, messageCount: seq, updatedAt: now }, existing.version),
-        store.seenOp(seenKey, now),
+        store.seenOp(tenantId, seenKey, now),
         store.transcriptOp(tenantId, incidentId, {
           seq,
           at: now,
@@ -217,12 +218,12 @@ export class ChatWrites {
     const { store } = this.deps;
     const seenKey = `comment|${seenKeyOf(message)}`;
     return this.#locks.run(incidentKey(root.tenantId, root.incidentId), async () => {
-      if (await store.seen(seenKey)) return 'duplicate';
-      await store.batch([store.seenOp(seenKey, this.#now())]);
+      if (await store.seen(root.tenantId, seenKey)) return 'duplicate';
+      await store.batch([store.seenOp(root.tenantId, seenKey, this.#now())]);
       try {
         await input.post();
       } catch (err) {
-        await store.batch([store.deleteSeenOp(seenKey)]);
+        await store.batch([store.deleteSeenOp(root.tenantId, seenKey)]);
         this.deps.logger.warn({ err, ...root }, 'posting an expert comment failed');
         return 'failed';
       }

@@ -1,12 +1,21 @@
 // The audit trail of managed responses: an append-only record of every publication, action
 // attempt, confirmation, refusal and outcome. Keys start with the ISO time and a per-process
 // sequence, so `list` returns entries in time order; a random suffix keeps keys written by two
-// instances in the same millisecond apart. Entries are created (expectedVersion 0), never changed.
+// instances in the same millisecond apart; the tenant ends the key, so an entry lives in its
+// tenant's partition, beside the change it records (entries from before that have none and stay
+// in the service partition). Entries are created (expectedVersion 0), never changed.
 import type { Clock } from '../../platform/clock.ts';
 import { randomBytes } from 'node:crypto';
 import type { Store, WriteOp } from '../../store/store.ts';
+import { tenantField, tenantKeyField, type TenantKeyRule } from '../../store/tenant-key-rule.ts';
 
 export const AUDIT_COLLECTION = 'managedResponseAudit';
+
+/** `<ISO time>~<seq>~<random>~<tenant>`: the fourth field, URI-encoded. */
+export const auditPartitionRule: TenantKeyRule = {
+  collection: AUDIT_COLLECTION,
+  tenantOf: tenantField(3, { separator: '~', encoded: true, last: true }),
+};
 
 export const auditKinds = [
   'publish',
@@ -70,7 +79,7 @@ export class AuditTrail {
   entryOp(entry: NewAuditEntry): WriteOp {
     const at = entry.at ?? this.now().toISOString();
     this.#seq = (this.#seq + 1) % 1_000_000;
-    const id = `${at}~${String(this.#seq).padStart(6, '0')}~${randomBytes(3).toString('hex')}`;
+    const id = `${at}~${String(this.#seq).padStart(6, '0')}~${randomBytes(3).toString('hex')}~${tenantKeyField(entry.tenantId)}`;
     const value: AuditEntry = { ...entry, id, at };
     return { kind: 'put', collection: AUDIT_COLLECTION, key: id, value, expectedVersion: 0 };
   }

@@ -6,7 +6,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { StoreConflictError, type Store } from '../../store/store.ts';
 import { resumeDeliveries } from './resume-deliveries.ts';
 
-const MAIL_NOTICES = 'mailRefusalNotices';
+export const MAIL_NOTICES = 'mailRefusalNotices';
 
 export class MailNotices {
   constructor(private readonly store: Store) {}

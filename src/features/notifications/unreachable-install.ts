@@ -11,7 +11,7 @@ import type { ConversationRegistry } from '../../shared/conversation-registry.ts
 import type { Store } from '../../store/store.ts';
 
 export const DEFAULT_TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
-const PERMISSION_NOTICES = 'installPermissionNotices';
+export const PERMISSION_NOTICES = 'installPermissionNotices';
 
 /** What this needs of the Graph client (src/defender/graph-teams-apps-client.ts). */
 export type InstallerOutcome =

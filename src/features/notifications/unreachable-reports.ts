@@ -15,7 +15,7 @@ import type {
 import { unreachableNoticeJobs } from './unreachable-notice.ts';
 import type { InstallRefusal } from '../../../cards/message-unreachable.ts';
 
-const REPORTS = 'unreachableReports';
+export const REPORTS = 'unreachableReports';
 
 type Reason = { code?: string; status: number; install?: InstallRefusal };
 

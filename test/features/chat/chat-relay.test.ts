@@ -105,6 +105,34 @@ describe('ChatRelay: customers and experts', () => {
     assert.equal((await f.relay.store.transcript(CONTOSO, CONTOSO_INCIDENT)).length, 1);
   });
 
+  it('keeps reading a binding and a seen marker written before their keys named the tenant', async () => {
+    const f = chatFixture();
+    const boundAt = '2026-03-01T07:00:00.000Z';
+    const legacy = encodeURIComponent;
+    await f.store.put('chatBindings', legacy(alex.conversationId), {
+      tenantId: CONTOSO,
+      incidentId: CONTOSO_INCIDENT,
+      boundAt,
+    });
+    await f.store.put('chatSeen', legacy(`message|${alex.conversationId}|before`), { at: boundAt });
+
+    const again = await f.relay.handleMessage(message(alex, 'Hello', { activityId: 'before' }));
+    assert.deepEqual(again, { kind: 'duplicate' });
+    const outcome = await f.relay.handleMessage(message(alex, 'Still there?'));
+    assert.deepEqual(outcome, { kind: 'relayed', tenantId: CONTOSO, incidentId: CONTOSO_INCIDENT });
+    await f.settle();
+    assert.deepEqual(
+      (await f.relay.store.transcript(CONTOSO, CONTOSO_INCIDENT)).map((e) => e.text),
+      ['Still there?'],
+    );
+    // The relay wrote the binding again under the tenant's key, which is read first from now on.
+    const current = await f.store.get<{ incidentId: string }>(
+      'chatBindings',
+      `${CONTOSO}:${legacy(alex.conversationId)}`,
+    );
+    assert.equal(current?.value.incidentId, CONTOSO_INCIDENT);
+  });
+
   it("refuses and audits a customer binding another tenant's incident", async () => {
     const f = chatFixture();
     const fabrikamUser = personalSender(FABRIKAM_USER, 'Eve Fabrikam', FABRIKAM);
@@ -120,7 +148,12 @@ describe('ChatRelay: customers and experts', () => {
     assert.equal(entry?.code, 'notYourIncident');
     assert.equal(entry?.tenantId, FABRIKAM);
     assert.equal(entry?.incidentId, CONTOSO_INCIDENT);
-    assert.equal(await f.relay.store.getBinding(fabrikamUser.conversationId), undefined);
+    for (const tenantId of [FABRIKAM, CONTOSO]) {
+      assert.equal(
+        await f.relay.store.getBinding(tenantId, fabrikamUser.conversationId),
+        undefined,
+      );
+    }
     // Their own incident works.
     const own = await f.relay.bind(fabrikamUser, FABRIKAM_INCIDENT);
     assert.equal(own.kind === 'reply' && own.refused, undefined);

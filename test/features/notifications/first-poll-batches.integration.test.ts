@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../../src/app/build-app.ts';
 import { openEmbeddedStore, openStore } from '../../../src/app/open-store.ts';
-import { loadConfig } from '../../../src/config.ts';
+import { loadConfig, partitionsFrom } from '../../../src/config.ts';
 import { DEMO_TENANTS_FILE } from '../../../src/defender-setup.ts';
 import {
   DEMO_CLIENT_SECRET,
@@ -189,6 +189,7 @@ describe('a first poll of 60 changed incidents, two tenants at once', function (
         tableName: uniqueName('firstpoll'),
         retentionDays: 30,
         auditRetentionDays: 400,
+        partitions: partitionsFrom(process.env),
       },
     });
     await run(store);

@@ -16,6 +16,7 @@ import type { WriteOp } from '../../../src/store/store.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../../src/watcher/incident-snapshots.ts';
 import { incident as baseIncident, TENANT } from '../../domain/builders.ts';
 import { MemoryStore } from '../../fakes/memory-store.ts';
+import { encodeKey, JOBS } from '../../../src/delivery/delivery-store.ts';
 
 const ALEX = 'aa000000-0000-4000-8000-000000000001';
 const ISAIAH = 'aa000000-0000-4000-8000-000000000002';
@@ -42,7 +43,7 @@ async function setup(delivered: string[] = []) {
   await store.put(SNAPSHOTS_COLLECTION, snapshotKey(TENANT, incident.id), incident);
   const delivery = {
     enqueueOps: (jobs: readonly DeliveryJob[]): WriteOp[] =>
-      jobs.map((job) => ({ kind: 'put', collection: 'testJobs', key: job.id, value: job })),
+      jobs.map((job) => ({ kind: 'put', collection: JOBS, key: encodeKey(job.id), value: job })),
     wake: () => undefined,
     findDelivery: (key: string): Promise<DeliveryRecord | undefined> => {
       const userId = delivered.find((u) => key.endsWith(u));
@@ -72,7 +73,7 @@ async function setup(delivered: string[] = []) {
   });
   const record = async () =>
     (await store.get<AwaitingRecord>(AWAITING, `${TENANT}:${incident.id}`))?.value;
-  const jobs = async () => (await store.list<DeliveryJob>('testJobs')).map((r) => r.value);
+  const jobs = async () => (await store.list<DeliveryJob>(JOBS)).map((r) => r.value);
   return { store, claims, record, jobs };
 }
 

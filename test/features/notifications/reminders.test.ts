@@ -26,6 +26,7 @@ import { MemoryStore } from '../../fakes/memory-store.ts';
 import { FakeClock } from '../../delivery/fake-clock.ts';
 import { FakeMessenger } from '../../delivery/fake-messenger.ts';
 import { RecordingLogger } from '../../delivery/recording-logger.ts';
+import { encodeKey, JOBS } from '../../../src/delivery/delivery-store.ts';
 
 const SINCE = '2026-03-02T08:00:00.000Z';
 const P1 = 'aa000000-0000-4000-8000-000000000001';
@@ -48,11 +49,19 @@ const contoso: CustomerTenant = {
   socChannels: [],
 };
 
-/** Records jobs as store writes in the caller's batch, so they exist only if the batch did. */
+/**
+ * Records jobs as store writes in the caller's batch, so they exist only if the batch did; keyed
+ * as the delivery store keys its jobs, so they share the partition of the tenant's records.
+ */
 class RecordingDelivery {
   woken = 0;
   enqueueOps(jobs: readonly DeliveryJob[]): WriteOp[] {
-    return jobs.map((job) => ({ kind: 'put', collection: 'testJobs', key: job.id, value: job }));
+    return jobs.map((job) => ({
+      kind: 'put',
+      collection: JOBS,
+      key: encodeKey(job.id),
+      value: job,
+    }));
   }
   wake(): void {
     this.woken += 1;
@@ -123,7 +132,7 @@ async function setup(
   });
   const at = (hours: number) => new Date(Date.parse(SINCE) + hours * HOUR_MS);
   const jobs = async () =>
-    (await store.list<DeliveryJob>('testJobs'))
+    (await store.list<DeliveryJob>(JOBS))
       .map((r) => r.value)
       .sort((a, b) => a.id.localeCompare(b.id));
   const record = async () =>
