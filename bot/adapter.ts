@@ -4,10 +4,12 @@ import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/platform/logger.ts';
 import { createBotAuthentication } from './bot-auth.ts';
 import { GuardedCloudAdapter } from './guarded-cloud-adapter.ts';
+import { ReusedClientsAuthentication } from './reused-clients.ts';
 import { turnLogger } from './turn-logger.ts';
 
 export function createAdapter(config: Config, logger: Logger): CloudAdapter {
-  const adapter = new GuardedCloudAdapter(createBotAuthentication(config, logger), logger);
+  const auth = new ReusedClientsAuthentication(createBotAuthentication(config, logger));
+  const adapter = new GuardedCloudAdapter(auth, logger);
   adapter.onTurnError = async (context, error) => {
     turnLogger(context, logger).error({ err: error }, 'unhandled error in turn');
     if (context.activity.type === 'invoke') return; // the invoke answer says it (501/500)
