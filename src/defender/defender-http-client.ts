@@ -7,6 +7,7 @@
 // and what would take longer fails at once with a typed error that says when to try again;
 // background calls wait at most `backgroundMaxWaitMs` for the rate limit per attempt.
 import { systemClock, type Clock } from '../platform/clock.ts';
+import { TokenCache } from './token-cache.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { TokenCredential } from '@azure/identity';
 import pRetry, { AbortError } from 'p-retry';
@@ -117,6 +118,7 @@ export class DefenderHttpClient {
   private readonly baseUrl: string;
   private readonly telemetry: Telemetry;
   private readonly upstream: Upstream;
+  private readonly tokens: TokenCache;
 
   constructor(private readonly options: DefenderHttpClientOptions) {
     this.api = options.api;
@@ -129,6 +131,7 @@ export class DefenderHttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.telemetry = options.telemetry ?? noTelemetry;
     this.upstream = options.api === 'mde' ? 'defender' : 'graph';
+    this.tokens = new TokenCache(options.credential, options.scope, this.now);
   }
 
   async send<T>(request: DefenderRequest<T>): Promise<T> {
@@ -289,6 +292,8 @@ export class DefenderHttpClient {
     }
 
     if (response.ok) return this.parse(request, response.status, text);
+    // A refused token (revoked, or its roles changed) is not offered again.
+    if (response.status === 401) this.tokens.forget(token);
     return this.fail(request, response, text);
   }
 
@@ -348,8 +353,7 @@ export class DefenderHttpClient {
   private async token(permission: string): Promise<string> {
     let failure: unknown;
     try {
-      const accessToken = await this.options.credential.getToken(this.options.scope);
-      if (accessToken) return accessToken.token;
+      return await this.tokens.get();
     } catch (error) {
       failure = error;
     }
