@@ -12,8 +12,18 @@ export function cardSizeBytes(card: AdaptiveCard): number {
   return JSON.stringify(card).length * 2;
 }
 
+// The size each card had when assertCardSize measured it, so a caller that needs it right after
+// rendering (shrinkToFit's lower bound) does not serialise the whole card a second time.
+const measured = new WeakMap<AdaptiveCard, number>();
+
+/** cardSizeBytes(card) as its render measured it: for use right after rendering, before any change. */
+export function renderedCardBytes(card: AdaptiveCard): number {
+  return measured.get(card) ?? cardSizeBytes(card);
+}
+
 export function assertCardSize(card: AdaptiveCard, cardName = 'unknown'): void {
   const size = cardSizeBytes(card);
+  measured.set(card, size);
   if (size > maxCardBytes) {
     throw new CardRenderError({
       code: 'CARD_TOO_LARGE',

@@ -19,7 +19,7 @@ import {
   severityBadge,
   statusBadge,
 } from './incident-labels.ts';
-import { cardSizeBytes } from './card-size.ts';
+import { cardSizeBytes, renderedCardBytes } from './card-size.ts';
 import { prepareRepeatedParts, renderWithRepeatedParts } from './repeated-parts.ts';
 import { actionTask, type TaskTextLimits } from './response-action-task.ts';
 import { kindNoun } from './response-action-labels.ts';
@@ -196,7 +196,7 @@ export function renderActionsCard(input: ActionsCardInput): AdaptiveCard {
     actionSteps,
     (step) => renderActions(dataAt(step)),
     (larger, fitted) =>
-      largerCardAtLeast(dataAt(larger), dataAt(fitted.step), cardSizeBytes(fitted.card)),
+      largerCardAtLeast(dataAt(larger), dataAt(fitted.step), renderedCardBytes(fitted.card)),
   );
 }
 
