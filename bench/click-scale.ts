@@ -22,6 +22,7 @@
 //                                      clicks-drain.cpuprofile, at the largest lowdb size only)
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +39,7 @@ import { startAzurite, type RunningAzurite } from '../scripts/azurite.ts';
 import { MAX_BATCH_OPS } from '../src/store/partitioned-store.ts';
 import type { FlatStore } from '../src/store/flat-store.ts';
 import { JournalStore } from '../src/store/journal-store.ts';
+import { startEmulatorProcess } from './emulator-process.ts';
 import { runTrusted } from './run-trusted.ts';
 import {
   figures,
@@ -86,8 +88,13 @@ async function run(): Promise<void> {
       'tables-clicks': { type: 'string', default: '40' },
       'tables-events': { type: 'string', default: '100' },
       profile: { type: 'string' },
+      emulator: { type: 'string', default: 'process' },
     },
   });
+  if (values.emulator !== 'process' && values.emulator !== 'in-process') {
+    throw new Error('--emulator is process or in-process');
+  }
+  const emulatorApart = values.emulator === 'process';
   const sizesOf: Record<StoreKind, number[]> = {
     lowdb: values.sizes.split(',').map(Number),
     tables: values['tables-sizes'].split(',').map(Number),
@@ -115,7 +122,7 @@ async function run(): Promise<void> {
       for (const size of sizes) {
         const profile =
           kind === 'lowdb' && size === Math.max(...sizes) ? values.profile : undefined;
-        rows.push(await measureAt(kind, size, plans[kind], azurite, profile));
+        rows.push(await measureAt(kind, size, plans[kind], azurite, emulatorApart, profile));
       }
     }
   } finally {
@@ -185,14 +192,23 @@ async function measureAt(
   size: number,
   plan: Plan,
   azurite: RunningAzurite | undefined,
+  emulatorApart: boolean,
   profile?: string,
 ) {
   const dataDir = await mkdtemp(join(tmpdir(), 'click-scale-'));
   const store = await openBenchStore(kind, dataDir, size, azurite);
   const maxBatchOps = kind === 'tables' ? MAX_BATCH_OPS : 2000;
+  const actionTimings = { toInProgressMs: 200, toFinalMs: 1000 };
+  const emulator = emulatorApart
+    ? await startEmulatorProcess({ actionTimings, demoAwaitingAfterMs: null })
+    : undefined;
   const stack = await startStack({
     store,
-    actionTimings: { toInProgressMs: 200, toFinalMs: 1000 },
+    actionTimings,
+    // Started actions are polled as the app polls them (2 s, backing off), not at the tests'
+    // 20 ms: those polls were a load production does not have.
+    poll: 'production',
+    ...(emulator ? { externalEmulator: emulator } : {}),
   });
   try {
     const incidentId = DEMO_INCIDENT_IDS.expertsInvestigating;
@@ -201,12 +217,25 @@ async function measureAt(
     // CPU time beside wall time: on a busy machine the wall time of a phase is mostly waiting
     // for other processes, while the CPU this process spent on it (clicks against the bare
     // bot's invokes, background work included) barely moves.
+    // With the emulator in its own process, its CPU is printed beside (Defender's side of the
+    // phase, not the bot's).
     let cpu = process.cpuUsage();
-    const phase = (name: string) => {
+    let loop = performance.eventLoopUtilization();
+    let emulatorCpu = (await emulator?.cpuMs()) ?? 0;
+    const phase = async (name: string) => {
       const ms = Math.round(performance.now() - t);
       const used = process.cpuUsage(cpu);
       const cpuMs = Math.round((used.user + used.system) / 1000);
-      console.error(`  ${kind}, ${size} incidents: ${name} in ${ms} ms (CPU ${cpuMs} ms)`);
+      const emulatorNow = (await emulator?.cpuMs()) ?? 0;
+      const apart = emulator ? `, emulator process ${emulatorNow - emulatorCpu} ms` : '';
+      // The main thread's busy share: below 1 while clicks are outstanding, they waited on
+      // something other than this process's JavaScript (disk, timers, other processes).
+      const busy = performance.eventLoopUtilization(loop).utilization.toFixed(2);
+      console.error(
+        `  ${kind}, ${size} incidents: ${name} in ${ms} ms (CPU ${cpuMs} ms${apart}, event loop busy ${busy})`,
+      );
+      loop = performance.eventLoopUtilization();
+      emulatorCpu = emulatorNow;
       t = performance.now();
       cpu = process.cpuUsage();
     };
@@ -214,13 +243,17 @@ async function measureAt(
     // A steady state to measure from, as bench/store-engine.ts does: the prefill's checkpoint
     // (tens of thousands of records into shard files and daily logs) done, not running.
     if (store.engine instanceof JournalStore) await store.engine.checkpoint();
-    phase('prefill');
+    await phase('prefill');
     const writes = await timeWrites(stack, plan.writes);
-    phase(`${plan.writes} writes`);
+    await phase(`${plan.writes} writes`);
     // Before the clicks: their Defender calls use up the tenant's Graph quota, and a poll then
     // waits for it (the rate limit working, not a cost of the poll).
-    const poll = await timeOneChangePolls(stack, plan.polls);
-    phase(`${plan.polls} polls`);
+    const poll = await timeOneChangePolls(
+      stack,
+      plan.polls,
+      emulator && ((id, status) => emulator.patchIncident(DEMO_TENANT_ID, id, { status })),
+    );
+    await phase(`${plan.polls} polls`);
     const mixed: number[] = [];
     const isolate: number[] = [];
     const clicks = mix(incidentId, oneClick, manual, plan.clicks);
@@ -238,18 +271,18 @@ async function measureAt(
         }
       }),
     );
-    phase(`${plan.clicks} clicks`);
+    await phase(`${plan.clicks} clicks`);
     const bare = await measureBareBot(plan.clicks);
-    phase(`${plan.clicks} bare-bot invokes`);
+    await phase(`${plan.clicks} bare-bot invokes`);
     if (profiler && profile) await writeFile(profile, JSON.stringify(await profiler()));
     // The started machine actions finish at Defender's pace (100 calls a minute per tenant),
     // which is not what this bench measures: they are stopped before the drain.
     await stack.feature.stop();
     const pending = await prepareDrain(stack, plan.events, maxBatchOps);
-    phase(`${pending} events written`);
+    await phase(`${pending} events written`);
     const drainProfiler = profile ? await startProfile() : undefined;
     const drain = await timeDrain(stack, pending);
-    phase(`${drain.events} events drained`);
+    await phase(`${drain.events} events drained`);
     if (drainProfiler && profile) {
       await writeFile(
         profile.replace(/(\.cpuprofile)?$/, '-drain.cpuprofile'),
@@ -273,6 +306,7 @@ async function measureAt(
     };
   } finally {
     await stack.close();
+    await emulator?.close();
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -23,14 +23,20 @@ export interface Figures {
 }
 
 /** Polls once untimed (the look-back of a first poll), then `samples` polls of one change. */
-export async function timeOneChangePolls(stack: Stack, samples: number): Promise<Figures> {
+export async function timeOneChangePolls(
+  stack: Stack,
+  samples: number,
+  patchIncident: (id: string, status: string) => Promise<void> | void = (id, status) => {
+    stack.emulator.control.patchIncident(DEMO_TENANT_ID, id, { status });
+  },
+): Promise<Figures> {
   const { watcher } = stack.app;
   await watcher.pollOnce(DEMO_TENANT_ID);
   const times: number[] = [];
   const id = DEMO_INCIDENT_IDS.active;
   for (let i = 0; i < samples; i += 1) {
     const status = i % 2 === 0 ? 'inProgress' : 'active';
-    stack.emulator.control.patchIncident(DEMO_TENANT_ID, id, { status });
+    await patchIncident(id, status);
     const t0 = performance.now();
     const events = await watcher.pollOnce(DEMO_TENANT_ID);
     times.push(performance.now() - t0);

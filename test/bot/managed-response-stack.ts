@@ -71,16 +71,29 @@ export interface StackOptions {
   containmentPeriodMs?: number;
   /** The app's clock (default the system clock; the emulator keeps the system clock). */
   clock?: Clock;
+  /**
+   * An emulator already running elsewhere (bench/emulator-process.ts: its own process, as
+   * Defender is in production). The stack's `emulator.control` is then unavailable (its control
+   * API is HTTP), and closing the stack leaves the emulator running.
+   */
+  externalEmulator?: Pick<RunningEmulator, 'url' | 'authorityHost' | 'graphBaseUrl' | 'mdeBaseUrl'>;
+  /**
+   * How often a started machine action is polled (default 20 ms, then up to 100 ms, so tests
+   * see an outcome at once; the benchmarks pass `'production'`: the app's own schedule).
+   */
+  poll?: { initialMs: number; maxMs: number } | 'production';
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tls = await ensureDevCertificate('artifacts/tls');
-  const emulator = await startEmulator({
-    tls,
-    port: 0,
-    actionTimings: options.actionTimings ?? { toInProgressMs: 20, toFinalMs: 80 },
-    demoAwaitingAfterMs: null,
-  });
+  const emulator = options.externalEmulator
+    ? external(options.externalEmulator)
+    : await startEmulator({
+        tls,
+        port: 0,
+        actionTimings: options.actionTimings ?? { toInProgressMs: 20, toFinalMs: 80 },
+        demoAwaitingAfterMs: null,
+      });
   const store = options.store ?? new MemoryStore();
   const messenger = new RecordingMessenger();
   const config = loadConfig({
@@ -110,7 +123,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sleep: (ms: number, signal?: AbortSignal) => realSleep(Math.min(ms, 50), signal),
     messenger,
     tuning: {
-      managedResponse: { poll: { initialMs: 20, maxMs: 100 } },
+      ...(options.poll === 'production'
+        ? {}
+        : { managedResponse: { poll: options.poll ?? { initialMs: 20, maxMs: 100 } } }),
       ...(options.containmentPeriodMs
         ? { containment: { periodMs: options.containmentPeriodMs } }
         : {}),
@@ -160,6 +175,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await emulator.close();
     },
   };
+}
+
+function external(addresses: StackOptions['externalEmulator'] & object): RunningEmulator {
+  const control = new Proxy({} as RunningEmulator['control'], {
+    get(_target, name) {
+      throw new Error(
+        `emulator.control.${String(name)}: the emulator runs in another process; use its control API`,
+      );
+    },
+  });
+  return { ...addresses, control, close: () => Promise.resolve() };
 }
 
 /** What the experts publish on an incident: a high-severity summary and the actions. */
