@@ -48,6 +48,8 @@ export interface IncidentPage {
 /** Who waits for the call (defender-http-client.ts); default background. */
 export interface CallOptions {
   lane?: CallLane;
+  /** Abandons the call when aborted (a shutdown): a wait for its turn, a retry, the request. */
+  signal?: AbortSignal;
 }
 
 export interface IncidentWithAlerts {
@@ -122,7 +124,11 @@ export class GraphIncidentsClient {
   }
 
   /** PATCH; returns the updated incident (Graph answers 200 with it). */
-  async updateIncident(incidentId: string, update: IncidentUpdate): Promise<Incident> {
+  async updateIncident(
+    incidentId: string,
+    update: IncidentUpdate,
+    options: CallOptions = {},
+  ): Promise<Incident> {
     const body: Record<string, unknown> = {};
     for (const key of [
       'status',
@@ -134,6 +140,7 @@ export class GraphIncidentsClient {
       if (update[key] !== undefined) body[key] = update[key];
     }
     const raw = await this.http.send({
+      ...options,
       method: 'PATCH',
       path: incidentPath(incidentId),
       body,
@@ -144,7 +151,7 @@ export class GraphIncidentsClient {
     });
     if (raw !== undefined) return toIncident(raw, this.tenantId);
     // Some Graph deployments answer 204; read the incident back instead.
-    return (await this.getIncident(incidentId)).incident;
+    return (await this.getIncident(incidentId, options)).incident;
   }
 
   /** Adds a comment; returns the incident's full comment list (Graph returns it). */

@@ -99,8 +99,8 @@ export class MachineActionsClient {
   }
 
   /** Every action on the device that Defender lists (newest first), any type. */
-  async listDeviceActions(deviceId: string): Promise<DeviceActionState[]> {
-    return this.#list(`machineId eq ${odataString(deviceId)}`);
+  async listDeviceActions(deviceId: string, signal?: AbortSignal): Promise<DeviceActionState[]> {
+    return this.#list(`machineId eq ${odataString(deviceId)}`, signal);
   }
 
   /**

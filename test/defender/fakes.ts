@@ -110,3 +110,37 @@ export function testHttpClient(
     ...rest,
   });
 }
+
+/** A rate-limit gate that counts the calls waiting in it (to stop while one waits). */
+export class CountingGate extends RateLimitGate {
+  waiting = 0;
+
+  override async acquire(...args: Parameters<RateLimitGate['acquire']>): Promise<number> {
+    this.waiting += 1;
+    try {
+      return await super.acquire(...args);
+    } finally {
+      this.waiting -= 1;
+    }
+  }
+}
+
+/** A gate of one call a minute whose call is already spent: the next waits up to 60 s. */
+export async function spentGate(tenantId = TENANT_ID): Promise<CountingGate> {
+  const gate = new CountingGate([{ points: 1, durationSeconds: 60 }]);
+  await gate.acquire(tenantId);
+  return gate;
+}
+
+/** 'stopped' when `stop` resolves within `withinMs`, else 'still waiting'. */
+export async function stopsWithin(stop: () => Promise<void>, withinMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('still waiting'), withinMs);
+  });
+  try {
+    return await Promise.race([stop().then(() => 'stopped'), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

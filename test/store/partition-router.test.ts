@@ -115,6 +115,8 @@ describe('partitionRules (the app’s collections)', () => {
       ['chatTranscript', `${enc(`${T}:7`)}:00000001`],
       ['chatPending', enc(`chat:${T}:7:in:h:a1`)],
       ['personalChats', `${T}:u1`],
+      ['tenantConversations', `${T}:channel:19:abc@thread.tacv2`],
+      ['tenantLatestConversation', T],
       ['managedResponseOpenSteps', `${T}:7:u1`],
     ];
     // The chat relay's bindings and seen markers, as the chat store keys them.

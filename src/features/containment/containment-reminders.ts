@@ -3,6 +3,8 @@
 // when it is due, ask Defender for Endpoint whether the device is still contained (a release in
 // the portal stops the reminders), then count the round and enqueue its cards in one batch (a
 // compare-and-set on the record: a restart or a second tick sends nothing more).
+// A tick's signal (the feature stopping) abandons the Defender list wherever it waits (the
+// tenant's rate limit, a retry, the request): that round is not counted and stays due.
 import type { ContainmentEvent } from '../../domain/device-facts.ts';
 import { containmentOf } from '../../domain/device-facts.ts';
 import {
@@ -36,7 +38,9 @@ import { ReminderStore, reminderKey } from './reminder-store.ts';
 /** What the reminders need of Defender: the device's machine actions. */
 export interface ContainmentDefender {
   forTenant(tenantId: string): {
-    machineActions: { listDeviceActions?(deviceId: string): Promise<ContainmentEvent[]> };
+    machineActions: {
+      listDeviceActions?(deviceId: string, signal?: AbortSignal): Promise<ContainmentEvent[]>;
+    };
   };
 }
 
@@ -67,17 +71,20 @@ export class ContainmentReminders {
     this.records = new ReminderStore(deps.store);
   }
 
-  async tick(): Promise<TickOutcome> {
+  /** One pass over the tenants; `signal` ends it early, leaving what is left due. */
+  async tick(signal?: AbortSignal): Promise<TickOutcome> {
     const outcome: TickOutcome = { sent: 0, stopped: 0 };
     for (const tenant of this.deps.tenants()) {
+      if (signal?.aborted) break;
       try {
         const records = await this.records.forTenant(tenant.tenantId);
         const recordOf = (response: ManagedResponse, actionId: string) =>
           records.get(reminderKey(response.tenantId, response.incidentId, actionId));
         for (const response of await this.deps.responses.listForTenant(tenant.tenantId)) {
+          if (signal?.aborted) break;
           for (const contained of containedActions(response)) {
             const record = recordOf(response, contained.action.id);
-            const result = await this.#check(tenant, response, contained, record);
+            const result = await this.#check(tenant, response, contained, record, signal);
             if (result) outcome[result] += 1;
           }
           await this.#showReleases(tenant, response);
@@ -100,6 +107,7 @@ export class ContainmentReminders {
     response: ManagedResponse,
     contained: ContainedAction,
     record: VersionedRecord<ContainmentReminder> | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<keyof TickOutcome | undefined> {
     const periodMs = this.deps.periodMs(tenant);
     const nowMs = this.deps.now().getTime();
@@ -110,8 +118,9 @@ export class ContainmentReminders {
       if (!record) await this.#write([this.records.putOp(reminder, 0)]);
       return undefined;
     }
-    const still = await this.#stillContained(reminder);
-    if (still === undefined) return undefined; // Defender did not answer: try on the next tick
+    const still = await this.#stillContained(reminder, signal);
+    // Defender did not answer, or the tick was stopped: the round is tried on the next tick.
+    if (still === undefined) return undefined;
     if (!still) {
       const done = stopped(reminder, 'releasedInDefender', nowMs);
       const what =
@@ -229,15 +238,21 @@ export class ContainmentReminders {
   }
 
   /** Whether Defender still reports the device contained; undefined when it cannot say. */
-  async #stillContained(reminder: ContainmentReminder): Promise<boolean | undefined> {
+  async #stillContained(
+    reminder: ContainmentReminder,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean | undefined> {
+    if (signal?.aborted) return undefined;
     try {
       const { machineActions } = this.deps.defender.forTenant(reminder.tenantId);
       if (!machineActions.listDeviceActions) return true;
-      const containment = containmentOf(await machineActions.listDeviceActions(reminder.deviceId));
+      const events = await machineActions.listDeviceActions(reminder.deviceId, signal);
+      const containment = containmentOf(events);
       return reminder.kind === 'isolateDevice'
         ? containment.isolated !== undefined
         : containment.restricted !== undefined;
     } catch (err) {
+      if (signal?.aborted) return undefined;
       this.deps.logger.warn({ err, device: reminder.deviceId }, 'containment unknown; later');
       return undefined;
     }

@@ -80,7 +80,9 @@ export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFea
   const reminders = new ContainmentReminders({ ...deps, periodMs });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
-  const tick = () => reminders.tick();
+  // Aborted by stop(): a round waiting for Defender's rate limit is abandoned, not waited for.
+  let stopping = new AbortController();
+  const tick = () => reminders.tick(stopping.signal);
   const wake = () => {
     running ??= tick()
       .catch((err: unknown) => deps.logger.warn({ err }, 'containment reminders failed'))
@@ -104,12 +106,14 @@ export function containmentFeature(deps: ContainmentFeatureDeps): ContainmentFea
     tick,
     wake,
     start() {
+      if (stopping.signal.aborted) stopping = new AbortController();
       timer ??= setInterval(wake, deps.intervalMs ?? tickInterval(deps.reminderHours));
       timer.unref();
     },
     async stop() {
       clearInterval(timer);
       timer = undefined;
+      stopping.abort(new Error('stopping'));
       await running;
     },
   };

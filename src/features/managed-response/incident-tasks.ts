@@ -4,6 +4,10 @@
 // at once and retried with backoff until Graph accepts it, so a crash or a Graph outage never
 // loses a hand-over. PATCH is idempotent; a comment is posted at least once.
 //
+// stop() (SIGTERM, a handover) aborts every Graph call of a running task, wherever it waits (the
+// tenant's rate limit, a retry, the request). An abandoned task is not an attempt: it stays due as
+// it was, for the next sweep here or the tenant's next owner.
+//
 // Awaiting Customer Action: Graph's PATCH does not offer `awaitingAction` ("only Microsoft 365
 // Defender experts can set this status"; the emulator refuses it likewise), so the hand-over
 // PATCHes assignedTo "Customer" with status `active` (a documented PATCH value, and what Sentinel
@@ -50,6 +54,7 @@ export interface IncidentTasksOptions {
 
 export class IncidentTasks {
   readonly #running = new Map<string, Promise<boolean>>();
+  #abort = new AbortController();
   #seq = 0;
 
   constructor(private readonly options: IncidentTasksOptions) {}
@@ -69,21 +74,25 @@ export class IncidentTasks {
     };
   }
 
-  /** Runs one task now (if still there); true when it is done. */
+  /** Runs one task now (if still there); true when it is done, false when left for later. */
   run(id: string): Promise<boolean> {
     const running = this.#running.get(id);
     if (running) return running;
-    const run = this.#run(id).finally(() => this.#running.delete(id));
+    const run = this.#run(id, this.#abort.signal).finally(() => this.#running.delete(id));
     this.#running.set(id, run);
     return run;
   }
 
-  /** Runs every task that is due; resolves when they are all tried once. */
-  /** Runs the due tasks of the tenants `owns` accepts (the sweep: this instance's tenants). */
+  /**
+   * Runs the due tasks of the tenants `owns` accepts (the sweep: this instance's tenants), each
+   * tried once; ends early when stopped.
+   */
   async runDue(owns: (tenantId: string) => boolean = () => true): Promise<void> {
+    const signal = this.#abort.signal;
     const now = this.options.now().toISOString();
     const records = await this.options.store.list<IncidentTask>(TASKS_COLLECTION);
     for (const { value } of records) {
+      if (signal.aborted) return;
       if (value.failed || (value.notBefore && value.notBefore > now)) continue;
       if (!owns(value.tenantId)) continue;
       await this.run(value.id);
@@ -94,21 +103,36 @@ export class IncidentTasks {
     return (await this.options.store.list<IncidentTask>(TASKS_COLLECTION)).map((r) => r.value);
   }
 
-  async #run(id: string): Promise<boolean> {
+  /** Runs tasks again after stop() (a new instance runs them from the start). */
+  start(): void {
+    if (this.#abort.signal.aborted) this.#abort = new AbortController();
+  }
+
+  /**
+   * Abandons the running tasks' Graph calls and resolves when they have ended; until start(),
+   * run() leaves every task due without calling Graph.
+   */
+  async stop(): Promise<void> {
+    this.#abort.abort(new Error('stopping'));
+    await Promise.allSettled([...this.#running.values()]);
+  }
+
+  async #run(id: string, signal: AbortSignal): Promise<boolean> {
     const { store, logger, now, audit } = this.options;
     const record = await store.get<IncidentTask>(TASKS_COLLECTION, id);
     if (!record || record.value.failed) return false;
     let task = record.value;
     let version = record.version;
+    if (signal.aborted) return false;
     try {
       const graph = this.options.defender.forTenant(task.tenantId).incidents;
       if (!task.patched) {
         const update = await this.#updateFor(task);
-        if (update) await graph.updateIncident(task.incidentId, update);
+        if (update) await graph.updateIncident(task.incidentId, update, { signal });
         task = { ...task, patched: true };
         version = (await store.put(TASKS_COLLECTION, id, task, version)).version;
       }
-      if (task.comment) await graph.addComment(task.incidentId, task.comment);
+      if (task.comment) await graph.addComment(task.incidentId, task.comment, { signal });
       await store.batch([
         { kind: 'delete', collection: TASKS_COLLECTION, key: id, expectedVersion: version },
         audit.entryOp({
@@ -122,6 +146,10 @@ export class IncidentTasks {
       ]);
       return true;
     } catch (err) {
+      if (signal.aborted) {
+        logger.debug({ taskId: id }, 'incident update left for later: stopping');
+        return false;
+      }
       const attempts = task.attempts + 1;
       const failed = attempts >= (this.options.maxAttempts ?? 8);
       const delay = Math.min((this.options.baseDelayMs ?? 2_000) * 2 ** (attempts - 1), 300_000);

@@ -193,11 +193,15 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
 
   let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | undefined;
-  const sweep = async () => {
+  let stopping = new AbortController();
+  const sweep = async (signal: AbortSignal) => {
     await tasks.runDue(owns);
+    // Stopped while the tasks ran: the rest is for the next sweep (or the tenant's next owner).
+    if (signal.aborted) return;
     await openSteps.prune(owns);
     // Actions left in progress by a run that failed midway (e.g. the store was briefly down).
     await executor.resumeListed((tenantId) => deviceActions.listForTenant(tenantId));
+    if (signal.aborted) return;
     const deferred = (await copies.listAll()).filter(
       (c) => c.state === 'deferred' && owns(c.tenantId),
     );
@@ -239,10 +243,12 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
       });
     },
     start() {
+      if (stopping.signal.aborted) stopping = new AbortController();
+      tasks.start();
       // One full read at start-up: the index gets what a store written before it lacks.
       track(deviceActions.repair(defender.tenants()).then(() => executor.resume()));
       timer ??= setInterval(() => {
-        sweeping ??= sweep()
+        sweeping ??= sweep(stopping.signal)
           .catch((err: unknown) => logger.warn({ err }, 'managed-response sweep failed'))
           .finally(() => (sweeping = undefined));
       }, timings.sweepIntervalMs ?? 30_000);
@@ -251,6 +257,9 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     async stop() {
       clearInterval(timer);
       timer = undefined;
+      // The sweep's Graph calls end wherever they wait; what they leave stays due.
+      stopping.abort(new Error('stopping'));
+      await tasks.stop();
       await sweeping;
       await executor.stop();
       await Promise.allSettled([...background]);

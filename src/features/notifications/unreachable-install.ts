@@ -7,7 +7,10 @@ import { deliveryTargetKey, type DeliveryTarget } from '../../delivery/delivery-
 import type { CustomerTenant } from '../../domain/tenant.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { ConversationRegistry } from '../../shared/conversation-registry.ts';
+import type {
+  ConversationRecord,
+  ConversationRegistry,
+} from '../../shared/conversation-registry.ts';
 import type { Store } from '../../store/store.ts';
 
 export const DEFAULT_TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
@@ -124,12 +127,10 @@ export class ProactiveInstall {
   }
 
   private async record(tenant: CustomerTenant, userId: string, chatId: string): Promise<void> {
-    const known = await this.deps.conversations.list({ tenantId: tenant.tenantId });
-    const urls = known
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
-      .map((r): unknown => r.reference.serviceUrl)
-      .filter((u): u is string => typeof u === 'string' && u !== '');
-    const serviceUrl = urls[0] ?? this.deps.teamsServiceUrl ?? DEFAULT_TEAMS_SERVICE_URL;
+    // The tenant's record written last (two reads), not every conversation of the service.
+    const last = await this.deps.conversations.latest(tenant.tenantId, (r) => !!serviceUrlOf(r));
+    const serviceUrl =
+      (last && serviceUrlOf(last)) ?? this.deps.teamsServiceUrl ?? DEFAULT_TEAMS_SERVICE_URL;
     await this.deps.conversations.record({
       conversationId: chatId,
       kind: 'personal',
@@ -153,4 +154,9 @@ export class ProactiveInstall {
     await this.deps.store.put(PERMISSION_NOTICES, key, { at: this.deps.now().toISOString() });
     return true;
   }
+}
+
+function serviceUrlOf(record: ConversationRecord): string | undefined {
+  const url: unknown = record.reference.serviceUrl;
+  return typeof url === 'string' && url !== '' ? url : undefined;
 }

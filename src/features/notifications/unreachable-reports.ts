@@ -40,8 +40,8 @@ export class UnreachableReports {
   async report(target: DeliveryTarget, reason: Reason): Promise<void> {
     const tenant = this.deps.tenantOf(target.tenantId);
     if (!tenant) return;
-    const known = await this.deps.conversations.list({ tenantId: tenant.tenantId });
-    if (known.length === 0) {
+    // A few reads of the tenant's indexes, not every conversation (once per unreachable contact).
+    if (!(await this.deps.conversations.hasConversation(tenant.tenantId))) {
       await this.deps.store.put<PendingReport>(REPORTS, deliveryTargetKey(target), {
         target,
         reason: {
@@ -85,9 +85,6 @@ export class UnreachableReports {
         (await this.deps.conversations.findPersonal(target.tenantId, target.userId)) !== undefined
       );
     }
-    return (
-      (await this.deps.conversations.list({ tenantId: target.tenantId, kind: 'channel' })).length >
-      0
-    );
+    return this.deps.conversations.hasConversation(target.tenantId, 'channel');
   }
 }

@@ -21,6 +21,8 @@ import {
   type Harness,
 } from '../managed-response/harness.ts';
 import type { AdaptiveCard } from '../../../cards/adaptive-card.ts';
+import { MachineActionsClient } from '../../../src/defender/machine-actions-client.ts';
+import { FakeFetch, spentGate, stopsWithin, testHttpClient } from '../../defender/fakes.ts';
 
 const INCIDENT = '2972403';
 const HOUR = 3_600_000;
@@ -299,6 +301,37 @@ describe('still contained: the reminder that a device is still isolated', () => 
     assert.deepEqual(await tick(h), { sent: 0, stopped: 0 });
     h.defender.machineActions.listDeviceActions = list;
     assert.deepEqual(await tick(h), { sent: 1, stopped: 0 });
+  });
+
+  it('stops at once while a round waits for the Defender rate limit; the round stays due', async () => {
+    await isolated(h);
+    h.advance(24 * HOUR);
+    const gate = await spentGate(); // the tenant's MDE quota is spent for a minute
+    const fetch = new FakeFetch(); // any request reaching it fails the check
+    const mde = new MachineActionsClient(testHttpClient(fetch, { api: 'mde', gate }), TENANT);
+    const list = h.defender.machineActions.listDeviceActions.bind(h.defender.machineActions);
+    h.defender.machineActions.listDeviceActions = (deviceId, signal) =>
+      mde.listDeviceActions(deviceId, signal);
+    const containment = h.app.features.containment;
+
+    containment.wake(); // as a tenant gained, or the timer
+    while (gate.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // On the old code stop waits for the gate's minute.
+    assert.equal(await stopsWithin(() => containment.stop(), 1_000), 'stopped');
+    assert.equal(gate.waiting, 0);
+    assert.equal(fetch.calls.length, 0, 'nothing was sent to Defender');
+    assert.equal(reminders(h).length, 0);
+    const left = await record(h);
+    assert.equal(left?.asked ?? 0, 0, 'the round is not counted');
+
+    h.defender.machineActions.listDeviceActions = list;
+    containment.start(); // the next tick (here, or the tenant's next owner) sends it
+    try {
+      assert.deepEqual(await tick(h), { sent: 1, stopped: 0 });
+    } finally {
+      await containment.stop();
+    }
+    assert.equal((await record(h))?.asked, 1);
   });
 
   it('refuses Keep isolated from a reader, another tenant and forged ids', async () => {

@@ -139,7 +139,7 @@ export class FakeMachineActions implements MachineActionsPort {
     );
   }
   /** Every action on the device, as GET /api/machineactions?$filter=machineId eq … lists them. */
-  async listDeviceActions(deviceId: string): Promise<DeviceActionState[]> {
+  async listDeviceActions(deviceId: string, _signal?: AbortSignal): Promise<DeviceActionState[]> {
     return [...this.states.values()].filter((s) => s.deviceId === deviceId).map((s) => ({ ...s }));
   }
   /** An action someone else started in Defender (e.g. automated investigation). */
