@@ -91,7 +91,9 @@ function boundPart(
   return expanded;
 }
 
-function deepFreeze<T extends object>(value: T): T {
+/** Freezes a card or part and everything in it (a frozen subtree, a shared part, is skipped). */
+export function deepFreeze<T extends object>(value: T): T {
+  if (Object.isFrozen(value)) return value;
   for (const child of Object.values(value)) {
     if (typeof child === 'object' && child !== null) deepFreeze(child as object);
   }

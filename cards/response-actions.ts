@@ -19,8 +19,10 @@ import {
   severityBadge,
   statusBadge,
 } from './incident-labels.ts';
+import { LRUCache } from 'lru-cache';
+import { CardRenderError } from './card-render-error.ts';
 import { cardSizeBytes, renderedCardBytes } from './card-size.ts';
-import { prepareRepeatedParts, renderWithRepeatedParts } from './repeated-parts.ts';
+import { deepFreeze, prepareRepeatedParts, renderWithRepeatedParts } from './repeated-parts.ts';
 import { actionTask, type TaskTextLimits } from './response-action-task.ts';
 import { kindNoun } from './response-action-labels.ts';
 import { shrinkToFit } from './shrink-to-fit.ts';
@@ -175,9 +177,38 @@ export const actionSteps: readonly ActionStep[] = [
 
 const TASK_LOOPS = ['pendingActions', 'completedActions'] as const;
 
-/** renderCard('response-actions', data), each task card bound once per distinct task. */
+// Cards rendered lately, by their data: one state of a response is drawn many times over (every
+// copy with the same view after a change, each refresh Teams asks for as readers open the card,
+// every click answered with the same refusal), and shrinkToFit tries the same too-large step on
+// each of them. A card is a function of its data (relative times such as "Last seen 5 min ago"
+// are in the data), so equal data is the same card, shared frozen; a step found too large is
+// remembered as its error. Bounded by size: keys and cards are a few KB to 28 KB each.
+const rendered = new LRUCache<string, AdaptiveCard | CardRenderError>({
+  maxSize: 32 * 1024 * 1024,
+  sizeCalculation: (value, key) =>
+    2 * key.length + (value instanceof CardRenderError ? 0 : renderedCardBytes(value)),
+});
+
+/**
+ * renderCard('response-actions', data), each task card bound once per distinct task, and the
+ * whole card once per distinct data (frozen: callers share it).
+ */
 export function renderActions(data: ResponseActionsCardData): AdaptiveCard {
-  return renderWithRepeatedParts('response-actions', data, TASK_LOOPS);
+  const key = JSON.stringify(data);
+  const known = rendered.get(key);
+  if (known instanceof CardRenderError) throw known;
+  if (known) return known;
+  let card: AdaptiveCard;
+  try {
+    card = deepFreeze(renderWithRepeatedParts('response-actions', data, TASK_LOOPS));
+  } catch (error) {
+    if (error instanceof CardRenderError && error.code === 'CARD_TOO_LARGE') {
+      rendered.set(key, error);
+    }
+    throw error;
+  }
+  rendered.set(key, card);
+  return card;
 }
 
 /** Prepares renderActions now (the app calls it at start, beside precompileCards). */

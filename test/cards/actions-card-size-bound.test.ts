@@ -170,17 +170,39 @@ describe('cards: the Actions card size bound of a larger step', () => {
     assert.equal(compared, 16 * actionSteps.length);
   });
 
-  it('shares task cards frozen, so no card can change what the next one shows', () => {
+  it('shares cards and task cards frozen, so no card can change what the next one shows', () => {
     const data = actionsCardData(inputOf(3));
     const first = renderActions(data);
     const expected = structuredClone(first);
     const body = first.body as Record<string, unknown>[];
-    const task = body.find((element) => Object.isFrozen(element));
-    assert.ok(task, 'a task card is shared');
+    const task = body.find((element) => element.type === 'Container');
+    assert.ok(task, 'the card has a task card');
     assert.throws(() => (task.type = 'Changed'), TypeError);
-    body.length = 0; // the card itself is the caller's
-    first.refresh = undefined;
+    assert.throws(() => (body.length = 0), TypeError);
+    assert.throws(() => (first.refresh = undefined), TypeError);
+    // The same data is the same card; other data is drawn anew, with the shared task cards.
+    assert.equal(renderActions(structuredClone(data)), first);
+    const other = renderActions({ ...data, title: `${data.title} (2)` });
+    assert.notEqual(other, first);
     assert.deepEqual(renderActions(data), expected);
+  });
+
+  it('remembers a step found too large, and throws its error again without drawing it', () => {
+    const data = actionsCardData(inputOf(3));
+    const huge = { ...data, title: 'x'.repeat(20_000) };
+    const thrown = (() => {
+      try {
+        renderActions(huge);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    assert.ok(thrown instanceof CardRenderError && thrown.code === 'CARD_TOO_LARGE');
+    assert.throws(
+      () => renderActions(structuredClone(huge)),
+      (again) => again === thrown,
+    );
   });
 
   it('still answers the first step that fits', () => {
