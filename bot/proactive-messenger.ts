@@ -120,9 +120,13 @@ export class ProactiveMessenger implements Messenger {
     try {
       const route = await this.route(target);
       if (route.kind !== 'known') throw notInstalled(target);
-      await this.adapter.continueConversationAsync(
-        this.appId,
-        withConversation(route.reference, conversationId),
+      await inTurn(
+        (logic) =>
+          this.adapter.continueConversationAsync(
+            this.appId,
+            withConversation(route.reference, conversationId),
+            logic,
+          ),
         async (context) => {
           this.disableSdkRetries(context);
           await this.pass(scope, options.signal);
@@ -178,15 +182,15 @@ export class ProactiveMessenger implements Messenger {
     scope: RateScope,
     signal: AbortSignal | undefined,
   ): Promise<MessageLocation> {
-    let location: MessageLocation | undefined;
-    await this.adapter.continueConversationAsync(
-      this.appId,
-      withConversation(reference, conversationId),
-      async (context) => {
-        location = await this.sendInTurn(context, activity, scope, signal);
-      },
+    return inTurn(
+      (logic) =>
+        this.adapter.continueConversationAsync(
+          this.appId,
+          withConversation(reference, conversationId),
+          logic,
+        ),
+      (context) => this.sendInTurn(context, activity, scope, signal),
     );
-    return located(location);
   }
 
   private async createAndSend(
@@ -205,15 +209,18 @@ export class ProactiveMessenger implements Messenger {
     } as ConversationParameters;
     // Teams counts creating a conversation apart from sending in it (its own row in the limits).
     await this.pass({ ...scope, conversationKey: `create:${scope.conversationKey}` }, signal);
-    let location: MessageLocation | undefined;
-    await this.adapter.createConversationAsync(
-      this.appId,
-      'msteams',
-      route.serviceUrl,
-      // undefined lets the SDK pick the channel audience of its configured cloud; the typing
-      // says string only.
-      undefined as unknown as string,
-      parameters,
+    return inTurn(
+      (logic) =>
+        this.adapter.createConversationAsync(
+          this.appId,
+          'msteams',
+          route.serviceUrl,
+          // undefined lets the SDK pick the channel audience of its configured cloud; the typing
+          // says string only.
+          undefined as unknown as string,
+          parameters,
+          logic,
+        ),
       async (context) => {
         // Record the chat before the first send, so a retry continues it instead of creating again.
         const reference = TurnContext.getConversationReference(
@@ -231,10 +238,9 @@ export class ProactiveMessenger implements Messenger {
           updatedAt: this.now().toISOString(),
         });
         this.logger.info({ tenantId: target.tenantId, conversationId }, 'created a 1:1 chat');
-        location = await this.sendInTurn(context, activity, scope, signal);
+        return this.sendInTurn(context, activity, scope, signal);
       },
     );
-    return located(location);
   }
 
   private async sendInTurn(
@@ -347,10 +353,29 @@ function toActivity(activity: OutgoingActivity): Partial<Activity> {
   };
 }
 
-function located(location: MessageLocation | undefined): MessageLocation {
-  // The logic callback runs inside the awaited adapter call; no location means it never ran.
-  if (!location) throw new MessengerError('the turn did not run', { status: 0, code: 'NoTurn' });
-  return location;
+/**
+ * Runs `work` in the proactive turn `start` opens and gives back its result or its error. A
+ * failure must not reach botbuilder's turn handling: with the adapter's onTurnError set,
+ * runMiddleware hands the error to it and returns normally, so the status and Retry-After of a
+ * failed call were lost (the engine saw "the turn did not run"), and the app's handler answered
+ * the failure by posting "Sorry, something went wrong" into the very chat the call was for.
+ */
+async function inTurn<T>(
+  start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>,
+  work: (context: TurnContext) => Promise<T>,
+): Promise<T> {
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  await start(async (context) => {
+    try {
+      outcome = { ok: true, value: await work(context) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+  });
+  // The logic runs inside the awaited adapter call; no outcome means it never ran.
+  if (!outcome) throw new MessengerError('the turn did not run', { status: 0, code: 'NoTurn' });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }
 
 function header(headers: unknown, name: string): string | undefined {

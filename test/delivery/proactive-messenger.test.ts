@@ -160,6 +160,28 @@ describe('ProactiveMessenger (CloudAdapter against the fake Bot Connector)', () 
 
     const gone = await failure(messenger.update(target, chat.id, 'no-such-id', { text: 'x' }));
     assert.equal(gone.status, 404);
+    // A failed proactive call is the engine's to retry, not a failed turn: nothing else is
+    // posted (the app's turn error handler would have said "Sorry, something went wrong").
+    assert.deepEqual(connector.messages(chat.id), []);
+  });
+
+  it('gives the engine the error of a failed update, and posts nothing in its place', async () => {
+    const chat = await install(connector, registry, {
+      tenantId: T,
+      kind: 'personal',
+      memberIds: ['alice'],
+    });
+    const target: DeliveryTarget = { kind: 'personal', tenantId: T, userId: 'alice' };
+    const sent = await messenger.send(target, { text: 'card v1' });
+    connector.inject({ status: 503, conversationId: chat.id });
+    const error = await failure(
+      messenger.update(target, sent.conversationId, sent.activityId, { text: 'card v2' }),
+    );
+    assert.equal(error.status, 503);
+    assert.deepEqual(
+      connector.messages(chat.id).map((m) => [m.text, m.version]),
+      [['card v1', 1]],
+    );
   });
 
   it('reports a connector that does not answer as a network error (status 0)', async () => {

@@ -1,19 +1,24 @@
 // A real CloudAdapter (empty MicrosoftAppId: no auth) talking to the fake Bot Connector, with a
 // ConversationRegistry holding what the bot would have captured at install time.
 import { silentLogger, type Logger } from '../../src/platform/logger.ts';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
+import { createAdapter } from '../../bot/adapter.ts';
 import { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
+import { loadConfig } from '../../src/config.ts';
 import { TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
 import { ConversationRegistry } from '../../src/shared/conversation-registry.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { FakeBotConnector, FakeConversation } from '../fakes/fake-bot-connector.ts';
 
-export function localAdapter(): CloudAdapter {
-  return new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppPassword: '' }),
-  );
+/**
+ * The adapter the app runs (createAdapter: local mode, with its turn error handler), so what
+ * botbuilder does with a failure inside a proactive turn is what the tests see.
+ */
+export function localAdapter(logger: Logger = silentLogger): CloudAdapter {
+  return createAdapter(loadConfig({}), logger);
 }
 
+/** The messenger on localAdapter(). */
 export function teamsMessenger(
   store: Store,
   logger: Logger,
@@ -21,7 +26,7 @@ export function teamsMessenger(
 ): { messenger: ProactiveMessenger; registry: ConversationRegistry } {
   const registry = new ConversationRegistry(store);
   const messenger = new ProactiveMessenger({
-    adapter: localAdapter(),
+    adapter: localAdapter(logger),
     appId: '',
     registry,
     logger,
