@@ -9,7 +9,7 @@ import { chatAuditPartitionRule } from '../features/chat/chat-audit.ts';
 import { chatPartitionRules } from '../features/chat/chat-store.ts';
 import { CONTAINMENT_REMINDERS } from '../features/containment/reminder-store.ts';
 import { auditPartitionRule } from '../features/managed-response/audit-trail.ts';
-import { COPIES_COLLECTION } from '../features/managed-response/card-copies.ts';
+import { COPIES_COLLECTION, DEFERRED_COPIES } from '../features/managed-response/card-copies.ts';
 import { DEVICE_ACTIONS } from '../features/managed-response/device-action-index.ts';
 import { TASKS_COLLECTION } from '../features/managed-response/incident-tasks.ts';
 import { OPEN_STEPS_COLLECTION } from '../features/managed-response/open-steps.ts';
@@ -47,6 +47,7 @@ export function partitionRules(): TenantKeyRule[] {
         CONTACT_REACH,
         CONTAINMENT_REMINDERS,
         COPIES_COLLECTION,
+        DEFERRED_COPIES,
         DEVICE_ACTIONS,
         DIGESTS,
         MAIL_NOTICES,

@@ -219,7 +219,7 @@ export class CardActionService {
         now,
         ...(devices && { devices }),
       });
-      await deps.store.batch([deps.copies.putOp(copy), ...deps.delivery.enqueueOps(jobs)]);
+      await deps.store.batch([...deps.copies.putOps(copy), ...deps.delivery.enqueueOps(jobs)]);
       deps.delivery.wake();
       const text = `Here is the managed response for incident ${ids.incidentId}.`;
       return { kind: 'message' as const, text };

@@ -7,6 +7,14 @@ import type { DeliveryTarget } from '../../delivery/delivery-job.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
 
 export const COPIES_COLLECTION = 'managedResponseCopies';
+/**
+ * The copies waiting for their SOC incident card (state 'deferred'), by the copy's key: the
+ * sweep reads these instead of every copy ever made (one or more per published incident).
+ */
+export const DEFERRED_COPIES = 'managedResponseDeferredCopies';
+/** Marks that DEFERRED_COPIES holds every deferred copy (a store written before it did not). */
+export const COPY_INDEX_STATE = 'managedResponseCopyIndex';
+const COPY_INDEX_FILLED = 'deferred';
 
 export interface CardCopy {
   tenantId: string;
@@ -63,8 +71,15 @@ export class CardCopies {
     return records.map((r) => r.value);
   }
 
-  async listAll(): Promise<CardCopy[]> {
-    return (await this.store.list<CardCopy>(COPIES_COLLECTION)).map((r) => r.value);
+  /** The copies waiting for their SOC card, from their index (filled once on an older store). */
+  async listDeferred(): Promise<CardCopy[]> {
+    await this.#indexFilled();
+    const copies: CardCopy[] = [];
+    for (const { key } of await this.store.list<DeferredEntry>(DEFERRED_COPIES)) {
+      const copy = (await this.store.get<CardCopy>(COPIES_COLLECTION, key))?.value;
+      if (copy?.state === 'deferred') copies.push(copy);
+    }
+    return copies;
   }
 
   async get(tenantId: string, incidentId: string, conversationId: string) {
@@ -75,7 +90,41 @@ export class CardCopies {
     return record?.value;
   }
 
-  putOp(copy: CardCopy): WriteOp {
-    return { kind: 'put', collection: COPIES_COLLECTION, key: copyKey(copy), value: copy };
+  /** The copy's record and its entry in the deferred index (present only while deferred). */
+  putOps(copy: CardCopy): WriteOp[] {
+    const key = copyKey(copy);
+    const entry: DeferredEntry = { tenantId: copy.tenantId, incidentId: copy.incidentId };
+    return [
+      { kind: 'put', collection: COPIES_COLLECTION, key, value: copy },
+      copy.state === 'deferred'
+        ? { kind: 'put', collection: DEFERRED_COPIES, key, value: entry }
+        : { kind: 'delete', collection: DEFERRED_COPIES, key },
+    ];
   }
+
+  #filled: Promise<void> | undefined;
+
+  /** A store written before the index: its deferred copies are indexed once, then a marker. */
+  #indexFilled(): Promise<void> {
+    this.#filled ??= this.#fillIndex().catch((error: unknown) => {
+      this.#filled = undefined;
+      throw error;
+    });
+    return this.#filled;
+  }
+
+  async #fillIndex(): Promise<void> {
+    if (await this.store.get(COPY_INDEX_STATE, COPY_INDEX_FILLED)) return;
+    for (const { key, value } of await this.store.list<CardCopy>(COPIES_COLLECTION)) {
+      if (value.state !== 'deferred') continue;
+      const entry: DeferredEntry = { tenantId: value.tenantId, incidentId: value.incidentId };
+      await this.store.put(DEFERRED_COPIES, key, entry);
+    }
+    await this.store.put(COPY_INDEX_STATE, COPY_INDEX_FILLED, { at: new Date().toISOString() });
+  }
+}
+
+interface DeferredEntry {
+  tenantId: string;
+  incidentId: string;
 }

@@ -202,9 +202,7 @@ export function managedResponseFeature(deps: ManagedResponseFeatureDeps): Manage
     // Actions left in progress by a run that failed midway (e.g. the store was briefly down).
     await executor.resumeListed((tenantId) => deviceActions.listForTenant(tenantId));
     if (signal.aborted) return;
-    const deferred = (await copies.listAll()).filter(
-      (c) => c.state === 'deferred' && owns(c.tenantId),
-    );
+    const deferred = (await copies.listDeferred()).filter((c) => owns(c.tenantId));
     for (const key of new Set(deferred.map((c) => `${c.tenantId}\n${c.incidentId}`))) {
       const [tenantId = '', incidentId = ''] = key.split('\n');
       await refreshCopies(shared, tenantId, incidentId, { parentPlanned: false, graceMs });

@@ -68,7 +68,7 @@ export async function socCopyOps(
       state: parent ? 'sent' : 'deferred',
       createdAt: now,
     };
-    ops.push(deps.copies.putOp(copy));
+    ops.push(...deps.copies.putOps(copy));
     if (parent) {
       audience ??= await refreshAudience(deps.conversations, tenant);
       ops.push(
@@ -111,7 +111,7 @@ export async function deferredCopyOps(
     audience ??= await refreshAudience(deps.conversations, tenant);
     const sent: CardCopy = { ...copy, state: 'sent' };
     ops.push(
-      deps.copies.putOp(sent),
+      ...deps.copies.putOps(sent),
       ...deps.delivery.enqueueOps(
         sendCopyJobs(sent, {
           tenant,
