@@ -147,30 +147,32 @@ export class ProactiveMessenger implements Messenger {
       // A bot installed in a team may post to any of its channels: a channel the bot has not
       // seen yet (e.g. the configured SOC channel) is reached through the team's known channel.
       // If the bot is not in that team, Teams answers 403 and the target is parked.
-      for (const channel of await this.registry.list({
-        tenantId: target.tenantId,
-        kind: 'channel',
-      })) {
-        const other = referenceSchema.safeParse(channel.reference);
-        if (other.success) {
-          return {
-            kind: 'known',
-            reference: { ...other.data, conversation: { ...other.data.conversation, id } },
-          };
-        }
+      // The tenant's channel written last (its indexes: not every tenant's conversations).
+      const channel = await this.registry.latest(
+        target.tenantId,
+        (r) => r.kind === 'channel' && referenceSchema.safeParse(r.reference).success,
+      );
+      const other = channel && referenceSchema.safeParse(channel.reference);
+      if (other?.success) {
+        return {
+          kind: 'known',
+          reference: { ...other.data, conversation: { ...other.data.conversation, id } },
+        };
       }
       throw notInstalled(target);
     }
     const personal = await this.registry.findPersonal(target.tenantId, target.userId);
     const reference = personal && referenceSchema.safeParse(personal.reference);
     if (reference?.success) return { kind: 'known', reference: reference.data };
-    // No 1:1 yet: create it on the serviceUrl this tenant's conversations use.
-    for (const record of await this.registry.list({ tenantId: target.tenantId })) {
-      const other = referenceSchema.safeParse(record.reference);
-      if (other.success) {
-        const bot = other.data.bot ?? { id: `28:${this.appId}` };
-        return { kind: 'create', serviceUrl: other.data.serviceUrl, bot: { id: bot.id } };
-      }
+    // No 1:1 yet: create it on the serviceUrl this tenant's latest conversation uses.
+    const record = await this.registry.latest(
+      target.tenantId,
+      (r) => referenceSchema.safeParse(r.reference).success,
+    );
+    const other = record && referenceSchema.safeParse(record.reference);
+    if (other?.success) {
+      const bot = other.data.bot ?? { id: `28:${this.appId}` };
+      return { kind: 'create', serviceUrl: other.data.serviceUrl, bot: { id: bot.id } };
     }
     throw notInstalled(target);
   }

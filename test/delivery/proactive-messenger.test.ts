@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import type { ProactiveMessenger } from '../../bot/proactive-messenger.ts';
 import type { DeliveryTarget } from '../../src/delivery/delivery-job.ts';
 import { MessengerError } from '../../src/delivery/messenger.ts';
@@ -182,6 +183,48 @@ describe('ProactiveMessenger (CloudAdapter against the fake Bot Connector)', () 
       connector.messages(chat.id).map((m) => [m.text, m.version]),
       [['card v1', 1]],
     );
+  });
+
+  it('finds the route of a new chat or an unseen channel without reading every tenant', async () => {
+    const store = new MemoryStore();
+    const gate = { acquire: () => Promise.resolve(0), block: () => Promise.resolve() };
+    const own = teamsMessenger(store, quietLogger, gate as unknown as TeamsRateGate);
+    for (let i = 0; i < 300; i += 1) {
+      await install(connector, own.registry, {
+        tenantId: `other-${i}`,
+        kind: i % 2 ? 'personal' : 'channel',
+        memberIds: [`user-${i}`],
+      });
+    }
+    const channel = await install(connector, own.registry, {
+      tenantId: T,
+      kind: 'channel',
+      memberIds: [],
+    });
+    connector.addUser(T, 'bob');
+    connector.addUser(T, 'carol');
+    const unseen = connector.addConversation({ tenantId: T, kind: 'channel', memberIds: [] });
+    // A store whose records predate the registry's tenant indexes is indexed once (here: the
+    // first question of this registry); after that no route reads every conversation.
+    await own.messenger.send({ kind: 'personal', tenantId: T, userId: 'carol' }, { text: 'hi' });
+    const list = sinon.spy(store, 'list');
+    try {
+      await own.messenger.send({ kind: 'personal', tenantId: T, userId: 'bob' }, { text: 'hi' });
+      await own.messenger.send(
+        { kind: 'conversation', tenantId: T, conversationId: unseen.id },
+        { text: 'to the SOC channel' },
+      );
+    } finally {
+      list.restore();
+    }
+    assert.equal(connector.personalConversation(T, 'bob') !== undefined, true);
+    assert.deepEqual(
+      connector.messages(unseen.id).map((m) => m.text),
+      ['to the SOC channel'],
+    );
+    assert.ok(channel.id !== unseen.id);
+    const whole = list.getCalls().filter((c) => c.args[0] === 'conversations');
+    assert.deepEqual(whole, [], 'the conversations collection was listed');
   });
 
   it('reports a connector that does not answer as a network error (status 0)', async () => {
