@@ -188,6 +188,7 @@ export async function buildApp(config: Config, store: Store, deps: AppDeps): Pro
     tenants: directory.list(),
     logger: logger.child({ component: 'cluster' }),
     rateGate,
+    store,
   });
   const shared: Shared = {
     config,

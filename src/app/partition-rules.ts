@@ -5,6 +5,7 @@
 // named its tenant, test fixtures). The layouts that need more than "the tenant, then ':'" are
 // defined by the module that builds those keys.
 import { deliveryPartitionRules, DELIVERY_KEY_KINDS } from '../delivery/delivery-store.ts';
+import { TEAMS_PACING } from '../delivery/pacing-record.ts';
 import { chatAuditPartitionRule } from '../features/chat/chat-audit.ts';
 import { chatPartitionRules } from '../features/chat/chat-store.ts';
 import { CONTAINMENT_REMINDERS } from '../features/containment/reminder-store.ts';
@@ -61,7 +62,10 @@ export function partitionRules(): TenantKeyRule[] {
       ],
       tenantField(0),
     ),
-    ...tenantRules([WATERMARKS_COLLECTION, TENANT_OVERRIDES], tenantField(0, { last: true })),
+    ...tenantRules(
+      [WATERMARKS_COLLECTION, TENANT_OVERRIDES, TEAMS_PACING],
+      tenantField(0, { last: true }),
+    ),
     // `conversation:<tenant>:…` / `personal:<tenant>:…` (a delivery target's key, not encoded).
     { collection: REPORTS, tenantOf: tenantField(0, { kinds: DELIVERY_KEY_KINDS }) },
     // `<ISO time>~<tenant>:<incident>:…`: ordered by time, in the tenant's partition.

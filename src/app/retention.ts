@@ -3,6 +3,7 @@
 // as long as they are used: incidents (open or not), managed responses, card copies, jobs still
 // to run, conversations.
 import { DELIVERIES } from '../delivery/delivery-store.ts';
+import { TEAMS_PACING } from '../delivery/pacing-record.ts';
 import { CHAT_AUDIT } from '../features/chat/chat-audit.ts';
 import { SEEN, TRANSCRIPT } from '../features/chat/chat-store.ts';
 import { AUDIT_COLLECTION } from '../features/managed-response/audit-trail.ts';
@@ -31,6 +32,8 @@ export function retentionByCollection(settings: RetentionSettings): Record<strin
     [SEEN]: retentionDays,
     [DIGESTS]: retentionDays,
     [REPORT_WEEKLY_SENT]: retentionDays, // a week's report is only ever sent within that week
+    // A tenant's Teams pacing for its next owner: stale after an hour, rewritten while it is busy.
+    [TEAMS_PACING]: retentionDays,
     // What people and auditors read back: kept for the audit period, exportable meanwhile.
     [AUDIT_COLLECTION]: auditRetentionDays,
     [CHAT_AUDIT]: auditRetentionDays,

@@ -11,7 +11,8 @@
 // messages (Teams' per-conversation order and per-tenant pacing hold across instances). The
 // pacing of a tenant just gained is warmed up first (TeamsRateGate.warmUp): the previous owner's
 // last calls may be a moment old. Every gain warms up, as `gained` does not say whether there was
-// a previous owner.
+// a previous owner. The gate is then seeded with the counts the previous owner handed over, which
+// an owner writes while it sends and once more on `lost` (pacing-handover.ts).
 //
 // Jobs for a tenant outside the customer list (the experts' channel) belong to the owner of the
 // first customer tenant in id order, so exactly one instance sends them too.
@@ -24,7 +25,9 @@ import type { TeamsRateGate } from '../delivery/teams-rate-gate.ts';
 import type { CustomerTenant } from '../domain/tenant.ts';
 import type { Logger } from '../platform/logger.ts';
 import { sleep as systemSleep, type Sleep } from '../platform/sleep.ts';
+import type { Store } from '../store/store.ts';
 import type { IncidentWatcher } from '../watcher/incident-watcher.ts';
+import { pacingHandover } from './pacing-handover.ts';
 
 /** A component that does something as soon as a tenant is owned here or no longer is. */
 export interface TenantFollower {
@@ -64,9 +67,17 @@ export interface TenantWorkOptions {
   sleep?: Sleep;
   /**
    * The Teams pacing the delivery engine's messenger uses: warmed up on each `gained`, before
-   * the tenant's jobs are adopted, since the previous owner's recent calls are not in it.
+   * the tenant's jobs are adopted, since the previous owner's recent calls are not in it, then
+   * seeded with the counts that owner handed over (with `store`).
    */
-  rateGate?: Pick<TeamsRateGate, 'warmUp'>;
+  rateGate?: Pick<TeamsRateGate, 'warmUp' | 'snapshot' | 'seed'>;
+  /**
+   * Where an owned tenant's pacing is handed to its next owner; without it (or the gate) the next
+   * owner starts from empty counts.
+   */
+  store?: Store;
+  /** How often an owner writes the pacing of the tenants it sent to (default 30 s, `sleep`). */
+  pacingEveryMs?: number;
 }
 
 export async function tenantWork(config: Config, options: TenantWorkOptions): Promise<TenantWork> {
@@ -106,8 +117,23 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
   };
   const of = (tenant: string) => (tenantId: string) => keyOf(tenantId) === tenant.toLowerCase();
   const sleep = options.sleep ?? systemSleep;
+  const handover =
+    shared && options.store && options.rateGate
+      ? pacingHandover({ store: options.store, gate: options.rateGate, logger })
+      : undefined;
+  const keepHandingOver = async (signal: AbortSignal) => {
+    while (handover && !signal.aborted) {
+      await sleep(options.pacingEveryMs ?? 30_000, signal).catch(() => undefined);
+      for (const tenantId of ownership.owned()) {
+        // Asked again: a tenant may have moved while the one before it was written.
+        if (signal.aborted || !ownership.owns(tenantId)) continue;
+        await handover.save(tenantId, of(tenantId));
+      }
+    }
+  };
   let stopping = new AbortController();
   let starting: Promise<void> = Promise.resolve();
+  let handingOver: Promise<void> = Promise.resolve();
   const startUntilStarted = async (signal: AbortSignal) => {
     for (let attempt = 1; !signal.aborted; attempt += 1) {
       try {
@@ -145,6 +171,7 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
         async gained(tenantId) {
           logger.info({ tenantId, instance: ownership.instanceId }, 'tenant owned here now');
           options.rateGate?.warmUp(of(tenantId));
+          await handover?.take(tenantId);
           await delivery.adoptTenant(of(tenantId));
           watcher.watch();
           await tell('gained', tenantId);
@@ -156,6 +183,7 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
           );
           await watcher.unwatch(tenantId);
           await delivery.releaseTenant(of(tenantId));
+          await handover?.hand(tenantId, of(tenantId));
           await tell('lost', tenantId);
         },
       });
@@ -163,11 +191,13 @@ export async function tenantWork(config: Config, options: TenantWorkOptions): Pr
     start() {
       stopping = new AbortController();
       starting = startUntilStarted(stopping.signal);
+      handingOver = keepHandingOver(stopping.signal);
       return starting;
     },
     async stop() {
       stopping.abort();
       await starting;
+      await handingOver;
       await ownership.stop();
     },
   };

@@ -28,15 +28,22 @@
 //                       the gain and holds none of the previous owner's.
 //   30 s:               3·(⌊x/2000⌋+2) + 3·(⌊(30020−x)/2000⌋+2) ≤ 3·(15+4) = 57 ≤ 60 for any x,
 //                       so no reduced budget is needed there.
-//   1 h:                128·(12+4) = 2048 > 1800 is possible, but only for a conversation kept
-//                       near the sustained 128 per 5 min (a call every 2.3 s) for most of an
-//                       hour, and Teams applies the hour only to many messages to one user; a
-//                       hold long enough to cover it would stall the tenant for minutes. Not
-//                       warmed up: Teams' 429 there is answered by block() with its Retry-After.
-// Two handovers of one tenant within 30 s (three owners' calls in one window) are not covered
-// either; a 429 is answered the same way. Every gain warms up, the first at this instance's start
-// too: a start may follow a crash or a deploy of the previous process that sent a moment ago, and
-// it costs 2 s once per tenant.
+//   1 h:                128·(12+4) = 2048 > 1800 is possible for two gates that each start
+//                       empty, so the count goes along with the tenant: the owner hands over
+//                       its snapshot() (src/app/pacing-handover.ts) and the next owner seed()s
+//                       its gate with it before sending. Its 5-min windows then go on from the
+//                       previous owner's (same count, same end), and both owners together stay
+//                       within one gate's 128·(12+2) = 1792. A snapshot is written every 30 s
+//                       and on `lost`: after a crash up to 30 s of calls are missing from it (at
+//                       most 51 by the 30 s bound, which can take the hour past 1800): Teams
+//                       then answers a 429, which block() honours with its Retry-After.
+// Several handovers within 30 s: every gain holds 2 s, so with k of them the owners' shares of a
+// window of 30 020 ms add up to at most 30 020 − 2 000·k, and together they make at most
+// 3·(⌊(30020 − 2000k)/2000⌋ + 2(k+1)) = 3·(17 + k) calls: 60 ≤ 60 up to k = 3. (The snapshot
+// adds nothing there: its 300 ms and 2 s windows have run out once the hold is over, except a
+// block() after a 429, which goes along.) Every gain warms up, the first at this instance's
+// start too: a start may follow a crash or a deploy of the previous process that sent a moment
+// ago, and it costs 2 s once per tenant.
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { sleep as defaultSleep, type Sleep } from '../platform/sleep.ts';
 
@@ -50,6 +57,8 @@ export interface TeamsRateLimits {
   perTenant: readonly RateWindow[];
   /** How long warmUp holds a tenant (top of this file); default 2 s. */
   quietAfterTakeoverMs?: number;
+  /** How many conversations a snapshot keeps, the busiest; default 100. */
+  snapshotConversations?: number;
 }
 
 export const teamsRateLimits: TeamsRateLimits = {
@@ -60,7 +69,29 @@ export const teamsRateLimits: TeamsRateLimits = {
   ],
   perTenant: [{ points: 2, durationMs: 44 }],
   quietAfterTakeoverMs: 2_000,
+  snapshotConversations: 100,
 };
+
+/** A window's use: its length, the points used in it, and the ms it has left. */
+export type WindowUse = [durationMs: number, used: number, leftMs: number];
+
+/**
+ * What a tenant's calls have used of the gate's windows, for the tenant's next owner (top of
+ * this file). Only keys with points used in a window that has not run out.
+ */
+export interface PacingSnapshot {
+  /** When it was taken (Date.now() ms); `leftMs` counts from then. */
+  takenAt: number;
+  /** When its newest call took a slot here (0: none, only what was seeded). */
+  lastCallAt: number;
+  /** The busiest conversations, at most `snapshotConversations`; `tenant` lower-cased. */
+  conversations: { key: string; tenant: string; windows: WindowUse[] }[];
+  /** The tenant-wide windows, by tenant id lower-cased. */
+  tenants: { key: string; windows: WindowUse[] }[];
+}
+
+/** Older snapshots are not seeded, whatever their windows say. */
+export const MAX_SNAPSHOT_AGE_MS = 3_600_000;
 
 export interface RateScope {
   tenantId: string;
@@ -74,20 +105,85 @@ interface Quiet {
   until: number;
 }
 
+/** A conversation with points in a window that may not have run out yet. */
+interface Counted {
+  /** Its tenant, lower-cased: the keys are the messenger's, the gate does not parse them. */
+  tenant: string;
+  lastCallAt: number;
+  /** When its last window runs out (Date.now() ms). */
+  until: number;
+}
+
+type Windows = readonly (readonly [RateLimiterMemory, RateWindow])[];
+
 export class TeamsRateGate {
-  private readonly conversation: RateLimiterMemory[];
-  private readonly tenant: RateLimiterMemory[];
+  private readonly conversation: Windows;
+  private readonly tenant: Windows;
   private readonly quietMs: number;
+  private readonly snapshotCap: number;
   private readonly tails = new Map<string, Promise<unknown>>();
+  /** In the order of their last call or seed, so the ones run out are at the front. */
+  private readonly counted = new Map<string, Counted>();
   private quiet: Quiet[] = [];
 
   constructor(
     limits: TeamsRateLimits = teamsRateLimits,
     private readonly sleep: Sleep = defaultSleep,
   ) {
-    this.conversation = limits.perConversation.map((w, i) => limiter(w, `c${i}`));
-    this.tenant = limits.perTenant.map((w, i) => limiter(w, `t${i}`));
+    this.conversation = limits.perConversation.map((w, i) => [limiter(w, `c${i}`), w] as const);
+    this.tenant = limits.perTenant.map((w, i) => [limiter(w, `t${i}`), w] as const);
     this.quietMs = limits.quietAfterTakeoverMs ?? 2_000;
+    this.snapshotCap = limits.snapshotConversations ?? 100;
+  }
+
+  /**
+   * What the calls of the tenants `matches` picks (a tenant, with the experts' channel when it
+   * follows that tenant) have used of the windows: for the tenant's next owner, who seeds it.
+   */
+  async snapshot(matches: (tenantId: string) => boolean): Promise<PacingSnapshot> {
+    const takenAt = Date.now();
+    let lastCallAt = 0;
+    const conversations: PacingSnapshot['conversations'] = [];
+    const tenants = new Set<string>();
+    for (const [key, counted] of [...this.counted].filter(([, c]) => matches(c.tenant))) {
+      lastCallAt = Math.max(lastCallAt, counted.lastCallAt);
+      tenants.add(counted.tenant);
+      const windows = await use(this.conversation, key);
+      if (windows.length > 0) conversations.push({ key, tenant: counted.tenant, windows });
+    }
+    conversations.sort((a, b) => busier(b.windows, a.windows));
+    const tenantUse: PacingSnapshot['tenants'] = [];
+    for (const key of tenants) {
+      const windows = await use(this.tenant, key);
+      if (windows.length > 0) tenantUse.push({ key, windows });
+    }
+    return {
+      takenAt,
+      lastCallAt,
+      conversations: conversations.slice(0, this.snapshotCap),
+      tenants: tenantUse,
+    };
+  }
+
+  /**
+   * Loads a snapshot another gate took: each window keeps the larger of its points here and
+   * those handed over, and the later end. Ignored when older than MAX_SNAPSHOT_AGE_MS; a
+   * snapshot from a clock ahead of ours counts as taken now. Returns the conversations seeded.
+   */
+  async seed(snapshot: PacingSnapshot): Promise<number> {
+    const now = Date.now();
+    const ageMs = Math.max(0, now - snapshot.takenAt);
+    if (ageMs > MAX_SNAPSHOT_AGE_MS) return 0;
+    let seeded = 0;
+    for (const { key, tenant, windows } of snapshot.conversations.slice(0, this.snapshotCap)) {
+      const until = await load(this.conversation, key, windows, ageMs);
+      if (until === undefined) continue;
+      const lastCallAt = this.counted.get(key)?.lastCallAt ?? 0;
+      this.count(key, { tenant: tenant.toLowerCase(), lastCallAt, until });
+      seeded += 1;
+    }
+    for (const { key, windows } of snapshot.tenants) await load(this.tenant, key, windows, ageMs);
+    return seeded;
   }
 
   /**
@@ -120,7 +216,10 @@ export class TeamsRateGate {
   /** After a 429: no call to this conversation until Retry-After has passed. */
   async block(conversationKey: string, ms: number): Promise<void> {
     const first = this.conversation[0];
-    if (first && ms > 0) await first.block(conversationKey, ms / 1000);
+    if (!first || ms <= 0) return;
+    await first[0].block(conversationKey, ms / 1000);
+    const counted = this.counted.get(conversationKey);
+    if (counted) this.count(conversationKey, { ...counted, until: Date.now() + ms });
   }
 
   private async take(scope: RateScope, signal: AbortSignal | undefined): Promise<void> {
@@ -130,11 +229,32 @@ export class TeamsRateGate {
       const waitMs =
         this.quietFor(scope.tenantId) ??
         (await this.tryConsume([
-          ...this.conversation.map((l) => [l, scope.conversationKey] as const),
-          ...this.tenant.map((l) => [l, tenantKey] as const),
+          ...this.conversation.map(([l]) => [l, scope.conversationKey] as const),
+          ...this.tenant.map(([l]) => [l, tenantKey] as const),
         ]));
-      if (waitMs === undefined) return;
+      if (waitMs === undefined) {
+        const now = Date.now();
+        const longest = Math.max(0, ...this.conversation.map(([, w]) => w.durationMs));
+        this.count(scope.conversationKey, {
+          tenant: tenantKey,
+          lastCallAt: now,
+          until: now + longest,
+        });
+        return;
+      }
       await this.sleep(Math.max(1, waitMs), signal);
+    }
+  }
+
+  /** Notes a conversation's use (moved to the back), and forgets those whose windows ran out. */
+  private count(key: string, counted: Counted): void {
+    const was = this.counted.get(key);
+    this.counted.delete(key);
+    this.counted.set(key, { ...counted, until: Math.max(counted.until, was?.until ?? 0) });
+    const now = Date.now();
+    for (const [oldKey, old] of this.counted) {
+      if (old.until > now) break;
+      this.counted.delete(oldKey);
     }
   }
 
@@ -164,6 +284,54 @@ export class TeamsRateGate {
     }
     return undefined;
   }
+}
+
+/** The windows in which `key` has points, with what is left of them. */
+async function use(windows: Windows, key: string): Promise<WindowUse[]> {
+  const used: WindowUse[] = [];
+  for (const [limiter, window] of windows) {
+    const res = await limiter.get(key);
+    if (res && res.consumedPoints > 0 && res.msBeforeNext > 0) {
+      used.push([window.durationMs, res.consumedPoints, res.msBeforeNext]);
+    }
+  }
+  return used;
+}
+
+/** > 0 when `a` used more of its longest window (then of all) than `b`: a snapshot keeps it. */
+function busier(a: readonly WindowUse[], b: readonly WindowUse[]): number {
+  const longest = (w: readonly WindowUse[]) =>
+    w.reduce((best, use) => (use[0] > best[0] ? use : best), [0, 0, 0])[1];
+  const all = (w: readonly WindowUse[]) => w.reduce((sum, use) => sum + use[1], 0);
+  return longest(a) - longest(b) || all(a) - all(b);
+}
+
+/**
+ * Seeds `key`'s windows with what was handed over (windows matched by length; ours keep the
+ * larger count and the later end). Returns when the last of them runs out, or undefined if none
+ * is left.
+ */
+async function load(
+  windows: Windows,
+  key: string,
+  handed: readonly WindowUse[],
+  ageMs: number,
+): Promise<number | undefined> {
+  let until: number | undefined;
+  for (const [durationMs, used, leftMs] of handed) {
+    const limiter = windows.find(([, w]) => w.durationMs === durationMs)?.[0];
+    const left = leftMs - ageMs;
+    if (!limiter || used <= 0 || left <= 0) continue;
+    const here = await limiter.get(key);
+    const hereLeft = here && here.msBeforeNext > 0 ? here.msBeforeNext : 0;
+    const hereUsed = hereLeft > 0 && here ? here.consumedPoints : 0;
+    const points = Math.max(used, hereUsed);
+    const ms = Math.max(left, hereLeft);
+    // set() with 0 s would keep the points for ever; ms ≥ left > 0 here.
+    if (points > hereUsed || ms > hereLeft) await limiter.set(key, points, ms / 1000);
+    until = Math.max(until ?? 0, Date.now() + ms);
+  }
+  return until;
 }
 
 /** Returns a point; a window that expired in between would come back at -1, an extra point. */

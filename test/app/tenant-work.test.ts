@@ -2,12 +2,18 @@
 // and a real DeliveryEngine on one store, an ownership the test gains and loses by hand. Only the
 // owned tenants are polled and delivered; jobs of other tenants wait in the store for their owner.
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import { LocalOwnership } from '../../src/cluster/local-ownership.ts';
 import { tenantWork, type TenantWork } from '../../src/app/tenant-work.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DeliveryEngine } from '../../src/delivery/delivery-engine.ts';
-import type { TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
-import type { DeliveryJob, DeliveryTarget } from '../../src/delivery/delivery-job.ts';
+import { TeamsRateGate } from '../../src/delivery/teams-rate-gate.ts';
+import {
+  deliveryTargetKey,
+  type DeliveryJob,
+  type DeliveryTarget,
+} from '../../src/delivery/delivery-job.ts';
+import { TEAMS_PACING } from '../../src/delivery/pacing-record.ts';
 import { IncidentWatcher } from '../../src/watcher/incident-watcher.ts';
 import { Outbox } from '../../src/watcher/outbox.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
@@ -17,7 +23,7 @@ import { FakeIncidentSource, incident, tenant, TENANT_A, TENANT_B } from '../wat
 import { FakeOwnership } from '../cluster/fake-ownership.ts';
 
 const config = loadConfig({});
-type WarmsUp = Pick<TeamsRateGate, 'warmUp'>;
+type WarmsUp = Pick<TeamsRateGate, 'warmUp' | 'snapshot' | 'seed'>;
 const TENANTS = [tenant(TENANT_A, 'Contoso'), tenant(TENANT_B, 'Fabrikam')];
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
@@ -28,8 +34,8 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, time
   }
 };
 
-function job(id: string, tenantId: string): DeliveryJob {
-  const target: DeliveryTarget = { kind: 'personal', tenantId, userId: `user-${id}` };
+function job(id: string, tenantId: string, userId = `user-${id}`): DeliveryJob {
+  const target: DeliveryTarget = { kind: 'personal', tenantId, userId };
   return {
     id,
     orderingKey: `${tenantId}:${id}`,
@@ -192,6 +198,9 @@ describe('tenant work follows ownership', function () {
         steps.push('warm up');
         warmedUp.push(matches);
       },
+      // No store is given: nothing is handed over.
+      snapshot: () => Promise.reject(new Error('not handed over')),
+      seed: () => Promise.reject(new Error('not handed over')),
     };
     const ownership = new FakeOwnership();
     const { delivery } = await instance(ownership, rateGate);
@@ -229,6 +238,151 @@ describe('tenant work follows ownership', function () {
     await work.start();
     assert.deepEqual(work.ownership.owned().sort(), [TENANT_A, TENANT_B].sort());
     await work.stop();
+  });
+});
+
+describe('Teams pacing across a takeover', function () {
+  this.timeout(60_000);
+  // The default windows with 10 per 5 min instead of 128, so a conversation reaches it quickly.
+  const limits = {
+    perConversation: [
+      { points: 1, durationMs: 300 },
+      { points: 3, durationMs: 2_000 },
+      { points: 10, durationMs: 300_000 },
+    ],
+    perTenant: [{ points: 2, durationMs: 44 }],
+    quietAfterTakeoverMs: 2_000,
+  };
+  let clock: sinon.SinonFakeTimers;
+  let store: MemoryStore;
+  let stops: (() => Promise<void>)[];
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: Date.parse('2026-03-01T08:00:00Z') });
+    store = new MemoryStore();
+    stops = [];
+  });
+  afterEach(async () => {
+    for (const stop of stops) await settle(stop());
+    clock.restore();
+  });
+
+  /** Runs the fake clock until `promise` settles. */
+  async function settle<T>(promise: Promise<T>): Promise<T> {
+    let done = false;
+    const watched = promise.finally(() => {
+      done = true;
+    });
+    while (!done) await clock.tickAsync(10);
+    return watched;
+  }
+  async function until(what: string, check: () => boolean) {
+    const deadline = Date.now() + 600_000;
+    while (!check()) {
+      assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+      await clock.tickAsync(10);
+    }
+  }
+
+  /** An instance: its own gate, paced messenger, delivery and tenant work, on the shared store. */
+  async function instance(name: string) {
+    const ownership = new FakeOwnership(name);
+    const gate = new TeamsRateGate(limits);
+    const sent: { text: string | undefined; at: number }[] = [];
+    const messenger = new FakeMessenger();
+    messenger.gate = async (call, signal) => {
+      const scope = {
+        tenantId: call.target.tenantId,
+        conversationKey: deliveryTargetKey(call.target),
+      };
+      await gate.acquire(scope, signal);
+      sent.push({ text: call.text, at: Date.now() });
+    };
+    const logger = new RecordingLogger();
+    const work = await tenantWork(config, {
+      ownership,
+      tenants: TENANTS,
+      logger,
+      rateGate: gate,
+      store,
+    });
+    const watcher = new IncidentWatcher({
+      store,
+      outbox: new Outbox(store, { owns: work.owns }),
+      tenants: [],
+      incidentsFor: () => new FakeIncidentSource(),
+      owns: work.owns,
+    });
+    const delivery = new DeliveryEngine({
+      store,
+      messenger,
+      logger,
+      pollIntervalMs: 100,
+      owns: work.owns,
+    });
+    work.attach({ watcher, delivery });
+    delivery.start();
+    await work.start();
+    stops.push(async () => {
+      await work.stop();
+      await delivery.stop();
+    });
+    return { ownership, gate, sent, delivery, logger };
+  }
+  const fill = (n: number, userId: string) =>
+    Array.from({ length: n }, (_, i) => job(`${userId}-${i + 1}`, TENANT_A, userId));
+
+  it("the next owner waits where the last one would have: the tenant's 5-min counts go along", async () => {
+    const first = await instance('first');
+    const second = await instance('second');
+    await settle(first.ownership.gain(TENANT_A));
+    await first.delivery.enqueue(fill(10, 'u1'));
+    await until('ten sent to u1', () => first.sent.length === 10);
+    // Where the first owner's gate lets the eleventh call to u1 go: when its 5-min window ends.
+    const handed = await first.gate.snapshot((tenantId) => tenantId === TENANT_A.toLowerCase());
+    const window = handed.conversations[0]?.windows.find(([ms]) => ms === 300_000);
+    assert.equal(window?.[1], 10, 'the 5-min budget of u1 is used up');
+    const freeAt = handed.takenAt + (window?.[2] ?? 0);
+
+    await clock.tickAsync(5_000);
+    await settle(first.ownership.lose(TENANT_A, 'released'));
+    assert.ok(await store.get(TEAMS_PACING, TENANT_A.toLowerCase()), 'handed over on release');
+    const gainedAt = Date.now();
+    await settle(second.ownership.gain(TENANT_A));
+    await second.delivery.enqueue([job('u1-11', TENANT_A, 'u1'), job('u2-1', TENANT_A, 'u2')]);
+    await until('both sent by the second', () => second.sent.length === 2);
+    const at = (text: string) => second.sent.find((s) => s.text === text)?.at ?? 0;
+    assert.equal(at('u2-1') - gainedAt, 2_000, 'another conversation waits only for the warm-up');
+    assert.ok(at('u1-11') >= freeAt, `u1 went ${freeAt - at('u1-11')} ms before its window ended`);
+    assert.ok(at('u1-11') - freeAt < 200, `u1 waited ${at('u1-11') - freeAt} ms past its window`);
+    assert.equal(second.logger.matching('info', 'taken over from the last owner').length, 1);
+  });
+
+  it('starts a tenant whose handed-over counts cannot be read, from empty counts', async () => {
+    await store.put(TEAMS_PACING, TENANT_A.toLowerCase(), { takenAt: 'yesterday' });
+    const owner = await instance('owner');
+    await settle(owner.ownership.gain(TENANT_A));
+    await owner.delivery.enqueue(fill(1, 'u1'));
+    await until('sent', () => owner.sent.length === 1);
+    assert.equal(owner.logger.matching('warn', 'paced from empty counts').length, 1);
+  });
+
+  it('writes the counts every 30 s while it sends, and not while it does not', async () => {
+    const owner = await instance('owner');
+    await settle(owner.ownership.gain(TENANT_A));
+    const record = () => store.get<{ lastCallAt: number }>(TEAMS_PACING, TENANT_A.toLowerCase());
+    await clock.tickAsync(30_000);
+    assert.equal(await record(), undefined, 'nothing sent, nothing written');
+    await owner.delivery.enqueue(fill(3, 'u1'));
+    await until('three sent', () => owner.sent.length === 3);
+    await clock.tickAsync(30_000);
+    const written = await record();
+    assert.equal(written?.value.lastCallAt, owner.sent[2]?.at, 'the newest call is in it');
+    await clock.tickAsync(60_000);
+    assert.equal((await record())?.version, written?.version, 'not written again while idle');
+    await owner.delivery.enqueue(fill(1, 'u2'));
+    await until('one more sent', () => owner.sent.length === 4);
+    await clock.tickAsync(30_000);
+    assert.equal((await record())?.value.lastCallAt, owner.sent[3]?.at);
   });
 });
 

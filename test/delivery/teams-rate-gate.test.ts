@@ -124,6 +124,137 @@ describe('TeamsRateGate', () => {
     });
   });
 
+  describe('handed over with the tenant (snapshot, seed)', () => {
+    const chat = (n: number, tenantId = 't') => ({ tenantId, conversationKey: `chat-${n}` });
+    // The default windows with 10 per 5 min instead of 128 (reached quickly), and no hold.
+    const limits = {
+      perConversation: [
+        { points: 1, durationMs: 300 },
+        { points: 3, durationMs: 2_000 },
+        { points: 10, durationMs: 300_000 },
+      ],
+      perTenant: [{ points: 2, durationMs: 44 }],
+      quietAfterTakeoverMs: 0,
+    };
+    const ofTenant = (tenant: string) => (tenantId: string) => tenantId === tenant;
+    /** Ms from now until the next call in `scope` is let through. */
+    const waitFor = async (
+      gate: TeamsRateGate,
+      scope: { tenantId: string; conversationKey: string },
+    ) => {
+      const start = Date.now();
+      const [at] = await grants(gate, [scope]);
+      return (at ?? 0) - start;
+    };
+
+    it('carries a conversation at N of its 5-min budget to the next gate, and its end', async () => {
+      const a = new TeamsRateGate(limits);
+      const opened = Date.now();
+      await grants(
+        a,
+        Array.from({ length: 7 }, () => chat(1)),
+      );
+      await grants(a, [chat(2)]);
+      await grants(a, [chat(9, 'other')]);
+      const snapshot = await a.snapshot(ofTenant('t'));
+      const handed = snapshot.conversations.find((c) => c.key === 'chat-1');
+      const fiveMin = handed?.windows.find(([ms]) => ms === 300_000);
+      assert.equal(fiveMin?.[1], 7, 'seven of ten used');
+      assert.deepEqual(
+        snapshot.conversations.map((c) => c.key),
+        ['chat-1', 'chat-2'],
+        'the busiest first, only the tenant asked for',
+      );
+
+      await clock.tickAsync(30_000); // the next owner reads it a while later
+      const b = new TeamsRateGate(limits);
+      assert.equal(await b.seed(snapshot), 2);
+      const seeded = await b.snapshot(ofTenant('t'));
+      const there = seeded.conversations.find((c) => c.key === 'chat-1');
+      assert.equal(there?.windows.find(([ms]) => ms === 300_000)?.[1], 7, 'at 7 on B too');
+      assert.equal(seeded.lastCallAt, 0, 'no call of its own yet');
+      // Three more go, then the eleventh waits for the window A opened to end.
+      await grants(
+        b,
+        Array.from({ length: 3 }, () => chat(1)),
+      );
+      const wait = await waitFor(b, chat(1));
+      assert.ok(Date.now() >= opened + 300_000, `went ${opened + 300_000 - Date.now()} ms early`);
+      assert.ok(Date.now() - (opened + 300_000) < 100, `waited ${wait} ms`);
+      // Only that conversation is held.
+      assert.equal(await waitFor(b, chat(3)), 0);
+    });
+
+    it('keeps the larger count and the later end of what it has and what is handed over', async () => {
+      const a = new TeamsRateGate(limits);
+      await grants(
+        a,
+        Array.from({ length: 4 }, () => chat(1)),
+      );
+      const b = new TeamsRateGate(limits);
+      await grants(
+        b,
+        Array.from({ length: 6 }, () => chat(1)),
+      );
+      await b.seed(await a.snapshot(ofTenant('t')));
+      const after = await b.snapshot(ofTenant('t'));
+      assert.equal(after.conversations[0]?.windows.find(([ms]) => ms === 300_000)?.[1], 6);
+      const c = new TeamsRateGate(limits);
+      await c.seed(after);
+      await c.seed(await a.snapshot(ofTenant('t')));
+      const merged = await c.snapshot(ofTenant('t'));
+      assert.equal(merged.conversations[0]?.windows.find(([ms]) => ms === 300_000)?.[1], 6);
+    });
+
+    it('hands over a block after a 429 that is still running', async () => {
+      const a = new TeamsRateGate(limits);
+      await grants(a, [chat(1)]);
+      await a.block('chat-1', 20_000);
+      const b = new TeamsRateGate(limits);
+      await b.seed(await a.snapshot(ofTenant('t')));
+      const wait = await waitFor(b, chat(1));
+      assert.ok(wait >= 19_900 && wait <= 20_100, `waited ${wait} ms`);
+    });
+
+    it('ignores a snapshot older than an hour, whatever its windows say', async () => {
+      const long = { ...limits, perConversation: [{ points: 1, durationMs: 3 * 3_600_000 }] };
+      const a = new TeamsRateGate(long);
+      await grants(a, [chat(1)]);
+      const snapshot = await a.snapshot(ofTenant('t'));
+      await clock.tickAsync(3_600_000 + 1_000);
+      const b = new TeamsRateGate(long);
+      assert.equal(await b.seed(snapshot), 0);
+      assert.equal(await waitFor(b, chat(1)), 0);
+      const fresh = new TeamsRateGate(long);
+      assert.equal(await fresh.seed(await a.snapshot(ofTenant('t'))), 1, 'a fresh one is seeded');
+    });
+
+    it('keeps the busiest conversations up to its cap, on both sides', async () => {
+      const capped = { ...limits, snapshotConversations: 3 };
+      const a = new TeamsRateGate({ ...limits, snapshotConversations: 10 });
+      for (let n = 1; n <= 6; n += 1) {
+        await grants(
+          a,
+          Array.from({ length: n }, () => chat(n)),
+        );
+      }
+      const all = await a.snapshot(ofTenant('t'));
+      assert.equal(all.conversations.length, 6);
+      assert.deepEqual(
+        (await new TeamsRateGate(capped).snapshot(ofTenant('t'))).conversations,
+        [],
+        'an unused gate hands over nothing',
+      );
+      const b = new TeamsRateGate(capped);
+      assert.equal(await b.seed(all), 3, 'seeds at most its cap');
+      const kept = await b.snapshot(ofTenant('t'));
+      assert.deepEqual(
+        kept.conversations.map((c) => c.key),
+        ['chat-6', 'chat-5', 'chat-4'],
+      );
+    });
+  });
+
   it('gives up waiting when aborted', async () => {
     const gate = new TeamsRateGate();
     const scope = { tenantId: 't', conversationKey: 'chat-1' };

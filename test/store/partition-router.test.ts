@@ -97,6 +97,7 @@ describe('partitionRules (the app’s collections)', () => {
     const cases: [string, string][] = [
       ['managedResponses', `${T}:7`],
       ['watermarks', T],
+      ['teamsPacing', T],
       ['outbox', `${enc(T)}:0000000000000001`],
       ['outboxMeta', enc(T)],
       ['outboxIds', `${enc(T)}:${enc(`${T}:7:2026-12-03T10:00:00.000Z:expertsStarted`)}`],
