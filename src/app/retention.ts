@@ -13,7 +13,7 @@ import { DIGESTS } from '../features/notifications/reminders.ts';
 import { REPORT_AWAITING_PERIODS } from '../features/reports/awaiting-periods.ts';
 import { REPORT_WEEKLY_SENT } from '../features/reports/weekly-reports.ts';
 import { TENANT_AUDIT } from '../features/tenants/tenant-audit.ts';
-import { OUTBOX_IDS_COLLECTION } from '../watcher/outbox.ts';
+import { OUTBOX_CONSUMED_COLLECTION, OUTBOX_IDS_COLLECTION } from '../watcher/outbox.ts';
 
 export interface RetentionSettings {
   /** Bookkeeping that only de-duplicates (default 30 days). */
@@ -29,6 +29,8 @@ export function retentionByCollection(settings: RetentionSettings): Record<strin
     // digest. Nothing asks about them again after the watcher's overlap and Teams' retries.
     [DELIVERIES]: retentionDays,
     [OUTBOX_IDS_COLLECTION]: retentionDays,
+    // A legacy event's consumed marker: the next read of the outbox deletes the event it marks.
+    [OUTBOX_CONSUMED_COLLECTION]: retentionDays,
     [SEEN]: retentionDays,
     [DIGESTS]: retentionDays,
     [REPORT_WEEKLY_SENT]: retentionDays, // a week's report is only ever sent within that week

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStore } from '../../src/app/open-store.ts';
+import { retentionByCollection } from '../../src/app/retention.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FlatStore } from '../../src/store/flat-store.ts';
 import { openJournalStore } from '../../src/store/journal-store.ts';
 import { PartitionRouter } from '../../src/store/partition-router.ts';
 import { tenantField } from '../../src/store/tenant-key-rule.ts';
+import { OUTBOX_CONSUMED_COLLECTION, OUTBOX_IDS_COLLECTION } from '../../src/watcher/outbox.ts';
 import { PartitionedMemoryStore } from '../fakes/partitioned-memory-store.ts';
 import { describeStoreContract } from './store-contract.ts';
 import { makeTempDir, removeDir } from './test-files.ts';
@@ -65,6 +67,22 @@ describe('FlatStore', () => {
     assert.deepEqual((await store.get('incidents', 'open'))!.value, { status: 'active' });
     // A create over an expired record starts again at version 1.
     assert.equal((await store.put('deliveries', 'old', { n: 2 }, 0)).version, 1);
+    await store.close();
+  });
+
+  it('prunes the bookkeeping the app names, consumed legacy outbox markers included', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = () => now;
+    const engine = await openJournalStore({ dataDir: dir, now: clock });
+    const retentionDays = retentionByCollection({ retentionDays: 30, auditRetentionDays: 400 });
+    const store = new FlatStore(engine, { retentionDays, now: clock });
+    await store.put(OUTBOX_CONSUMED_COLLECTION, 't1:0000000000000042', { seq: 42, version: 1 });
+    await store.put(OUTBOX_IDS_COLLECTION, 't1:event-42', 42);
+    now += 29 * DAY;
+    assert.ok(await store.get(OUTBOX_CONSUMED_COLLECTION, 't1:0000000000000042'));
+    now += 2 * DAY;
+    assert.deepEqual(await store.list(OUTBOX_CONSUMED_COLLECTION), []);
+    assert.deepEqual(await store.list(OUTBOX_IDS_COLLECTION), []);
     await store.close();
   });
 
