@@ -2,7 +2,8 @@
 // journaled lowdb store under DATA_DIR (default; migrates a one-file store.json on first start,
 // keeping it as a backup) or Azure Tables (STORE=tables). Retention is defined once
 // (src/app/retention.ts): per-record expiries on both, and on lowdb the audit trails by day.
-// STORE_PARTITIONS=tenant puts each record in its tenant's partition (src/app/partition-rules.ts).
+// Each record goes to its tenant's partition (src/app/partition-rules.ts) unless
+// STORE_PARTITIONS=single keeps everything in `main`.
 import { partitionsFrom, strictBatchesFrom, type Config } from '../config.ts';
 import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { FLAT_PARTITION, FlatStore } from '../store/flat-store.ts';
@@ -32,10 +33,7 @@ export async function openStore(
     const engine = await openTablesStore(
       connectionString ? { connectionString, tableName } : { accountUrl, tableName },
     );
-    logger?.info(
-      { tableName, partitions: config.store.partitions ?? 'single' },
-      'store: Azure Tables',
-    );
+    logger?.info({ tableName, partitions: config.store.partitions }, 'store: Azure Tables');
     await closeOnError(engine, () => moveToPartitions(engine, router, [], logger));
     return new FlatStore(engine, { retentionDays, ...router });
   }
@@ -67,7 +65,7 @@ export async function openStore(
 /**
  * The embedded store under dataDir with the default settings (tests, benchmarks, scripts);
  * STORE_STRICT_BATCHES=1 in the environment keeps Azure Tables' batch limit, and
- * STORE_PARTITIONS=tenant routes records to their tenants' partitions.
+ * STORE_PARTITIONS=single keeps every record in `main` (default: the tenants' partitions).
  */
 export function openEmbeddedStore(
   dataDir: string,
@@ -100,7 +98,7 @@ async function closeOnError(engine: DumpableStore, work: () => Promise<void>): P
   }
 }
 
-const EMBEDDED_DEFAULTS: Config['store'] = {
+const EMBEDDED_DEFAULTS: Omit<Config['store'], 'partitions'> = {
   engine: 'lowdb',
   connectionString: '',
   accountUrl: undefined,

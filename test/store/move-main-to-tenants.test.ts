@@ -144,7 +144,7 @@ describe('moveMainToTenants', () => {
   });
 });
 
-describe('openStore with STORE_PARTITIONS=tenant', () => {
+describe('openStore with STORE_PARTITIONS=tenant (the default)', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await makeTempDir();
@@ -153,7 +153,7 @@ describe('openStore with STORE_PARTITIONS=tenant', () => {
 
   it('moves what a single-partition store wrote into the tenants’ partitions at open', async () => {
     const T = '6f1c2b4e-0000-4000-8000-00000000000a';
-    const single = await openStore(loadConfig({ DATA_DIR: dir }));
+    const single = await openStore(loadConfig({ DATA_DIR: dir, STORE_PARTITIONS: 'single' }));
     await single.batch([
       { kind: 'put', collection: 'managedResponses', key: `${T}:7`, value: { incidentId: '7' } },
       { kind: 'put', collection: 'watermarks', key: T, value: { at: 1 } },
