@@ -9,7 +9,7 @@ import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { FLAT_PARTITION, FlatStore } from '../store/flat-store.ts';
 import { openJournalStore, type JournalStoreLogger } from '../store/journal-store.ts';
 import { migrateStoreJson } from '../store/migrate-store-json.ts';
-import { moveMainToTenants } from '../store/move-main-to-tenants.ts';
+import { assertNotRouted, moveMainToTenants } from '../store/move-main-to-tenants.ts';
 import { PartitionIndex } from '../store/partition-index.ts';
 import type { DumpableStore } from '../store/partitioned-store.ts';
 import { openTablesStore } from '../store/tables-store.ts';
@@ -27,14 +27,18 @@ export async function openStore(
   logger?: JournalStoreLogger,
 ): Promise<FlatStore> {
   const retentionDays = retentionByCollection(config.store);
-  const router = config.store.partitions === 'tenant' ? { router: partitionRouter() } : {};
+  const routed = config.store.partitions === 'tenant';
+  const router = routed ? { router: partitionRouter() } : {};
   if (config.store.engine === 'tables') {
     const { connectionString, accountUrl, tableName } = config.store;
     const engine = await openTablesStore(
       connectionString ? { connectionString, tableName } : { accountUrl, tableName },
     );
     logger?.info({ tableName, partitions: config.store.partitions }, 'store: Azure Tables');
-    await closeOnError(engine, () => moveToPartitions(engine, router, [], logger));
+    await closeOnError(engine, async () => {
+      if (!routed) await assertNotRouted(engine, `in the Azure table ${tableName}`);
+      await moveToPartitions(engine, router, [], logger);
+    });
     return new FlatStore(engine, { retentionDays, ...router });
   }
   // Azure Tables keeps the audit trails as regular entities with an expiry (above); lowdb keeps
@@ -48,6 +52,7 @@ export async function openStore(
   });
   const byDay = new Set(appendOnly.map((c) => c.name));
   await closeOnError(engine, async () => {
+    if (!routed) await assertNotRouted(engine, `under ${config.dataDir}`);
     await migrateStoreJson(
       config.dataDir,
       (collection, key) => ({ partition: FLAT_PARTITION, collection, key }),
