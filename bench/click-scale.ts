@@ -35,10 +35,12 @@ import {
 } from 'botbuilder';
 import restify from 'restify';
 import { openEmbeddedStore, openStore } from '../src/app/open-store.ts';
+import { partitionsFrom } from '../src/config.ts';
 import { startAzurite, type RunningAzurite } from '../scripts/azurite.ts';
 import { MAX_BATCH_OPS } from '../src/store/partitioned-store.ts';
 import type { FlatStore } from '../src/store/flat-store.ts';
 import { JournalStore } from '../src/store/journal-store.ts';
+import { tenantKeyField } from '../src/store/tenant-key-rule.ts';
 import { startEmulatorProcess } from './emulator-process.ts';
 import { runTrusted } from './run-trusted.ts';
 import {
@@ -183,6 +185,7 @@ async function openBenchStore(
       tableName: `clickscale${size}x${Date.now()}`,
       retentionDays: 30,
       auditRetentionDays: 400,
+      partitions: partitionsFrom(process.env),
     },
   });
 }
@@ -364,7 +367,8 @@ async function prefill(stack: Stack, size: number, maxBatchOps: number): Promise
     });
     for (const [n, entry] of audit.slice(0, 3).entries()) {
       const at = new Date(Date.parse('2026-01-01T00:00:00Z') + i * 60_000 + n).toISOString();
-      const key = `${at}~${id}~${n}`;
+      // AuditTrail's layout (time~seq~random~tenant): routed, it lands in the tenant's partition.
+      const key = `${at}~${id}~${n}~${tenantKeyField(DEMO_TENANT_ID)}`;
       const value = { ...entry.value, id: key, at, incidentId: id };
       ops.push({ kind: 'put', collection: AUDIT_COLLECTION, key, value });
     }

@@ -40,7 +40,7 @@ const envSchema = z.object({
   // Tests: the embedded store refuses a batch Azure Tables would refuse (over 100 ops).
   STORE_STRICT_BATCHES: bool.default(false),
   // A partition per customer tenant (src/store/partition-router.ts), or everything in `main`.
-  STORE_PARTITIONS: z.enum(['single', 'tenant']).default('single'),
+  STORE_PARTITIONS: z.enum(['single', 'tenant']).default('tenant'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
@@ -135,10 +135,10 @@ export interface Config {
      */
     readonly strictBatches?: boolean;
     /**
-     * single: every record in the partition `main` (as before). tenant: each record in its
-     * customer tenant's partition or `_service`; `main` is moved there at open. Absent: single.
+     * tenant (STORE_PARTITIONS default): each record in its customer tenant's partition or
+     * `_service`; what `main` holds is moved there at open. single: every record in `main`.
      */
-    readonly partitions?: 'single' | 'tenant';
+    readonly partitions: 'single' | 'tenant';
   };
   /** One instance (single), or many sharing the tenants through Blob leases (lease). */
   readonly cluster: {
@@ -384,11 +384,11 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * STORE_PARTITIONS alone, for stores opened without a Config (tests, benchmarks, scripts):
- * 'tenant' when it says so, otherwise 'single'.
+ * 'single' when it says so, otherwise 'tenant' (the default).
  */
 export function partitionsFrom(env: EnvInput): 'single' | 'tenant' {
   return (
-    envSchema.shape.STORE_PARTITIONS.safeParse(env.STORE_PARTITIONS || undefined).data ?? 'single'
+    envSchema.shape.STORE_PARTITIONS.safeParse(env.STORE_PARTITIONS || undefined).data ?? 'tenant'
   );
 }
 

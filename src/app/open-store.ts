@@ -2,13 +2,14 @@
 // journaled lowdb store under DATA_DIR (default; migrates a one-file store.json on first start,
 // keeping it as a backup) or Azure Tables (STORE=tables). Retention is defined once
 // (src/app/retention.ts): per-record expiries on both, and on lowdb the audit trails by day.
-// STORE_PARTITIONS=tenant puts each record in its tenant's partition (src/app/partition-rules.ts).
+// Each record goes to its tenant's partition (src/app/partition-rules.ts) unless
+// STORE_PARTITIONS=single keeps everything in `main`.
 import { partitionsFrom, strictBatchesFrom, type Config } from '../config.ts';
 import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { FLAT_PARTITION, FlatStore } from '../store/flat-store.ts';
 import { openJournalStore, type JournalStoreLogger } from '../store/journal-store.ts';
 import { migrateStoreJson } from '../store/migrate-store-json.ts';
-import { moveMainToTenants } from '../store/move-main-to-tenants.ts';
+import { assertNotRouted, moveMainToTenants } from '../store/move-main-to-tenants.ts';
 import { PartitionIndex } from '../store/partition-index.ts';
 import type { DumpableStore } from '../store/partitioned-store.ts';
 import { openTablesStore } from '../store/tables-store.ts';
@@ -26,17 +27,18 @@ export async function openStore(
   logger?: JournalStoreLogger,
 ): Promise<FlatStore> {
   const retentionDays = retentionByCollection(config.store);
-  const router = config.store.partitions === 'tenant' ? { router: partitionRouter() } : {};
+  const routed = config.store.partitions === 'tenant';
+  const router = routed ? { router: partitionRouter() } : {};
   if (config.store.engine === 'tables') {
     const { connectionString, accountUrl, tableName } = config.store;
     const engine = await openTablesStore(
       connectionString ? { connectionString, tableName } : { accountUrl, tableName },
     );
-    logger?.info(
-      { tableName, partitions: config.store.partitions ?? 'single' },
-      'store: Azure Tables',
-    );
-    await closeOnError(engine, () => moveToPartitions(engine, router, [], logger));
+    logger?.info({ tableName, partitions: config.store.partitions }, 'store: Azure Tables');
+    await closeOnError(engine, async () => {
+      if (!routed) await assertNotRouted(engine, `in the Azure table ${tableName}`);
+      await moveToPartitions(engine, router, [], logger);
+    });
     return new FlatStore(engine, { retentionDays, ...router });
   }
   // Azure Tables keeps the audit trails as regular entities with an expiry (above); lowdb keeps
@@ -50,6 +52,7 @@ export async function openStore(
   });
   const byDay = new Set(appendOnly.map((c) => c.name));
   await closeOnError(engine, async () => {
+    if (!routed) await assertNotRouted(engine, `under ${config.dataDir}`);
     await migrateStoreJson(
       config.dataDir,
       (collection, key) => ({ partition: FLAT_PARTITION, collection, key }),
@@ -67,7 +70,7 @@ export async function openStore(
 /**
  * The embedded store under dataDir with the default settings (tests, benchmarks, scripts);
  * STORE_STRICT_BATCHES=1 in the environment keeps Azure Tables' batch limit, and
- * STORE_PARTITIONS=tenant routes records to their tenants' partitions.
+ * STORE_PARTITIONS=single keeps every record in `main` (default: the tenants' partitions).
  */
 export function openEmbeddedStore(
   dataDir: string,
@@ -100,7 +103,7 @@ async function closeOnError(engine: DumpableStore, work: () => Promise<void>): P
   }
 }
 
-const EMBEDDED_DEFAULTS: Config['store'] = {
+const EMBEDDED_DEFAULTS: Omit<Config['store'], 'partitions'> = {
   engine: 'lowdb',
   connectionString: '',
   accountUrl: undefined,

@@ -12,13 +12,16 @@
 // embedded store's daily audit logs) cannot delete: their entries are copied and the day logs of
 // `main` age out with retention. A marker in `_service` records that a run found nothing left,
 // so later opens skip the scan of `main` (on Azure Tables, the whole table).
-import type { PartitionIndex } from './partition-index.ts';
+// There is no move back: an unrouted open of a store a routed open has written to is refused
+// (assertNotRouted), as it would read an almost empty `main` and start over.
+import { PARTITIONS_COLLECTION, type PartitionIndex } from './partition-index.ts';
 import { FLAT_PARTITION, type PartitionRouter } from './partition-router.ts';
 import {
   SERVICE_PARTITION,
   StoreConflictError,
   type DumpableStore,
   type DumpedRecord,
+  type Store as PartitionedStore,
 } from './partitioned-store.ts';
 
 export const MIGRATIONS_COLLECTION = 'storeMigrations';
@@ -104,4 +107,26 @@ async function moveRecord(
 
 function ignoreConflict(error: unknown): void {
   if (!(error instanceof StoreConflictError)) throw error;
+}
+
+export class StoreRoutedError extends Error {
+  readonly code = 'STORE_ROUTED';
+  constructor(readonly store: string) {
+    super(
+      `The store ${store} keeps a partition per customer tenant (it was opened with STORE_PARTITIONS=tenant, the default), so with STORE_PARTITIONS=single it would look empty and the bot would start over. Nothing was changed: unset STORE_PARTITIONS or set it to tenant. There is no move back to one partition.`,
+    );
+    this.name = 'StoreRoutedError';
+  }
+}
+
+/**
+ * Refuses (StoreRoutedError) a store that a routed open has run on: the move's marker is there,
+ * or the partition index names a partition (written before a routed write, also mid-move).
+ */
+export async function assertNotRouted(engine: PartitionedStore, store: string): Promise<void> {
+  const service = engine.partition(SERVICE_PARTITION);
+  const routed =
+    (await service.get(MIGRATIONS_COLLECTION, MAIN_MOVED)) !== undefined ||
+    (await service.list(PARTITIONS_COLLECTION)).length > 0;
+  if (routed) throw new StoreRoutedError(store);
 }

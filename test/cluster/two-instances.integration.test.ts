@@ -17,6 +17,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/app/open-store.ts';
+import { partitionsFrom } from '../../src/config.ts';
 import { DEMO_TENANTS_FILE } from '../../src/defender-setup.ts';
 import type { DeliveryRecord } from '../../src/delivery/delivery-job.ts';
 import {
@@ -50,6 +51,9 @@ const ALEX_CHAT = 'a:alex-chat';
 const INCIDENT = DEMO_INCIDENT_IDS.expertsInvestigating;
 const DEVICE = DEMO_DEVICE_IDS.financeLaptop07;
 const LOG_DIR = path.resolve('artifacts/cluster');
+// The instances inherit STORE_PARTITIONS from this process; the test's own store must read the
+// layout they write (an unrouted reader sees nothing of a routed store, and the other way round).
+const PARTITIONS = partitionsFrom(process.env);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number) {
@@ -158,6 +162,7 @@ describe('two instances on one Azurite (STORE=tables, CLUSTER=lease)', function 
       tableName,
       retentionDays: 30,
       auditRetentionDays: 400,
+      partitions: PARTITIONS,
     };
     store = await openStore({ dataDir: dir, store: storeSettings });
     // As if each conversation had sent the bot an activity once (what installation records).
@@ -242,6 +247,13 @@ describe('two instances on one Azurite (STORE=tables, CLUSTER=lease)', function 
 
   it('delivers every notification through a SIGKILL mid-burst; the survivor takes over in time', async () => {
     const [a, b] = [await start('bot-a'), await start('bot-b')];
+    for (const bot of [a, b]) {
+      assert.match(
+        bot.output(),
+        new RegExp(`"partitions":"${PARTITIONS}".*"store: Azure Tables"`),
+        `${bot.name} opened the store with another layout than STORE_PARTITIONS=${PARTITIONS}`,
+      );
+    }
     const split = await until('both instances to own a share', () => shared(a, b), 60_000);
     const victimTenants = split['bot-a']!;
 

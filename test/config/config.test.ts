@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { ConfigError, loadConfig, strictBatchesFrom } from '../../src/config.ts';
+import { ConfigError, loadConfig, partitionsFrom, strictBatchesFrom } from '../../src/config.ts';
 import { defaultBudgets } from '../../src/platform/budgets.ts';
 
 describe('loadConfig', () => {
@@ -21,6 +21,16 @@ describe('loadConfig', () => {
     assert.equal(strictBatchesFrom({ STORE_STRICT_BATCHES: 'true' }), true);
     assert.equal(strictBatchesFrom({ STORE_STRICT_BATCHES: 'no' }), false);
     assert.throws(() => loadConfig({ STORE_STRICT_BATCHES: 'maybe' }), /STORE_STRICT_BATCHES/);
+  });
+
+  it('keeps a partition per tenant unless STORE_PARTITIONS=single', () => {
+    assert.equal(loadConfig({}).store.partitions, 'tenant');
+    assert.equal(loadConfig({ STORE_PARTITIONS: 'single' }).store.partitions, 'single');
+    assert.equal(loadConfig({ STORE_PARTITIONS: 'tenant' }).store.partitions, 'tenant');
+    assert.throws(() => loadConfig({ STORE_PARTITIONS: 'main' }), /STORE_PARTITIONS/);
+    assert.equal(partitionsFrom({}), 'tenant');
+    assert.equal(partitionsFrom({ STORE_PARTITIONS: '' }), 'tenant');
+    assert.equal(partitionsFrom({ STORE_PARTITIONS: 'single' }), 'single');
   });
 
   it('is frozen, deeply', () => {

@@ -40,7 +40,7 @@ export async function startInProcessApp(env: Record<string, string> = {}): Promi
     DATA_DIR: dataDir,
     LOG_LEVEL: 'debug',
     EMULATOR_DEMO_AWAITING_SECONDS: '3600',
-    // STORE_PARTITIONS=tenant in the tests' environment runs the app routed, as its stores are.
+    // The tests' STORE_PARTITIONS (default tenant) runs the app with the layout of their stores.
     STORE_PARTITIONS: partitionsFrom(process.env),
     ...env,
   };

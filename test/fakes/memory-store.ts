@@ -11,7 +11,8 @@ export class MemoryStore implements Store {
   readonly #collections = new Map<string, Map<string, StoredRecord>>();
   // STORE_STRICT_BATCHES=1: refuse what Azure Tables refuses, as the embedded store then does.
   readonly #maxBatchOps = strictBatchesFrom(process.env) ? MAX_BATCH_OPS : Infinity;
-  // STORE_PARTITIONS=tenant: refuse a batch over two tenants' partitions, as the routed store does.
+  // Routed unless STORE_PARTITIONS=single: refuse a batch over two tenants' partitions, as the
+  // routed store does.
   readonly #router = partitionsFrom(process.env) === 'tenant' ? partitionRouter() : undefined;
   #closed = false;
 

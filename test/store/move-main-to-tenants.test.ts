@@ -3,9 +3,11 @@ import { openStore } from '../../src/app/open-store.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FlatStore } from '../../src/store/flat-store.ts';
 import {
+  assertNotRouted,
   MAIN_MOVED,
   MIGRATIONS_COLLECTION,
   moveMainToTenants,
+  StoreRoutedError,
 } from '../../src/store/move-main-to-tenants.ts';
 import { PartitionIndex } from '../../src/store/partition-index.ts';
 import { PartitionRouter } from '../../src/store/partition-router.ts';
@@ -144,7 +146,7 @@ describe('moveMainToTenants', () => {
   });
 });
 
-describe('openStore with STORE_PARTITIONS=tenant', () => {
+describe('openStore with STORE_PARTITIONS=tenant (the default)', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await makeTempDir();
@@ -153,7 +155,7 @@ describe('openStore with STORE_PARTITIONS=tenant', () => {
 
   it('moves what a single-partition store wrote into the tenants’ partitions at open', async () => {
     const T = '6f1c2b4e-0000-4000-8000-00000000000a';
-    const single = await openStore(loadConfig({ DATA_DIR: dir }));
+    const single = await openStore(loadConfig({ DATA_DIR: dir, STORE_PARTITIONS: 'single' }));
     await single.batch([
       { kind: 'put', collection: 'managedResponses', key: `${T}:7`, value: { incidentId: '7' } },
       { kind: 'put', collection: 'watermarks', key: T, value: { at: 1 } },
@@ -171,5 +173,53 @@ describe('openStore with STORE_PARTITIONS=tenant', () => {
     assert.equal(await routed.engine.partition('main').get('watermarks', T), undefined);
     assert.ok(await routed.engine.partition('_service').get('conversations', 'a:1'));
     await routed.close();
+  });
+});
+
+describe('assertNotRouted', () => {
+  it('lets an unrouted open through on a new store and on one with records in main only', async () => {
+    const engine = new PartitionedMemoryStore();
+    await assertNotRouted(engine, 'here');
+    await mainWith(engine, [['things', 'a:1', 'a1']]);
+    await assertNotRouted(engine, 'here');
+  });
+
+  it('refuses a store that a routed open has moved, or written to', async () => {
+    const moved = new PartitionedMemoryStore();
+    await mainWith(moved, [['things', 'a:1', 'a1']]);
+    await move(moved);
+    await assert.rejects(assertNotRouted(moved, 'under ./data'), (error: unknown) => {
+      assert.ok(error instanceof StoreRoutedError);
+      assert.equal(error.code, 'STORE_ROUTED');
+      assert.match(error.message, /store under \.\/data .*STORE_PARTITIONS=tenant/);
+      return true;
+    });
+    // A routed write records its partition before the move's marker exists (or without one).
+    const written = new PartitionedMemoryStore();
+    await new FlatStore(written, { router }).put('things', 'b:1', 'b1');
+    await assert.rejects(assertNotRouted(written, 'here'), StoreRoutedError);
+  });
+});
+
+describe('openStore with STORE_PARTITIONS=single on a routed store', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+  });
+  afterEach(() => removeDir(dir));
+
+  it('is refused, changing nothing, and the store opens routed again', async () => {
+    const T = '6f1c2b4e-0000-4000-8000-00000000000a';
+    const routed = await openStore(loadConfig({ DATA_DIR: dir }));
+    await routed.put('watermarks', T, { at: 1 });
+    await routed.close();
+    await assert.rejects(
+      openStore(loadConfig({ DATA_DIR: dir, STORE_PARTITIONS: 'single' })),
+      StoreRoutedError,
+    );
+    const again = await openStore(loadConfig({ DATA_DIR: dir }));
+    assert.deepEqual((await again.get('watermarks', T))?.value, { at: 1 });
+    assert.equal((await again.engine.partition('main').list('watermarks')).length, 0);
+    await again.close();
   });
 });

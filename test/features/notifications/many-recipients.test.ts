@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStore } from '../../../src/app/open-store.ts';
 import type { DeliveryJob } from '../../../src/delivery/delivery-job.ts';
+import { encodeKey, INBOX } from '../../../src/delivery/delivery-store.ts';
 import type { CustomerTenant } from '../../../src/domain/tenant.ts';
 import { NotificationService } from '../../../src/features/notifications/notification-service.ts';
 import { createLogger } from '../../../src/platform/logger.ts';
@@ -20,7 +21,6 @@ import { Outbox } from '../../../src/watcher/outbox.ts';
 import { contoso, incident as harnessIncident, TENANT } from '../managed-response/harness.ts';
 
 const CHANNELS = 250;
-const INBOX = 'testInbox';
 
 const tenant: CustomerTenant = contoso({
   contacts: { primary: [], secondary: [] },
@@ -29,11 +29,19 @@ const tenant: CustomerTenant = contoso({
 
 const incident = harnessIncident();
 
-/** The delivery port as the engine implements it for this: one put per job, keyed by its id. */
+/**
+ * The delivery port as the engine implements it for this: one put per job in the inbox, keyed by
+ * its id (in the partition of the tenant the id names, as the engine's inbox entries are).
+ */
 const delivery: Delivery = {
   enqueue: () => Promise.reject(new Error('not used')),
   enqueueOps: (jobs: readonly DeliveryJob[]) =>
-    jobs.map((job): WriteOp => ({ kind: 'put', collection: INBOX, key: job.id, value: job })),
+    jobs.map((job): WriteOp => ({
+      kind: 'put',
+      collection: INBOX,
+      key: encodeKey(job.id),
+      value: job,
+    })),
   wake: () => undefined,
   findDelivery: () => Promise.resolve(undefined),
   listJobs: () => Promise.resolve([]),
@@ -98,7 +106,7 @@ describe('notifications: an event with more recipients than one batch holds', ()
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const enqueued = async () => (await store.list(INBOX)).map((r) => r.key).sort();
+  const enqueued = async () => (await store.list<DeliveryJob>(INBOX)).map((r) => r.value.id).sort();
   // Per SOC channel: the incident's card and its step reply.
   const expectedIds = () =>
     tenant.socChannels
