@@ -209,7 +209,20 @@ export class ManagedResponseBot extends TeamsActivityHandler {
   private async remember(context: TurnContext, installed = false): Promise<void> {
     const record = conversationRecord(context.activity, this.deps.now().toISOString());
     if (!record.tenantId || !record.conversationId) return;
-    const outcome = await this.deps.conversations.record(record);
+    let outcome: Awaited<ReturnType<ConversationRegistry['record']>>;
+    try {
+      outcome = await this.deps.conversations.record(record);
+    } catch (err) {
+      // An install must be recorded (it is how the bot reaches the chat later): it fails the
+      // turn. A message or a click is answered anyway; the chat is already known, or the next
+      // activity records it (100 first clicks at once in one chat raced on its index entry).
+      if (installed) throw err;
+      turnLogger(context, this.deps.logger).warn(
+        { err, conversationId: record.conversationId },
+        'conversation not recorded; answering the activity anyway',
+      );
+      return;
+    }
     if (outcome === 'refused') {
       const logger = turnLogger(context, this.deps.logger);
       logger.warn({ tenantId: record.tenantId }, 'refused a conversation id of another tenant');

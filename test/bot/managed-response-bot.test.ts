@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import { botFixture, cardText, channel, personal, TENANT, USER_AAD } from './bot-fixture.ts';
 
 describe('ManagedResponseBot', () => {
@@ -103,6 +104,39 @@ describe('ManagedResponseBot', () => {
         assert.equal(response.body.type, 'application/vnd.microsoft.card.adaptive');
         assert.match(JSON.stringify(response.body.value), /Show what I can do/);
       });
+  });
+
+  it('answers a click and a message even when the chat cannot be recorded', async () => {
+    const { adapter, conversations } = await botFixture();
+    const record = sinon
+      .stub(conversations, 'record')
+      .rejects(new Error('personalChats/… was changed by other writers 32 times in a row'));
+    try {
+      await adapter
+        .send(
+          personal({
+            type: 'invoke',
+            name: 'adaptiveCard/action',
+            value: { action: { type: 'Action.Execute', verb: 'showHelp', data: {} } },
+          }),
+        )
+        .assertReply((reply) => {
+          const response = reply.value as { status: number; body: { value: unknown } };
+          assert.equal(response.status, 200);
+          assert.match(JSON.stringify(response.body.value), /Show what I can do/);
+        });
+      await adapter
+        .send(personal({ type: 'message', text: 'help' }))
+        .assertReply((reply) => assert.match(cardText(reply), /Show what I can do/));
+      assert.equal(record.callCount, 2);
+      // An install is how the bot reaches the chat later: that one still fails its turn.
+      await assert.rejects(
+        adapter.send(personal({ type: 'installationUpdate', action: 'add' })).startTest(),
+        /changed by other writers/,
+      );
+    } finally {
+      record.restore();
+    }
   });
 
   it('answers an unknown verb with a card, not an error', async () => {
