@@ -1,5 +1,6 @@
 // End-to-end harness: the real start command, the Agents Playground and Debian Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -11,14 +12,38 @@ import { startPlayground, type RunningPlayground } from '../../scripts/start-pla
 export const SCREENSHOT_DIR = path.resolve('artifacts/screenshots');
 export const CUSTOMER_PLAYGROUND_CONFIG = path.resolve('scripts/playground/customer.yml');
 
+/**
+ * A port for a child process to listen on, free on 127.0.0.1 when asked. Drawn below the kernel's
+ * ephemeral range, where `listen(0)` and every outgoing connection take their ports: a port
+ * handed out from there can be taken by a connection of another lane before the child binds it
+ * (EADDRINUSE), the likelier the more lanes run at once.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const below = ephemeralFloor();
+  const from = Math.max(1024, below - 12_000);
+  for (;;) {
+    const port = from + Math.floor(Math.random() * (below - from));
+    if (await canListen(port)) return port;
+  }
+}
+
+/** The lowest ephemeral port (Linux: net.ipv4.ip_local_port_range; IANA's 49152 elsewhere). */
+function ephemeralFloor(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
+    return low > 2048 ? low : 49_152;
+  } catch {
+    return 49_152;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 
