@@ -61,6 +61,8 @@ describe('Defender clients against the emulator (HTTPS)', function () {
   this.timeout(20_000);
   let emulator: RunningEmulator;
   const waits: number[] = [];
+  /** While set, the emulator's clock stands still there (its machine actions do not advance). */
+  let clockHeldAt: number | undefined;
 
   function factory(overrides: Partial<DefenderClientFactoryOptions> = {}, secretEnv?: string) {
     return new DefenderClientFactory(tenantsFile(secretEnv), {
@@ -92,6 +94,7 @@ describe('Defender clients against the emulator (HTTPS)', function () {
       port: 0,
       actionTimings: { toInProgressMs: 30, toFinalMs: 120 },
       demoAwaitingAfterMs: null,
+      now: () => new Date(clockHeldAt ?? Date.now()),
     });
     contoso = factory().forTenant(DEMO_TENANT_ID);
   });
@@ -222,21 +225,29 @@ describe('Defender clients against the emulator (HTTPS)', function () {
     }
 
     it('reports a second action of the same kind as ActionAlreadyPendingError', async () => {
-      const first = await contoso.machineActions.runAction({
-        kind: 'restrictAppExecution',
-        deviceId: SERVER,
-        comment: 'first request',
-      });
-      const error = await contoso.machineActions
-        .runAction({ kind: 'restrictAppExecution', deviceId: SERVER, comment: 'second request' })
-        .catch((e: unknown) => e);
-      assert.ok(error instanceof ActionAlreadyPendingError);
-      assert.equal(error.pendingActionId, first.id);
-      const pending = await contoso.machineActions.findPendingAction(
-        SERVER,
-        'restrictAppExecution',
-      );
-      assert.equal(pending?.id, first.id);
+      // The first action must still be pending when the second request arrives: on a loaded
+      // machine its 120 ms could pass in between, so the emulator's clock waits meanwhile.
+      clockHeldAt = Date.now();
+      let first: DeviceActionState;
+      try {
+        first = await contoso.machineActions.runAction({
+          kind: 'restrictAppExecution',
+          deviceId: SERVER,
+          comment: 'first request',
+        });
+        const error = await contoso.machineActions
+          .runAction({ kind: 'restrictAppExecution', deviceId: SERVER, comment: 'second request' })
+          .catch((e: unknown) => e);
+        assert.ok(error instanceof ActionAlreadyPendingError);
+        assert.equal(error.pendingActionId, first.id);
+        const pending = await contoso.machineActions.findPendingAction(
+          SERVER,
+          'restrictAppExecution',
+        );
+        assert.equal(pending?.id, first.id);
+      } finally {
+        clockHeldAt = undefined;
+      }
       await settle(first);
     });
 

@@ -5,14 +5,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startPlayground, type RunningPlayground } from '../../scripts/start-playground.ts';
+import type { RunningPlayground } from '../../scripts/start-playground.ts';
 import {
-  freePort,
-  launchBrowser,
+  CUSTOMER_PLAYGROUND_CONFIG,
   openPlayground,
   screenshot,
-  startBot,
-  startCustomerPlayground,
+  startStack,
   type RunningBot,
 } from './harness.ts';
 
@@ -30,18 +28,14 @@ describe('e2e: chat between a customer and the experts (two Playgrounds, one bot
   let experts: Page;
 
   before(async () => {
-    bot = await startBot({
-      EMULATOR: 'on',
-      EMULATOR_DEMO_AWAITING_SECONDS: '1',
-      POLL_INTERVAL_SECONDS: '1',
-    });
-    customerPlayground = await startCustomerPlayground(bot);
-    expertsPlayground = await startPlayground({
-      botEndpoint: bot.endpoint,
-      port: await freePort(),
-      configPath: EXPERTS_PLAYGROUND_CONFIG,
-    });
-    browser = await launchBrowser();
+    ({
+      bot,
+      browser,
+      playgrounds: [customerPlayground, expertsPlayground],
+    } = await startStack(
+      { EMULATOR: 'on', EMULATOR_DEMO_AWAITING_SECONDS: '1', POLL_INTERVAL_SECONDS: '1' },
+      [CUSTOMER_PLAYGROUND_CONFIG, EXPERTS_PLAYGROUND_CONFIG],
+    ));
     // The experts keep their "Customer conversations" channel open (opening it in the
     // Playground installs the bot there, as adding the app to the team does in Teams).
     experts = await openPlayground(browser, expertsPlayground);

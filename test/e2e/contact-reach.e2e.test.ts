@@ -8,7 +8,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startPlayground, type RunningPlayground } from '../../scripts/start-playground.ts';
+import type { RunningPlayground } from '../../scripts/start-playground.ts';
 import { DEMO_TENANTS_FILE } from '../../src/defender-setup.ts';
 import { DEMO_BOT_APP_ID, DEMO_DIRECTORY } from '../../src/emulator/demo-directory.ts';
 import { DEMO_TENANT_ID } from '../../src/emulator/demo-data.ts';
@@ -16,10 +16,9 @@ import {
   emulatorCall,
   freePort,
   keepLogOnFailure,
-  launchBrowser,
   openPlayground,
   screenshot,
-  startBot,
+  startStack,
   type RunningBot,
 } from './harness.ts';
 
@@ -118,20 +117,21 @@ describe('e2e: every contact reached (proactive install, email, who was reached)
   before(async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'mrb-reach-'));
     const playgroundPort = await freePort();
-    bot = await startBot({
-      EMULATOR: 'on',
-      TENANTS_FILE: await tenantsFile(dir),
-      EMULATOR_DEMO_AWAITING_SECONDS: '3',
-      POLL_INTERVAL_SECONDS: '1',
-      // No activity from the tenant yet: a chat made by proactive install is reached here.
-      TEAMS_SERVICE_URL: `http://localhost:${playgroundPort}/_connector/`,
-    });
-    playground = await startPlayground({
-      botEndpoint: bot.endpoint,
-      port: playgroundPort,
-      configPath: await isaiahPlaygroundConfig(dir),
-    });
-    browser = await launchBrowser();
+    ({
+      bot,
+      browser,
+      playgrounds: [playground],
+    } = await startStack(
+      {
+        EMULATOR: 'on',
+        TENANTS_FILE: await tenantsFile(dir),
+        EMULATOR_DEMO_AWAITING_SECONDS: '3',
+        POLL_INTERVAL_SECONDS: '1',
+        // No activity from the tenant yet: a chat made by proactive install is reached here.
+        TEAMS_SERVICE_URL: `http://localhost:${playgroundPort}/_connector/`,
+      },
+      [{ configPath: await isaiahPlaygroundConfig(dir), port: playgroundPort }],
+    ));
   });
 
   afterEach(async function () {

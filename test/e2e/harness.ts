@@ -1,5 +1,6 @@
 // End-to-end harness: the real start command, the Agents Playground and Debian Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -11,14 +12,38 @@ import { startPlayground, type RunningPlayground } from '../../scripts/start-pla
 export const SCREENSHOT_DIR = path.resolve('artifacts/screenshots');
 export const CUSTOMER_PLAYGROUND_CONFIG = path.resolve('scripts/playground/customer.yml');
 
+/**
+ * A port for a child process to listen on, free on 127.0.0.1 when asked. Drawn below the kernel's
+ * ephemeral range, where `listen(0)` and every outgoing connection take their ports: a port
+ * handed out from there can be taken by a connection of another lane before the child binds it
+ * (EADDRINUSE), the likelier the more lanes run at once.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const below = ephemeralFloor();
+  const from = Math.max(1024, below - 12_000);
+  for (;;) {
+    const port = from + Math.floor(Math.random() * (below - from));
+    if (await canListen(port)) return port;
+  }
+}
+
+/** The lowest ephemeral port (Linux: net.ipv4.ip_local_port_range; IANA's 49152 elsewhere). */
+function ephemeralFloor(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
+    return low > 2048 ? low : 49_152;
+  } catch {
+    return 49_152;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 
@@ -48,8 +73,11 @@ process.once('exit', () => {
   for (const child of running) killGroup(child);
 });
 
-export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
-  const port = await freePort();
+export async function startBot(
+  env: Record<string, string> = {},
+  port?: number,
+): Promise<RunningBot> {
+  port ??= await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'mrb-e2e-')));
   const emulatorPort = env.EMULATOR_PORT ?? String(await freePort());
   const child: ChildProcess = spawn(
@@ -91,7 +119,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   }
   return {
     port,
-    endpoint: `http://127.0.0.1:${port}/api/messages`,
+    endpoint: botEndpoint(port),
     emulatorUrl: `https://127.0.0.1:${emulatorPort}`,
     dataDir,
     output: () => output,
@@ -102,6 +130,59 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** The messaging endpoint of a bot listening on `port`. */
+export const botEndpoint = (port: number): string => `http://127.0.0.1:${port}/api/messages`;
+
+/** A Playground's config file, and the port it must listen on when that is known beforehand. */
+export type PlaygroundSpec = string | { configPath: string; port: number };
+
+export interface RunningStack<Configs extends readonly PlaygroundSpec[]> {
+  bot: RunningBot;
+  /** One per config given, in that order. */
+  playgrounds: { -readonly [K in keyof Configs]: RunningPlayground };
+  browser: Browser;
+}
+
+/**
+ * Starts the bot, a Playground per config and Chromium at once: a Playground needs only the bot's
+ * endpoint until a page opens on it, and pages are opened once all are up. Each part takes
+ * seconds, mostly waiting (module loading, a port to answer), so together they take the longest
+ * one's time. If one fails, those that started are stopped and its error thrown.
+ */
+export async function startStack<const Configs extends readonly PlaygroundSpec[]>(
+  env: Record<string, string>,
+  playgroundConfigs: Configs,
+): Promise<RunningStack<Configs>> {
+  const port = await freePort();
+  const [bot, browser, ...playgrounds] = await Promise.allSettled([
+    startBot(env, port),
+    launchBrowser(),
+    ...playgroundConfigs.map(async (spec) =>
+      startPlayground({
+        botEndpoint: botEndpoint(port),
+        ...(typeof spec === 'string' ? { configPath: spec, port: await freePort() } : spec),
+      }),
+    ),
+  ]);
+  if (
+    bot.status === 'fulfilled' &&
+    browser.status === 'fulfilled' &&
+    playgrounds.every((p) => p.status === 'fulfilled')
+  ) {
+    const running = playgrounds.map((p) => p.value);
+    return {
+      bot: bot.value,
+      browser: browser.value,
+      playgrounds: running as RunningStack<Configs>['playgrounds'],
+    };
+  }
+  if (browser.status === 'fulfilled') await browser.value.close();
+  for (const p of playgrounds) if (p.status === 'fulfilled') await p.value.stop();
+  if (bot.status === 'fulfilled') await bot.value.stop();
+  const failed = [bot, browser, ...playgrounds].find((r) => r.status === 'rejected');
+  throw failed?.reason;
 }
 
 export async function startCustomerPlayground(
@@ -212,9 +293,10 @@ export interface CustomerJourney {
 export function customerJourney(name: string, env: Record<string, string>): CustomerJourney {
   const journey = {} as CustomerJourney;
   before(async () => {
-    journey.bot = await startBot(env);
-    journey.playground = await startCustomerPlayground(journey.bot);
-    journey.browser = await launchBrowser();
+    const stack = await startStack(env, [CUSTOMER_PLAYGROUND_CONFIG]);
+    journey.bot = stack.bot;
+    journey.playground = stack.playgrounds[0]!;
+    journey.browser = stack.browser;
     journey.page = await openPlayground(journey.browser, journey.playground);
   });
   afterEach(async function () {

@@ -6,12 +6,11 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { RunningPlayground } from '../../scripts/start-playground.ts';
 import {
+  CUSTOMER_PLAYGROUND_CONFIG,
   keepLogOnFailure,
-  launchBrowser,
   openPlayground,
   screenshot,
-  startBot,
-  startCustomerPlayground,
+  startStack,
   type RunningBot,
 } from './harness.ts';
 
@@ -28,14 +27,18 @@ describe('e2e: managed response in the Agents Playground', function () {
 
   before(async () => {
     // The handover incident stays with the experts during this journey.
-    bot = await startBot({
-      EMULATOR_DEMO_AWAITING_SECONDS: '3600',
-      EMULATOR_ACTION_MS: '1500',
-      POLL_INTERVAL_SECONDS: '1',
-    });
-    operatorPlayground = await startCustomerPlayground(bot);
-    readerPlayground = await startCustomerPlayground(bot, READER_CONFIG);
-    browser = await launchBrowser();
+    ({
+      bot,
+      browser,
+      playgrounds: [operatorPlayground, readerPlayground],
+    } = await startStack(
+      {
+        EMULATOR_DEMO_AWAITING_SECONDS: '3600',
+        EMULATOR_ACTION_MS: '1500',
+        POLL_INTERVAL_SECONDS: '1',
+      },
+      [CUSTOMER_PLAYGROUND_CONFIG, READER_CONFIG],
+    ));
     page = await openPlayground(browser, operatorPlayground);
   });
 
