@@ -340,12 +340,15 @@ export class DeliveryEngine {
           await this.#intake.takeInbox();
           await this.#takeReachable();
         }
-        this.#launch(this.#now().getTime());
-        if (this.#running.size === 0 && this.#queue.settled(this.#now().getTime())) {
+        // One reading decides what starts and how long to wait: with two, a head falling due
+        // between them is neither started nor waited for, and only a wake would move it.
+        const launchedAt = this.#now().getTime();
+        this.#launch(launchedAt);
+        if (this.#running.size === 0 && this.#queue.settled(launchedAt)) {
           this.#resolveIdle();
           if (!this.#forever) break;
         }
-        await this.#waitFor(wake, this.#waitMs());
+        await this.#waitFor(wake, this.#waitMs(launchedAt));
       }
       await Promise.allSettled(this.#running.values());
     } finally {
@@ -421,8 +424,7 @@ export class DeliveryEngine {
   }
 
   /** ms until something is due; Infinity = only a wake (a job finishing, enqueue, stop) helps. */
-  #waitMs(): number {
-    const nowMs = this.#now().getTime();
+  #waitMs(nowMs: number): number {
     const next = this.#queue.nextDueMs();
     let wait = next === undefined || next <= nowMs ? Infinity : next - nowMs;
     if (this.#forever) {

@@ -168,6 +168,26 @@ describe('DeliveryEngine', () => {
     assert.equal((await engine.listDeliveries())[0]?.attempts, 2);
   });
 
+  it('starts a retry that falls due while the loop looks at the clock, even with early timers', async () => {
+    // Every read of the clock moves it on 1 ms, and every sleep wakes 3 ms early: the loop must
+    // decide what to start and how long to wait from one reading, or a job that falls due
+    // between two readings waits for a wake that never comes.
+    const clock = new FakeClock();
+    const now = () => new Date(++clock.ms);
+    const sleep = async (ms: number) => {
+      clock.ms += Math.max(0, ms - 3);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const { engine, messenger } = setup({ now, sleep });
+    messenger.fail({ status: 429, retryAfterSeconds: 1 }, { target: alice });
+    await engine.enqueue([send('j1', alice)]);
+    const stuck = new Promise<'stuck'>((resolve) =>
+      setTimeout(() => resolve('stuck'), 2_000).unref(),
+    );
+    assert.equal(await Promise.race([engine.drain().then(() => 'drained'), stuck]), 'drained');
+    assert.deepEqual(texts(messenger.calls), ['j1', 'j1']);
+  });
+
   it('backs off exponentially on 412/502/503/504, then keeps the job as failed', async () => {
     const { engine, messenger, logger } = setup({
       retry: { maxAttempts: 4, baseDelayMs: 1_000 },
