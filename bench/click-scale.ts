@@ -58,7 +58,9 @@ import {
   managedResponseKey,
 } from '../src/shared/managed-response-repository.ts';
 import type { WriteOp } from '../src/store/store.ts';
-import { SNAPSHOTS_COLLECTION, snapshotKey } from '../src/watcher/incident-snapshots.ts';
+import type { Incident } from '../src/domain/incident.ts';
+import { snapshotWriteOps } from '../src/watcher/awaiting-index.ts';
+import { SNAPSHOTS_COLLECTION } from '../src/watcher/incident-snapshots.ts';
 import {
   invokeActivity,
   OPERATOR,
@@ -346,19 +348,15 @@ async function publish(stack: Stack, incidentId: string) {
 // under other incident ids, as a tenant that has been served for a while has them.
 async function prefill(stack: Stack, size: number, maxBatchOps: number): Promise<void> {
   const { store } = stack;
-  const [snapshot] = await store.list<Record<string, unknown>>(SNAPSHOTS_COLLECTION);
+  const [snapshot] = await store.list<Incident>(SNAPSHOTS_COLLECTION);
   const [response] = await store.list<Record<string, unknown>>(MANAGED_RESPONSES);
   const audit = await store.list<Record<string, unknown>>(AUDIT_COLLECTION);
   if (!snapshot || !response) throw new Error('nothing to copy: publish first');
   let ops: WriteOp[] = [];
   for (let i = 0; i < size; i += 1) {
     const id = `9${String(i).padStart(7, '0')}`;
-    ops.push({
-      kind: 'put',
-      collection: SNAPSHOTS_COLLECTION,
-      key: snapshotKey(DEMO_TENANT_ID, id),
-      value: { ...snapshot.value, id },
-    });
+    // As the poll writes it: the snapshot with its awaiting-index entry, if it awaits.
+    ops.push(...snapshotWriteOps(DEMO_TENANT_ID, undefined, { ...snapshot.value, id }));
     ops.push({
       kind: 'put',
       collection: MANAGED_RESPONSES,
@@ -372,7 +370,7 @@ async function prefill(stack: Stack, size: number, maxBatchOps: number): Promise
       const value = { ...entry.value, id: key, at, incidentId: id };
       ops.push({ kind: 'put', collection: AUDIT_COLLECTION, key, value });
     }
-    if (ops.length + 5 > maxBatchOps) [ops] = [[], await store.batch(ops)];
+    if (ops.length + 6 > maxBatchOps) [ops] = [[], await store.batch(ops)];
   }
   if (ops.length > 0) await store.batch(ops);
 }

@@ -10,7 +10,8 @@ import type { Incident } from '../src/domain/incident.ts';
 import type { WriteOp } from '../src/store/store.ts';
 import { incidentChanges, incidentEvents } from '../src/watcher/incident-events.ts';
 import type { OutboxEvent } from '../src/watcher/outbox.ts';
-import { SNAPSHOTS_COLLECTION, snapshotKey } from '../src/watcher/incident-snapshots.ts';
+import { snapshotWriteOps } from '../src/watcher/awaiting-index.ts';
+import { SNAPSHOTS_COLLECTION } from '../src/watcher/incident-snapshots.ts';
 import {
   MANAGED_RESPONSES,
   managedResponseKey,
@@ -59,8 +60,9 @@ export async function prepareDrain(stack: Stack, count: number, maxBatchOps: num
   const [response] = await store.list<Record<string, unknown>>(MANAGED_RESPONSES);
   if (!template || !response) throw new Error('nothing to copy: prefill first');
   const detectedAt = new Date().toISOString();
-  // An event is two ops (the event and its id record) beside the snapshot and the response.
-  const perBatch = Math.max(1, Math.floor((maxBatchOps - 1) / 4));
+  // An event is two ops (the event and its id record) beside the snapshot, its awaiting-index
+  // entry and the response.
+  const perBatch = Math.max(1, Math.floor((maxBatchOps - 1) / 5));
   for (let start = 0; start < count; start += perBatch) {
     const ops: WriteOp[] = [];
     const events: Omit<OutboxEvent, 'seq'>[] = [];
@@ -90,12 +92,8 @@ export async function prepareDrain(stack: Stack, count: number, maxBatchOps: num
       if (!event) throw new Error('handing an incident over made no event');
       events.push(event);
       ops.push(
-        {
-          kind: 'put',
-          collection: SNAPSHOTS_COLLECTION,
-          key: snapshotKey(DEMO_TENANT_ID, id),
-          value: next,
-        },
+        // As the poll writes it: the snapshot with its awaiting-index entry.
+        ...snapshotWriteOps(DEMO_TENANT_ID, undefined, next),
         {
           kind: 'put',
           collection: MANAGED_RESPONSES,

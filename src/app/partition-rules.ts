@@ -34,6 +34,7 @@ import {
   type TenantKeyRule,
   type TenantOfKey,
 } from '../store/tenant-key-rule.ts';
+import { AWAITING_INDEX, AWAITING_INDEX_FILLED } from '../watcher/awaiting-index.ts';
 import { SNAPSHOTS_COLLECTION } from '../watcher/incident-snapshots.ts';
 import { outboxPartitionRules } from '../watcher/outbox.ts';
 import { WATERMARKS_COLLECTION } from '../watcher/watermark-record.ts';
@@ -44,6 +45,7 @@ export function partitionRules(): TenantKeyRule[] {
     ...tenantRules(
       [
         AWAITING,
+        AWAITING_INDEX,
         CLAIM_AUDIT,
         CONTACT_REACH,
         CONTAINMENT_REMINDERS,
@@ -63,7 +65,7 @@ export function partitionRules(): TenantKeyRule[] {
       tenantField(0),
     ),
     ...tenantRules(
-      [WATERMARKS_COLLECTION, TENANT_OVERRIDES, TEAMS_PACING],
+      [WATERMARKS_COLLECTION, TENANT_OVERRIDES, TEAMS_PACING, AWAITING_INDEX_FILLED],
       tenantField(0, { last: true }),
     ),
     // `conversation:<tenant>:…` / `personal:<tenant>:…` (a delivery target's key, not encoded).

@@ -1,28 +1,29 @@
 // Read access to the incidents the watcher has seen (its snapshots), for queues and cards.
 import type { Incident } from '../domain/incident.ts';
 import type { Store } from '../store/store.ts';
+import { AwaitingIndex } from '../watcher/awaiting-index.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../watcher/incident-snapshots.ts';
 
 export class IncidentDirectory {
-  constructor(private readonly store: Store) {}
+  readonly #awaiting: AwaitingIndex;
+
+  constructor(private readonly store: Store) {
+    this.#awaiting = new AwaitingIndex(store);
+  }
 
   async get(tenantId: string, incidentId: string): Promise<Incident | undefined> {
     return (await this.store.get<Incident>(SNAPSHOTS_COLLECTION, snapshotKey(tenantId, incidentId)))
       ?.value;
   }
 
-  /**
-   * How many of the tenant's incidents match, reading the engine's shared frozen values where
-   * it has them (no copy of every snapshot, as list would make).
-   */
-  async countForTenant(tenantId: string, where: (incident: Incident) => boolean): Promise<number> {
-    const options = { prefix: `${tenantId.toLowerCase()}:` };
-    const records = this.store.listShared
-      ? await this.store.listShared<Incident>(SNAPSHOTS_COLLECTION, options)
-      : await this.store.list<Incident>(SNAPSHOTS_COLLECTION, options);
-    let count = 0;
-    for (const record of records) if (where(record.value)) count += 1;
-    return count;
+  /** How many of the tenant's incidents await the customer (the experts' ones). */
+  countAwaiting(tenantId: string): Promise<number> {
+    return this.#awaiting.count(tenantId);
+  }
+
+  /** The tenant's incidents that await the customer, from the index, not every snapshot. */
+  listAwaiting(tenantId: string): Promise<Incident[]> {
+    return this.#awaiting.list(tenantId);
   }
 
   async listForTenant(tenantId: string): Promise<Incident[]> {

@@ -11,14 +11,10 @@ import type { Clock } from '../platform/clock.ts';
 import type { Incident } from '../domain/incident.ts';
 import { MAX_BATCH_OPS } from '../store/partitioned-store.ts';
 import { StoreConflictError, type Store, type WriteOp } from '../store/store.ts';
+import { AWAITING_INDEX, awaitsCustomer, snapshotWriteOps } from './awaiting-index.ts';
 import { compareInstants, isInstant } from './compare-instants.ts';
 import { incidentChanges, incidentEvents } from './incident-events.ts';
-import {
-  readSnapshots,
-  sameSnapshot,
-  snapshotKey,
-  SNAPSHOTS_COLLECTION,
-} from './incident-snapshots.ts';
+import { readSnapshots, sameSnapshot, snapshotKey } from './incident-snapshots.ts';
 import { OUTBOX_COLLECTION, type Outbox, type OutboxEvent } from './outbox.ts';
 import {
   readWatermark,
@@ -199,13 +195,17 @@ async function planCommit(
   const result = { events: [] as OutboxEvent[], watermark, coldStart, unreadableSnapshots };
   if (changed.size === 0 && watermark === state.value?.watermark) return { ops: [], result };
 
-  const ops: WriteOp[] = [...changed].map((id) => ({
-    kind: 'put',
-    collection: SNAPSHOTS_COLLECTION,
-    key: snapshotKey(tenantId, id),
-    value: current.get(id),
-    expectedVersion: stored.get(id)?.version ?? 0,
-  }));
+  // Each snapshot with its awaiting-index entry, compared with what is stored (an unreadable
+  // one counts as not awaiting: its entry, if any, goes unless the new one awaits).
+  const ops: WriteOp[] = [...changed].flatMap((id) => {
+    const before = stored.get(id);
+    const next = current.get(id)!;
+    const write = snapshotWriteOps(tenantId, before?.incident, next, before?.version ?? 0);
+    const stale = before && !before.incident && !awaitsCustomer(next);
+    return stale
+      ? [...write, { kind: 'delete', collection: AWAITING_INDEX, key: snapshotKey(tenantId, id) }]
+      : write;
+  });
   const value: Watermark = { watermark, updatedAt: detectedAt };
   ops.push({
     kind: 'put',

@@ -6,6 +6,7 @@ import sinon from 'sinon';
 import { DEMO_TENANT_ID } from '../../src/emulator/demo-data.ts';
 import type { Store } from '../../src/store/store.ts';
 import { StoreConflictError } from '../../src/store/store.ts';
+import { AWAITING_INDEX, AwaitingIndex } from '../../src/watcher/awaiting-index.ts';
 import { IncidentWatcher, WATCHER_DEFAULTS } from '../../src/watcher/incident-watcher.ts';
 import { SNAPSHOTS_COLLECTION, snapshotKey } from '../../src/watcher/incident-snapshots.ts';
 import { Outbox } from '../../src/watcher/outbox.ts';
@@ -56,6 +57,25 @@ async function watermarkOf(store: Store): Promise<string | undefined> {
 
 describe('watcher: one poll', () => {
   describe('change detection', () => {
+    it('keeps the awaiting index in the batch of the snapshot it follows', async () => {
+      const { source, watcher, store } = setup();
+      const tagged = { systemTags: ['Defender Experts'] };
+      const entries = async () =>
+        (await store.list(AWAITING_INDEX, { prefix: `${TENANT_A.toLowerCase()}:` })).map(
+          (r) => r.key,
+        );
+      source.set(incident('1', { ...tagged, lastUpdatedAt: at(-30) }));
+      source.set(incident('2', { ...tagged, ...awaiting, lastUpdatedAt: at(-30) }));
+      await watcher.pollOnce(TENANT_A);
+      assert.deepEqual(await entries(), [snapshotKey(TENANT_A, '2')]);
+
+      source.update('1', awaiting, at(-20));
+      source.update('2', investigating, at(-20));
+      await watcher.pollOnce(TENANT_A);
+      assert.deepEqual(await entries(), [snapshotKey(TENANT_A, '1')]);
+      assert.equal(await new AwaitingIndex(store).count(TENANT_A), 1);
+    });
+
     it('reports each life-cycle step once, with a deterministic id and both snapshots', async () => {
       const { source, watcher, store, outbox } = setup();
       source.set(incident('1', { lastUpdatedAt: at(-30) }));

@@ -54,12 +54,12 @@ export class AwaitingTracker {
   ): Promise<{ incident: Incident; since: string; version: number; record: AwaitingRecord }[]> {
     const [records, incidents] = await Promise.all([
       this.store.list<AwaitingRecord>(AWAITING, { prefix: `${tenantId.toLowerCase()}:` }),
-      this.incidents.listForTenant(tenantId),
+      this.incidents.listAwaiting(tenantId),
     ]);
+    const byIncident = new Map(records.map((r) => [r.value.incidentId, r]));
     const result = [];
     for (const incident of incidents) {
-      if (!isAwaitingCustomer(incident) || !isHandledByExperts(incident)) continue;
-      const record = records.find((r) => r.value.incidentId === incident.id);
+      const record = byIncident.get(incident.id);
       result.push({
         incident,
         since: record?.value.since ?? incident.lastUpdatedAt,
@@ -76,12 +76,9 @@ export class AwaitingTracker {
     return result;
   }
 
-  /** As many as list() returns, without reading the awaiting records or copying incidents. */
+  /** As many as list() returns, from the awaiting index: no snapshot read. */
   async count(tenantId: string): Promise<number> {
-    return this.incidents.countForTenant(
-      tenantId,
-      (incident) => isAwaitingCustomer(incident) && isHandledByExperts(incident),
-    );
+    return this.incidents.countAwaiting(tenantId);
   }
 
   /** One incident's awaiting record (its claim), read by key: not the tenant's whole list. */
