@@ -218,6 +218,16 @@ export class DeliveryEngine {
     return this.#store.findMessage(messageKey);
   }
 
+  /** The message key of the card whose activity starts this thread (SOC incident cards). */
+  findThreadRoot(
+    kind: string,
+    tenantId: string,
+    conversationId: string,
+    activityId: string,
+  ): Promise<string | undefined> {
+    return this.#store.findThreadRoot(kind, tenantId, conversationId, activityId);
+  }
+
   async listDeliveries(filter: DeliveryFilter = {}): Promise<DeliveryRecord[]> {
     const targetKey = filter.target && deliveryTargetKey(filter.target);
     const tenantId = filter.tenantId?.toLowerCase();

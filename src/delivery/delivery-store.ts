@@ -6,11 +6,19 @@
 //   deliveryUnreachable  targets found unreachable (403), until markReachable
 //   deliveryReachable    markReachable on an instance that does not own the target's tenant,
 //                        until the owner takes it in (with the inbox)
+//   deliveryThreadRoots  the message key of each card that starts a channel thread (a SOC
+//                        incident card), by its conversation and activity id: what a reply in
+//                        that thread names
 // Keys are URI-encoded ids: every store accepts them (Azure Tables forbids / \ # ? in keys).
 import type { z } from 'zod';
 import type { Store, WriteOp } from '../store/store.ts';
 import { tenantField, tenantRules, type TenantKeyRule } from '../store/tenant-key-rule.ts';
-import type { DeliveryJob, DeliveryRecord, DeliveryTarget } from './delivery-job.ts';
+import {
+  baseConversationId,
+  type DeliveryJob,
+  type DeliveryRecord,
+  type DeliveryTarget,
+} from './delivery-job.ts';
 import {
   deliveryRecordSchema,
   inboxEntrySchema,
@@ -27,6 +35,23 @@ export const DELIVERIES = 'deliveries';
 export const MESSAGES = 'deliveryMessages';
 export const UNREACHABLE = 'deliveryUnreachable';
 export const REACHABLE = 'deliveryReachable';
+export const THREAD_ROOTS = 'deliveryThreadRoots';
+
+/** The kinds of message key whose cards start threads people reply in (SOC incident cards). */
+const THREAD_ROOT_KINDS = new Set(['soc']);
+
+/**
+ * `<kind>:<tenant>:~<conversation>~<activity>`: in the partition of the tenant the message key
+ * names, looked up by the conversation and activity id a thread reply carries.
+ */
+export function threadRootKey(
+  kind: string,
+  tenantId: string,
+  conversationId: string,
+  activityId: string,
+): string {
+  return encodeKey(`${kind}:${tenantId.toLowerCase()}:~${conversationId}~${activityId}`);
+}
 
 /**
  * The words job ids, message keys and target keys start with before their tenant
@@ -62,7 +87,7 @@ const tenantOfKey = tenantField(0, { encoded: true, kinds: DELIVERY_KEY_KINDS })
 
 /** Each delivery record in the partition of the tenant its (encoded) id names. */
 export const deliveryPartitionRules: TenantKeyRule[] = tenantRules(
-  [INBOX, JOBS, DELIVERIES, MESSAGES, UNREACHABLE, REACHABLE],
+  [INBOX, JOBS, DELIVERIES, MESSAGES, UNREACHABLE, REACHABLE, THREAD_ROOTS],
   tenantOfKey,
 );
 
@@ -201,9 +226,25 @@ export class DeliveryStore {
     // first, alone: a crash after it leaves the message located where it was really delivered,
     // and the job, still pending, sends again and locates it anew.
     const located: WriteOp[] = messageKey
-      ? [{ kind: 'put', collection: MESSAGES, key: encodeKey(messageKey), value: delivery }]
+      ? [
+          { kind: 'put', collection: MESSAGES, key: encodeKey(messageKey), value: delivery },
+          ...threadRootOps(messageKey, delivery),
+        ]
       : [];
     await this.#inSteps(located, ops);
+  }
+
+  /** The message key of the card that started this thread (its root activity), if recorded. */
+  async findThreadRoot(
+    kind: string,
+    tenantId: string,
+    conversationId: string,
+    activityId: string,
+  ): Promise<string | undefined> {
+    const key = threadRootKey(kind, tenantId, baseConversationId(conversationId), activityId);
+    const record = await this.store.get<{ messageKey?: unknown }>(THREAD_ROOTS, key);
+    const messageKey = record?.value.messageKey;
+    return typeof messageKey === 'string' ? messageKey : undefined;
   }
 
   /** One batch when both name one tenant (always, for the ids the features build); else two. */
@@ -296,4 +337,15 @@ export class DeliveryStore {
 
 export function encodeKey(id: string): string {
   return encodeURIComponent(id);
+}
+
+/** A thread-starting card's root entry (an edit keeps the activity id: the same entry again). */
+function threadRootOps(messageKey: string, delivery: DeliveryRecord): WriteOp[] {
+  const [kind, tenant] = messageKey.split(':');
+  if (!kind || !tenant || !THREAD_ROOT_KINDS.has(kind) || !delivery.activityId) return [];
+  const channel = baseConversationId(delivery.conversationId);
+  const key = threadRootKey(kind, tenant, channel, delivery.activityId);
+  // Beside the message record, in its partition (a key of another shape is not a SOC card's).
+  if (tenantOfKey(key, false) !== tenantOfKey(encodeKey(messageKey), false)) return [];
+  return [{ kind: 'put', collection: THREAD_ROOTS, key, value: { messageKey } }];
 }

@@ -12,6 +12,16 @@ export interface Delivery {
   wake(): void;
   /** Where the message recorded under `messageKey` was delivered, if it was. */
   findDelivery(messageKey: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * The message key of the card that starts the thread `activityId` roots in `conversationId`
+   * (a channel, or one of its threads), for kinds whose cards start threads (`soc`).
+   */
+  findThreadRoot(
+    kind: string,
+    tenantId: string,
+    conversationId: string,
+    activityId: string,
+  ): Promise<string | undefined>;
   listJobs(filter?: { status?: JobStatus }): Promise<JobRecord[]>;
   /** Sends again what was parked behind `target` (the app was installed there). */
   markReachable(target: DeliveryTarget): Promise<number>;

@@ -312,6 +312,31 @@ describe('DeliveryEngine', () => {
     );
   });
 
+  it('records the card that starts a SOC thread by its activity, and only such cards', async () => {
+    const { engine } = setup();
+    const socKey = `soc:${T}:inc-1:${soc.conversationId}`;
+    await engine.enqueue([
+      send('soc-card', soc, { messageKey: socKey }),
+      send('contact-card', alice, { messageKey: `contact:${T}:inc-1:alice` }),
+    ]);
+    await engine.drain();
+    const card = await engine.findDelivery(socKey);
+    const contact = await engine.findDelivery(`contact:${T}:inc-1:alice`);
+    assert.ok(card && contact);
+    // A reply names the thread ("<channel>;messageid=<root>") and its root activity.
+    const thread = `${soc.conversationId};messageid=${card.activityId}`;
+    assert.equal(await engine.findThreadRoot('soc', T, thread, card.activityId), socKey);
+    assert.equal(
+      await engine.findThreadRoot('soc', T.toUpperCase(), thread, card.activityId),
+      socKey,
+    );
+    assert.equal(await engine.findThreadRoot('soc', 'other', thread, card.activityId), undefined);
+    assert.equal(
+      await engine.findThreadRoot('contact', T, contact.conversationId, contact.activityId),
+      undefined,
+    );
+  });
+
   it('posts a reply into the thread of the recorded root message', async () => {
     const { engine, messenger } = setup();
     await engine.enqueue([

@@ -102,6 +102,7 @@ export function chatFeature(deps: ChatFeatureDeps): ChatFeature {
     socThreadIncident: socThreadResolver({
       directory: deps.incidents,
       findDelivery: (key) => deps.delivery.findDelivery(key),
+      findThreadRoot: (...args) => deps.delivery.findThreadRoot(...args),
     }),
     managedResponse: async (tenantId: string, incidentId: string) =>
       (await deps.responses.get(tenantId, incidentId))?.value,

@@ -143,6 +143,7 @@ export function chatFixture(
     socThreadIncident: socThreadResolver({
       directory,
       findDelivery: (key) => engine.findDelivery(key),
+      findThreadRoot: (...args) => engine.findThreadRoot(...args),
     }),
     addComment: async (tenantId, incidentId, comment) => {
       if (options.commentFails?.()) throw new Error('Graph is down');

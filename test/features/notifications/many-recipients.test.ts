@@ -44,6 +44,7 @@ const delivery: Delivery = {
     })),
   wake: () => undefined,
   findDelivery: () => Promise.resolve(undefined),
+  findThreadRoot: () => Promise.resolve(undefined),
   listJobs: () => Promise.resolve([]),
   markReachable: () => Promise.resolve(0),
 };
