@@ -23,6 +23,9 @@ describe('e2e: incident notifications in the Agents Playground', function () {
     await paragraph('You receive this because you are a designated incident contact for Contoso.')
       .first()
       .waitFor();
+    // Counted from the awaiting index the poll keeps: this one and the incident that already
+    // awaited Contoso at start.
+    await paragraph('2 incidents await your action').first().waitFor();
     await screenshot(journey.page, 'notifications-personal');
   });
 
