@@ -178,18 +178,24 @@ async function openBenchStore(
 ): Promise<FlatStore> {
   if (kind === 'lowdb') return openEmbeddedStore(dataDir);
   if (!azurite) throw new Error('Azurite is not running');
-  return openStore({
-    dataDir,
-    store: {
-      engine: 'tables',
-      connectionString: azurite.connectionString,
-      accountUrl: undefined,
-      tableName: `clickscale${size}x${Date.now()}`,
-      retentionDays: 30,
-      auditRetentionDays: 400,
-      partitions: partitionsFrom(process.env),
+  return openStore(
+    {
+      dataDir,
+      store: {
+        engine: 'tables',
+        connectionString: azurite.connectionString,
+        accountUrl: undefined,
+        tableName: `clickscale${size}x${Date.now()}`,
+        retentionDays: 30,
+        auditRetentionDays: 400,
+        partitions: partitionsFrom(process.env),
+      },
     },
-  });
+    undefined,
+    // Azurite filling 10,000 incidents on a loaded machine can stall a request past the
+    // production 10 s per attempt (it did); the bench waits rather than dying mid-run.
+    { attemptTimeoutMs: 120_000 },
+  );
 }
 
 async function measureAt(

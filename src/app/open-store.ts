@@ -13,6 +13,7 @@ import { assertNotRouted, moveMainToTenants } from '../store/move-main-to-tenant
 import { PartitionIndex } from '../store/partition-index.ts';
 import type { DumpableStore } from '../store/partitioned-store.ts';
 import { openTablesStore } from '../store/tables-store.ts';
+import type { TablesTransportOptions } from '../store/tables/client-options.ts';
 import type { PartitionRouter } from '../store/partition-router.ts';
 import { partitionRouter } from './partition-rules.ts';
 import { appendOnlyCollections, retentionByCollection } from './retention.ts';
@@ -25,15 +26,19 @@ const LOWDB_MAX_BATCH_OPS = 1_000_000;
 export async function openStore(
   config: Pick<Config, 'dataDir' | 'store'>,
   logger?: JournalStoreLogger,
+  /** Azure Tables' transport (retries, per-attempt timeout); the defaults serve production. */
+  tablesTransport?: TablesTransportOptions,
 ): Promise<FlatStore> {
   const retentionDays = retentionByCollection(config.store);
   const routed = config.store.partitions === 'tenant';
   const router = routed ? { router: partitionRouter() } : {};
   if (config.store.engine === 'tables') {
     const { connectionString, accountUrl, tableName } = config.store;
-    const engine = await openTablesStore(
-      connectionString ? { connectionString, tableName } : { accountUrl, tableName },
-    );
+    const where = connectionString ? { connectionString, tableName } : { accountUrl, tableName };
+    const engine = await openTablesStore({
+      ...where,
+      ...(tablesTransport && { transport: tablesTransport }),
+    });
     logger?.info({ tableName, partitions: config.store.partitions }, 'store: Azure Tables');
     await closeOnError(engine, async () => {
       if (!routed) await assertNotRouted(engine, `in the Azure table ${tableName}`);
