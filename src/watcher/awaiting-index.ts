@@ -58,8 +58,10 @@ export function snapshotWriteOps(
 
 // A fill's batch: each awaiting snapshot rewritten at its version beside its entry (2 ops), so a
 // poll committing a change meanwhile conflicts and retries on the new version instead of being
-// overwritten by a stale entry. Within Azure Tables' 100 operations per batch.
+// overwritten by a stale entry. Within Azure Tables' 100 operations and 4 MiB per batch (large
+// snapshots, long comment threads, make smaller batches).
 const FILL_BATCH = 50;
+const FILL_BATCH_CHARS = 2_000_000;
 
 export class AwaitingIndex {
   readonly #filled = new Map<string, Promise<void>>();
@@ -108,17 +110,22 @@ export class AwaitingIndex {
     const snapshots = await this.store.list<Incident>(SNAPSHOTS_COLLECTION, {
       prefix: `${tenant}:`,
     });
-    const awaiting = snapshots.filter((s) => awaitsCustomer(s.value));
-    for (let start = 0; start < awaiting.length; start += FILL_BATCH) {
-      const ops: WriteOp[] = [];
-      for (const { key, value, version } of awaiting.slice(start, start + FILL_BATCH)) {
-        ops.push(
-          { kind: 'put', collection: SNAPSHOTS_COLLECTION, key, value, expectedVersion: version },
-          { kind: 'put', collection: AWAITING_INDEX, key, value: { incidentId: value.id } },
-        );
+    let ops: WriteOp[] = [];
+    let chars = 0;
+    for (const { key, value, version } of snapshots) {
+      if (!awaitsCustomer(value)) continue;
+      const size = JSON.stringify(value).length;
+      if (ops.length >= 2 * FILL_BATCH || (ops.length > 0 && chars + size > FILL_BATCH_CHARS)) {
+        await this.#fillBatch(ops);
+        [ops, chars] = [[], 0];
       }
-      await this.#fillBatch(ops);
+      ops.push(
+        { kind: 'put', collection: SNAPSHOTS_COLLECTION, key, value, expectedVersion: version },
+        { kind: 'put', collection: AWAITING_INDEX, key, value: { incidentId: value.id } },
+      );
+      chars += size;
     }
+    if (ops.length > 0) await this.#fillBatch(ops);
     await this.store.put(AWAITING_INDEX_FILLED, tenant, { at: new Date().toISOString() });
   }
 

@@ -81,6 +81,31 @@ describe('AwaitingIndex', () => {
     );
   });
 
+  it('fills in batches Azure Tables takes: at most 100 ops, and fewer for large snapshots', async () => {
+    const store = new MemoryStore();
+    const put = (i: Incident) => store.put(SNAPSHOTS_COLLECTION, snapshotKey(i.tenantId, i.id), i);
+    for (let i = 0; i < 120; i += 1) await put(awaiting(`a${String(i).padStart(3, '0')}`));
+    // Five snapshots of about 900 KB each (a long comment thread): 4 MiB holds four at most.
+    const comment = {
+      comment: 'x'.repeat(900_000),
+      createdBy: 'expert',
+      createdAt: '2026-03-02T09:00:00Z',
+    };
+    for (const id of ['b1', 'b2', 'b3', 'b4', 'b5'])
+      await put(awaiting(id, { comments: [comment] }));
+    const batch = sinon.spy(store, 'batch');
+    assert.equal(await new AwaitingIndex(store).count(tenantId), 125);
+    const sizes = batch.getCalls().map((c) => c.args[0]);
+    assert.ok(
+      sizes.every((ops) => ops.length <= 100),
+      'at most 100 ops per batch',
+    );
+    assert.ok(
+      sizes.every((ops) => JSON.stringify(ops).length < 4 * 1024 * 1024),
+      `under 4 MiB per batch: ${sizes.map((ops) => JSON.stringify(ops).length).join(', ')}`,
+    );
+  });
+
   it('loses no change a poll commits while the index is being filled', async () => {
     const store = new MemoryStore();
     const put = (i: Incident) => store.put(SNAPSHOTS_COLLECTION, snapshotKey(i.tenantId, i.id), i);
