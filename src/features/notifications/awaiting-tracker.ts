@@ -1,7 +1,7 @@
 // When each incident started awaiting the customer, which reminders went out, and who is on it
 // (claim): the awaiting queue sorts by it and the reminder schedule counts from it.
 import type { IncidentClaim } from '../../domain/incident-claim.ts';
-import { isAwaitingCustomer, isHandledByExperts, type Incident } from '../../domain/incident.ts';
+import { isAwaitingCustomer, type Incident } from '../../domain/incident.ts';
 import type { Store, WriteOp } from '../../store/store.ts';
 import type { OutboxEvent } from '../../watcher/outbox.ts';
 import type { IncidentDirectory } from '../../shared/incident-directory.ts';
