@@ -24,6 +24,7 @@ import { ensureDevCertificate } from '../../src/emulator/dev-certificate.ts';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/emulator.ts';
 import { visibleTexts } from '../cards/card-nodes.ts';
 import { freePort } from '../e2e/harness.ts';
+import { botCommand } from '../fakes/bot-command.ts';
 
 const INCIDENT = DEMO_INCIDENT_IDS.expertsInvestigating;
 const DEVICE = DEMO_DEVICE_IDS.financeLaptop07;
@@ -75,30 +76,26 @@ async function startRelay(
 
 async function startBot(dataDir: string, env: Record<string, string>): Promise<Bot> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=DEP0111', '--import', 'tsx', 'src/start.ts'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // NODE_EXTRA_CA_CERTS (this process's, from run-mocha.ts) makes the emulator trusted.
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        EMULATOR: 'off',
-        TENANTS_FILE: DEMO_TENANTS_FILE,
-        DEMO_CONTOSO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-        DEMO_FABRIKAM_CLIENT_SECRET: FABRIKAM_CLIENT_SECRET,
-        AZURE_DISABLE_INSTANCE_DISCOVERY: 'true',
-        EXPERTS_API_KEY: API_KEY,
-        POLL_INTERVAL_SECONDS: '3600',
-        ...env,
-      },
+  const child = spawn(process.execPath, botCommand(), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // NODE_EXTRA_CA_CERTS (this process's, from run-mocha.ts) makes the emulator trusted.
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      EMULATOR: 'off',
+      TENANTS_FILE: DEMO_TENANTS_FILE,
+      DEMO_CONTOSO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      DEMO_FABRIKAM_CLIENT_SECRET: FABRIKAM_CLIENT_SECRET,
+      AZURE_DISABLE_INSTANCE_DISCOVERY: 'true',
+      EXPERTS_API_KEY: API_KEY,
+      POLL_INTERVAL_SECONDS: '3600',
+      ...env,
     },
-  );
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
