@@ -111,7 +111,10 @@ async function startBot(dataDir: string, env: Record<string, string>): Promise<B
       )
     )
       break;
-    if (Date.now() > deadline) throw new Error(`bot did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // not in `bots` yet: afterEach would not stop it
+      throw new Error(`bot did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { base, child, output: () => output, exited };
