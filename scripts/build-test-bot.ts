@@ -4,8 +4,8 @@
 // transpiling the bot's modules one by one; the built one starts in about half that. The code is
 // the same (esbuild transpiles it for tsx too); node_modules stay external, and each module's
 // `import.meta.url` keeps naming its own source file, so templates and data files beside the
-// sources are found as under tsx. `npm start` itself stays on tsx, and so do the tests of the
-// start command (test/config, test/app/stop-signals.test.ts).
+// sources are found as under tsx. `npm start` itself stays on tsx, and so does the test that
+// runs it in production mode (test/config/config.test.ts), which loads the bot through tsx.
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
