@@ -3,18 +3,21 @@
 // Blob leases to lapse) overlap the CPU-bound rest instead of following it. Lane "main" streams
 // its output; lanes "e2e" (test/e2e/) and "cluster" (test/cluster/) are buffered and printed when
 // they end, so lanes never interleave. The exit code is non-zero if any lane fails.
-// The emulator's certificate is made once here, before both lanes start (run-mocha.ts does the
-// same for one lane, for targeted runs).
+// The emulator's certificate and the tests' build of the start command (scripts/build-test-bot.ts)
+// are made once here, before the lanes start (run-mocha.ts does the same for one lane, for
+// targeted runs).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { ensureDevCertificate, writeTrustBundle } from '../src/emulator/dev-certificate.ts';
+import { buildTestBot, TEST_BOT_ENV } from './build-test-bot.ts';
 
 const E2E = 'test/e2e/**/*.test.ts';
 const CLUSTER = 'test/cluster/**/*.test.ts';
 const cert = await ensureDevCertificate('artifacts/tls');
 const bundle = await writeTrustBundle(cert, process.env.NODE_EXTRA_CA_CERTS);
+const testBot = await buildTestBot('artifacts/test-bot');
 const mochaBin = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
-const env = { ...process.env, NODE_EXTRA_CA_CERTS: bundle };
+const env = { ...process.env, NODE_EXTRA_CA_CERTS: bundle, [TEST_BOT_ENV]: testBot };
 
 interface LaneResult {
   name: string;

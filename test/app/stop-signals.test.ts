@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { botCommand } from '../fakes/bot-command.ts';
 
 describe('stopping npm start with two signals in a row', function () {
   this.timeout(90_000);
@@ -25,22 +26,18 @@ describe('stopping npm start with two signals in a row', function () {
   });
 
   it('closes the bot cleanly instead of dying mid-close', async () => {
-    const launcher = spawn(
-      process.execPath,
-      ['--disable-warning=DEP0111', '--import', 'tsx', 'src/start.ts'],
-      {
-        env: {
-          ...withoutTrustMark(process.env),
-          NODE_ENV: 'development',
-          PORT: '0',
-          HOST: '127.0.0.1',
-          EMULATOR_PORT: '0',
-          DATA_DIR: dataDir,
-          LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const launcher = spawn(process.execPath, botCommand(), {
+      env: {
+        ...withoutTrustMark(process.env),
+        NODE_ENV: 'development',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        EMULATOR_PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (launcher.pid) running.push(launcher.pid);
     const lines: Record<string, unknown>[] = [];
     let botPid: number | undefined;

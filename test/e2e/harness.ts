@@ -1,4 +1,5 @@
-// End-to-end harness: the real start command, the Agents Playground and Debian Chromium.
+// End-to-end harness: the real start command (built once per run, test/fakes/bot-command.ts), the
+// Agents Playground and Debian Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startPlayground, type RunningPlayground } from '../../scripts/start-playground.ts';
+import { botCommand } from '../fakes/bot-command.ts';
 
 export const SCREENSHOT_DIR = path.resolve('artifacts/screenshots');
 export const CUSTOMER_PLAYGROUND_CONFIG = path.resolve('scripts/playground/customer.yml');
@@ -57,7 +59,7 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-/** Runs `npm start`'s entry point as a child process and waits for /healthz. */
+/** Runs `npm start`'s entry point (botCommand()) as a child process and waits for /healthz. */
 // Bots still running when mocha exits: a `before` hook that times out while startBot waits never
 // gets a RunningBot to stop, and its bot would outlive the test run. Each bot runs in its own
 // process group (the launcher re-runs itself as the bot), so both are killed together.
@@ -80,30 +82,28 @@ export async function startBot(
   port ??= await freePort();
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'mrb-e2e-')));
   const emulatorPort = env.EMULATOR_PORT ?? String(await freePort());
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--disable-warning=DEP0111', '--import', 'tsx', 'src/start.ts'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        EMULATOR_PORT: emulatorPort,
-        ...env,
-      },
+  const child: ChildProcess = spawn(process.execPath, botCommand(), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      EMULATOR_PORT: emulatorPort,
+      ...env,
     },
-  );
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 30_000;
+  // A guard against a start that hangs: the bot, a Playground and Chromium start at once, and
+  // other lanes with them.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}:\n${output}`);
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(

@@ -24,6 +24,7 @@ describe('e2e: managed response in the Agents Playground', function () {
   let readerPlayground: RunningPlayground;
   let browser: Browser;
   let page: Page;
+  let readerPage: Page;
 
   before(async () => {
     // The handover incident stays with the experts during this journey.
@@ -40,6 +41,9 @@ describe('e2e: managed response in the Agents Playground', function () {
       [CUSTOMER_PLAYGROUND_CONFIG, READER_CONFIG],
     ));
     page = await openPlayground(browser, operatorPlayground);
+    // Open from the start, as the operator's: the reader's chat exists once her client is up, and
+    // a notification tried before that waits for its next retry (seconds, then tens of seconds).
+    readerPage = await openPlayground(browser, readerPlayground);
   });
 
   afterEach(async function () {
@@ -123,7 +127,6 @@ describe('e2e: managed response in the Agents Playground', function () {
   });
 
   it('shows a Security Reader the buttons disabled, with the reason', async () => {
-    const readerPage = await openPlayground(browser, readerPlayground);
     try {
       await readerPage.getByText(INCIDENT_TITLE).first().waitFor({ timeout: 45_000 });
       await readerPage.getByRole('button', { name: 'View managed response' }).last().click();

@@ -1,23 +1,31 @@
 // Azurite (the local Azure Storage) for tests: started in memory on free ports, resolved once its
-// three services listen, stopped with the test file. Real Azure Storage semantics (ETags,
-// entity-group transactions, blob leases) without an account or the network.
+// three services listen. Real Azure Storage semantics (ETags, entity-group transactions, blob
+// leases) without an account or the network. One Azurite serves every file of a mocha process
+// (a start costs about 2 s of CPU): tests name their own tables and containers (uniqueName), so
+// they do not see each other; it is killed when the process exits (scripts/azurite.ts).
 import { startAzurite, type RunningAzurite } from '../../scripts/azurite.ts';
 
 export type { RunningAzurite } from '../../scripts/azurite.ts';
 
+let shared: Promise<RunningAzurite> | undefined;
+
 /**
- * Starts Azurite in a mocha `before` and stops it in `after` of the enclosing describe; the
- * returned getter gives the running instance to the tests.
+ * Makes the process's Azurite available from a mocha `before` of the enclosing describe (starting
+ * it if no file has yet); the returned getter gives the running instance to the tests.
  */
 export function useAzurite(): () => RunningAzurite {
   let azurite: RunningAzurite | undefined;
   before(async function () {
     this.timeout(30_000);
-    azurite = await startAzurite({ inMemory: true, ports: 'free' });
+    shared ??= startAzurite({ inMemory: true, ports: 'free' });
+    try {
+      azurite = await shared;
+    } catch (error) {
+      shared = undefined; // the next file tries again
+      throw error;
+    }
   });
-  after(async function () {
-    this.timeout(10_000);
-    await azurite?.stop();
+  after(() => {
     azurite = undefined;
   });
   return () => {
